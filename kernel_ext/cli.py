@@ -1,0 +1,71 @@
+"""`minidafny verify FILE.dfy...`: Dafny-style lines or JSON, and Dafny-like exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.pipeline import Options, verify
+from kernel_ext.present import text
+from kernel_ext.report import VerificationReport
+from kernel_ext.verify.smt import Limits
+
+EXIT_INPUT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="minidafny", description="A teaching verifier for a subset of Dafny.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("verify", help="verify MiniDafny files")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE.dfy")
+    check.add_argument("--json", action="store_true", help="print one JSON object per file")
+    check.add_argument("--rlimit", type=int, default=Limits.rlimit, help="Z3 resource limit per obligation")
+    check.add_argument("--timeout", type=float, default=Limits.timeout_ms / 1000, help="seconds per obligation")
+    check.add_argument("--method", dest="only", metavar="NAME", help="verify only this declaration")
+    check.add_argument("--explain", action="store_true", help="show each failure with its source and plain words")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
+    options = Options(limits=limits, only=args.only)
+    worst = 0
+    for path in args.files:
+        report, source = _verify_file(path, options)
+        if args.json:
+            print(json.dumps(report.to_json()))
+        else:
+            _print_text(report, source, args.explain)
+        worst = max(worst, report.exit_code)
+    return worst
+
+
+def _verify_file(path: Path, options: Options) -> tuple[VerificationReport, SourceFile | None]:
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        from kernel_ext.lang.diagnostics import SYNTAX, Diagnostic
+        from kernel_ext.lang.source import Span
+
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        diagnostic = Diagnostic(SYNTAX, Span.point(1, 1), f"cannot read the file: {reason}")
+        return VerificationReport(str(path), (diagnostic,)), None
+    return verify(content, str(path), options), SourceFile(str(path), content)
+
+
+def _print_text(report: VerificationReport, source: SourceFile | None, explain: bool) -> None:
+    for line in text.dafny_lines(report):
+        print(line)
+    if explain and source is not None:
+        for line in text.excerpts(report, source):
+            print(line)
+    print()
+    print(text.summary(report))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

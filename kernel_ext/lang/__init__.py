@@ -1,0 +1,1 @@
+"""Text to checked program: parse, resolve and type-check MiniDafny."""

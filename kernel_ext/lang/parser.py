@@ -1,0 +1,559 @@
+"""parse(SourceFile) -> Program, or diagnostics that say in words what went wrong."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.diagnostics import NOT_MINIDAFNY, SYNTAX, Diagnostic, DiagnosticError
+from kernel_ext.lang.source import SourceFile, Span
+
+GRAMMAR = Path(__file__).with_name("minidafny.lark")
+
+# Dafny keywords that start constructs outside MiniDafny, with what to say about them.
+UNSUPPORTED_WORDS = {
+    "class": "classes",
+    "trait": "traits",
+    "module": "modules",
+    "import": "`import`",
+    "include": "`include`",
+    "iterator": "iterators",
+    "datatype": "datatypes",
+    "codatatype": "co-inductive datatypes",
+    "type": "type declarations",
+    "newtype": "`newtype`",
+    "const": "constants",
+    "static": "`static`",
+    "abstract": "abstract modules",
+    "opaque": "opaque definitions",
+    "twostate": "two-state functions",
+    "least": "extreme predicates",
+    "greatest": "extreme predicates",
+    "inductive": "inductive predicates",
+    "copredicate": "co-predicates",
+    "constructor": "constructors",
+    "match": "`match`",
+    "case": "`match`",
+    "calc": "`calc`",
+    "forall": "quantifiers and `forall` statements",
+    "exists": "quantifiers",
+    "print": "`print`",
+    "break": "`break`",
+    "continue": "`continue`",
+    "label": "labels",
+    "modify": "`modify`",
+    "modifies": "`modifies` clauses",
+    "reads": "`reads` clauses",
+    "yield": "`yield`",
+    "expect": "`expect`",
+    "reveal": "`reveal`",
+    "for": "`for` loops",
+    "new": "`new`",
+    "this": "`this`",
+    "null": "`null`",
+    "fresh": "`fresh`",
+    "unchanged": "`unchanged`",
+    "allocated": "`allocated`",
+    "real": "the type `real`",
+    "char": "the type `char`",
+    "string": "strings",
+    "array": "arrays",
+    "seq": "sequences",
+    "set": "sets",
+    "multiset": "multisets",
+    "map": "maps",
+    "object": "objects",
+    "var?": "",
+}
+
+# What to call a terminal in an error message.
+TOKEN_WORDS = {
+    "NAME": "a name",
+    "INT": "a number",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "SEMICOLON": "';'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "ASSIGN": "':='",
+    "LT": "'<'",
+    "GT": "'>'",
+    "STAR": "'*'",
+    "THEN": "'then'",
+    "ELSE": "'else'",
+    "RETURNS": "'returns'",
+    "$END": "the end of the text",
+}
+
+OPEN_DECL_WORDS = ("method", "lemma", "function", "predicate", "ghost")
+
+SYMBOL_WORDS = {
+    "ATTRIBUTE": "attributes `{:...}` are not part of MiniDafny",
+    "STRING": "strings are not part of MiniDafny",
+    "CHAR_LIT": "characters are not part of MiniDafny",
+    "REAL": "real numbers are not part of MiniDafny",
+    "SINGLE_EQ": "`=` is not an operator: write `:=` to assign and `==` to compare",
+}
+
+
+def _retype_unsupported(token: Token) -> Token:
+    if token.value in UNSUPPORTED_WORDS:
+        return Token.new_borrow_pos("UNSUPPORTED", token.value, token)
+    return token
+
+
+@cache
+def _lark() -> Lark:
+    return Lark(
+        GRAMMAR.read_text(),
+        parser="lalr",
+        lexer="basic",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"NAME": _retype_unsupported},
+        cache=True,
+    )
+
+
+def parse(source: SourceFile) -> ast.Program:
+    """Parse a whole MiniDafny text; raises DiagnosticError with one clear diagnostic."""
+    try:
+        tree = _lark().parse(source.text)
+    except UnexpectedInput as error:
+        raise DiagnosticError([_describe(error, source)]) from None
+    return _Builder(source).transform(tree)
+
+
+# ------------------------------------------------------------------ errors
+
+
+def _token_span(token: Token) -> Span:
+    end_line = token.end_line or token.line
+    end_col = token.end_column or (token.column + max(1, len(token.value)))
+    return Span(token.line, token.column, end_line, end_col)
+
+
+def _describe(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
+    if isinstance(error, UnexpectedCharacters):
+        char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else "?"
+        return Diagnostic(
+            SYNTAX,
+            Span.point(error.line, error.column),
+            f"unexpected character '{char}'",
+        )
+    if isinstance(error, UnexpectedToken):
+        return _describe_token(error.token, set(error.expected), source)
+    if isinstance(error, UnexpectedEOF):
+        return _at_end(set(error.expected), source)
+    return Diagnostic(SYNTAX, Span.point(error.line or 1, error.column or 1), "syntax error")
+
+
+def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Diagnostic:
+    span = _token_span(token)
+    if token.type == "$END":
+        return _at_end(expected, source)
+    if token.type == "UNSUPPORTED":
+        what = UNSUPPORTED_WORDS.get(token.value) or f"`{token.value}`"
+        return Diagnostic(
+            NOT_MINIDAFNY,
+            span,
+            f"`{token.value}` is not part of MiniDafny",
+            hint=f"MiniDafny does not have {what}.",
+        )
+    if token.type in SYMBOL_WORDS:
+        code = SYNTAX if token.type == "SINGLE_EQ" else NOT_MINIDAFNY
+        return Diagnostic(code, span, SYMBOL_WORDS[token.type])
+    if token.type == "METHOD" and "NAME" in expected:
+        return Diagnostic(
+            NOT_MINIDAFNY,
+            span,
+            "`function method` is not part of MiniDafny",
+            hint="Write `function`: a function can be called from methods too.",
+        )
+    if token.type == "LT" and "LPAR" in expected:
+        return Diagnostic(NOT_MINIDAFNY, span, "generic (type-parameterised) declarations are not part of MiniDafny")
+    missing = _missing_semicolon(token, expected, source)
+    if missing:
+        return missing
+    found = f"'{token.value}'" if token.type != "NAME" else f"the name '{token.value}'"
+    return Diagnostic(SYNTAX, span, f"unexpected {found}: expected {_expected_words(expected)}")
+
+
+def _missing_semicolon(token: Token, expected: set[str], source: SourceFile) -> Diagnostic | None:
+    if "SEMICOLON" not in expected:
+        return None
+    previous = _previous_token(source, token)
+    if previous is None or previous.end_line == token.line:
+        return None
+    line, col = previous.end_line or previous.line, previous.end_column or previous.column
+    return Diagnostic(SYNTAX, Span.point(line, col), "missing ';' at the end of the statement")
+
+
+def _previous_token(source: SourceFile, token: Token) -> Token | None:
+    previous = None
+    try:
+        for lexed in _lark().lex(source.text):
+            if lexed.start_pos is not None and lexed.start_pos >= (token.start_pos or 0):
+                break
+            previous = lexed
+    except UnexpectedInput:
+        pass
+    return previous
+
+
+def _at_end(expected: set[str], source: SourceFile) -> Diagnostic:
+    lines = source.text.rstrip().splitlines() or [""]
+    span = Span.point(len(lines), len(lines[-1]) + 1)
+    if "RBRACE" in expected:
+        return Diagnostic(SYNTAX, span, "the text ends before a '{' is closed: expected '}'")
+    return Diagnostic(SYNTAX, span, f"the text ends too early: expected {_expected_words(expected)}")
+
+
+EXPRESSION_STARTS = {"INT", "NAME", "TRUE", "FALSE", "OLD", "MINUS", "NOT", "LPAR"}
+STATEMENT_STARTS = {"VAR", "IF", "WHILE", "ASSERT", "ASSUME", "RETURN"}
+BINARY_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "AND", "OR", "IMPLIES",
+                    "EXPLIES", "IFF", "LT", "LE", "GT", "GE", "EQ", "NE"}
+
+
+def _expected_words(expected: set[str]) -> str:
+    words: list[str] = []
+    rest = set(expected)
+    if EXPRESSION_STARTS & rest and len(EXPRESSION_STARTS & rest) >= 4:
+        words.append("an expression")
+        rest -= EXPRESSION_STARTS
+    if STATEMENT_STARTS <= rest:
+        words.append("a statement")
+        rest -= STATEMENT_STARTS
+    if len(BINARY_OPERATORS & rest) >= 4:
+        words.append("an operator")
+        rest -= BINARY_OPERATORS
+    declaration_words = {"METHOD", "LEMMA", "FUNCTION", "PREDICATE"}
+    if declaration_words <= rest:
+        words.append("a declaration (method, function, predicate or lemma)")
+        rest -= declaration_words | {"GHOST"}
+    for name in sorted(rest):
+        words.append(_terminal_word(name))
+    if not words:
+        return "something else"
+    if len(words) > 6:
+        words = [*words[:6], "..."]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _terminal_word(name: str) -> str:
+    if name in TOKEN_WORDS:
+        return TOKEN_WORDS[name]
+    for terminal in _lark().terminals:
+        if terminal.name == name and terminal.pattern.type == "str":
+            return f"'{terminal.pattern.value}'"
+    return name.lower().replace("_", " ")
+
+
+# ------------------------------------------------------------------ tree -> AST
+
+
+def _meta_span(meta) -> Span:
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _unsupported(span: Span, message: str, hint: str = "") -> DiagnosticError:
+    return DiagnosticError([Diagnostic(NOT_MINIDAFNY, span, message, hint)])
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    def __init__(self, source: SourceFile):
+        super().__init__()
+        self.source = source
+
+    # ---- declarations
+
+    def start(self, meta, decls):
+        if meta.empty:
+            span = Span(1, 1, 1, 1)
+        else:
+            span = _meta_span(meta)
+        return ast.Program(span=span, decls=tuple(decls))
+
+    def modifiers(self, meta, children):
+        return bool(children)
+
+    def method_kw(self, meta, children):
+        return children[0]
+
+    def function_kw(self, meta, children):
+        return children[0]
+
+    def type_params(self, meta, children):
+        return _meta_span(meta)
+
+    def params(self, meta, children):
+        return tuple(children)
+
+    def param(self, meta, children):
+        is_ghost = isinstance(children[0], Token) and children[0].type == "GHOST"
+        name, type_ref = children[-2], children[-1]
+        return ast.Param(span=_meta_span(meta), name=str(name), type_ref=type_ref, is_ghost=is_ghost)
+
+    def returns(self, meta, children):
+        return ("returns", children[0])
+
+    def result_type(self, meta, children):
+        return ("result", children[0])
+
+    def function_body(self, meta, children):
+        return ("body", children[0])
+
+    def requires_clause(self, meta, children):
+        return ("requires", ast.SpecClause(span=_meta_span(meta), expr=children[1]))
+
+    def ensures_clause(self, meta, children):
+        return ("ensures", ast.SpecClause(span=_meta_span(meta), expr=children[1]))
+
+    def invariant_clause(self, meta, children):
+        return ("invariant", ast.SpecClause(span=_meta_span(meta), expr=children[1]))
+
+    def decreases_clause(self, meta, children):
+        return ("decreases", children[1])
+
+    def decreases_star(self, meta, children):
+        return ast.Decreases(span=_meta_span(meta), star=True)
+
+    def decreases_exprs(self, meta, children):
+        return ast.Decreases(span=_meta_span(meta), exprs=tuple(children))
+
+    def _specs(self, parts, allowed: tuple[str, ...]) -> dict:
+        specs: dict = {"requires": [], "ensures": [], "invariant": [], "decreases": None}
+        for part in parts:
+            if not isinstance(part, tuple):
+                continue
+            key, value = part
+            if key == "decreases":
+                if specs["decreases"] is not None:
+                    raise DiagnosticError([Diagnostic(SYNTAX, value.span, "only one `decreases` clause is allowed here")])
+                if value.star:
+                    raise _unsupported(
+                        value.span,
+                        "`decreases *` is not part of MiniDafny",
+                        "Every loop and recursive call must be shown to terminate: give a decreasing expression.",
+                    )
+                specs["decreases"] = value
+            elif key in ("requires", "ensures", "invariant"):
+                specs[key].append(value)
+        return specs
+
+    def method_decl(self, meta, children):
+        is_ghost, keyword, name = children[0], children[1], children[2]
+        rest = children[3:]
+        if rest and isinstance(rest[0], Span):
+            raise _unsupported(rest[0], "generic (type-parameterised) methods are not part of MiniDafny")
+        params = rest[0]
+        returns: tuple = ()
+        body = None
+        for part in rest[1:]:
+            if isinstance(part, tuple) and part and part[0] == "returns":
+                returns = part[1]
+            elif isinstance(part, ast.Block):
+                body = part
+        specs = self._specs(rest[1:], ("requires", "ensures", "decreases"))
+        is_lemma = keyword.value == "lemma"
+        if is_ghost and not is_lemma:
+            raise _unsupported(_token_span(keyword), "`ghost method` is not part of MiniDafny yet")
+        return ast.Method(
+            span=_meta_span(meta),
+            name=str(name),
+            name_span=_token_span(name),
+            is_lemma=is_lemma,
+            is_ghost=is_lemma or is_ghost,
+            params=params,
+            returns=returns,
+            requires=tuple(specs["requires"]),
+            ensures=tuple(specs["ensures"]),
+            decreases=specs["decreases"],
+            body=body,
+        )
+
+    def function_decl(self, meta, children):
+        keyword = children[1]
+        rest = children[2:]
+        if isinstance(rest[0], Token) and rest[0].type == "METHOD":
+            raise _unsupported(
+                _token_span(rest[0]),
+                "`function method` is not part of MiniDafny",
+                "Write `function`: a function can be called from methods too.",
+            )
+        name = rest[0]
+        rest = rest[1:]
+        if rest and isinstance(rest[0], Span):
+            raise _unsupported(rest[0], "generic (type-parameterised) functions are not part of MiniDafny yet")
+        params = rest[0]
+        result_ref = None
+        body = None
+        for part in rest[1:]:
+            if isinstance(part, tuple) and part[0] == "result":
+                result_ref = part[1]
+            elif isinstance(part, tuple) and part[0] == "body":
+                body = part[1]
+        specs = self._specs(rest[1:], ("requires", "ensures", "decreases"))
+        is_predicate = keyword.value == "predicate"
+        if is_predicate and result_ref is not None:
+            raise DiagnosticError([Diagnostic(SYNTAX, result_ref.span, "a predicate has no result type: it returns bool")])
+        if not is_predicate and result_ref is None:
+            raise DiagnosticError([Diagnostic(SYNTAX, _token_span(name), f"function '{name}' needs a result type, e.g. `: int`")])
+        return ast.Function(
+            span=_meta_span(meta),
+            name=str(name),
+            name_span=_token_span(name),
+            is_predicate=is_predicate,
+            params=params,
+            result_ref=result_ref,
+            requires=tuple(specs["requires"]),
+            ensures=tuple(specs["ensures"]),
+            decreases=specs["decreases"],
+            body=body,
+        )
+
+    def type(self, meta, children):
+        name = children[0]
+        args = tuple(child for child in children[1:] if isinstance(child, ast.TypeRef))
+        return ast.TypeRef(span=_meta_span(meta), name=str(name), args=args)
+
+    # ---- statements
+
+    def block(self, meta, children):
+        stmts = tuple(child for child in children if isinstance(child, ast.Stmt))
+        return ast.Block(span=_meta_span(meta), stmts=stmts)
+
+    def local_var(self, meta, children):
+        is_ghost = isinstance(children[0], Token) and children[0].type == "GHOST"
+        names = [child for child in children if isinstance(child, Token) and child.type == "NAME"]
+        type_ref = next((child for child in children if isinstance(child, ast.TypeRef)), None)
+        return ast.LocalVar(span=_meta_span(meta), name=str(names[0]), type_ref=type_ref, is_ghost=is_ghost)
+
+    def expr_list(self, meta, children):
+        return tuple(children)
+
+    def var_decl(self, meta, children):
+        variables = tuple(child for child in children if isinstance(child, ast.LocalVar))
+        rhs = next((child for child in children if isinstance(child, tuple)), ())
+        return ast.VarDecl(span=_meta_span(meta), variables=variables, rhs=rhs)
+
+    def simple_stmt(self, meta, children):
+        span = _meta_span(meta)
+        if len(children) == 3:
+            return ast.Assign(span=span, targets=children[0], rhs=children[2])
+        exprs = children[0]
+        if len(exprs) == 1 and isinstance(exprs[0], ast.Call):
+            return ast.CallStmt(span=span, call=exprs[0])
+        raise DiagnosticError(
+            [Diagnostic(SYNTAX, span, "this is an expression, not a statement: only a method or lemma call can stand alone")]
+        )
+
+    def if_stmt(self, meta, children):
+        else_ = children[4] if len(children) > 4 else None
+        return ast.If(span=_meta_span(meta), cond=children[1], then=children[2], else_=else_)
+
+    def while_stmt(self, meta, children):
+        cond, body = children[1], children[-1]
+        specs = self._specs(children[2:-1], ("invariant", "decreases"))
+        return ast.While(
+            span=_meta_span(meta),
+            cond=cond,
+            invariants=tuple(specs["invariant"]),
+            decreases=specs["decreases"],
+            body=body,
+        )
+
+    def assert_stmt(self, meta, children):
+        return ast.Assert(span=_meta_span(meta), expr=children[1])
+
+    def assume_stmt(self, meta, children):
+        return ast.Assume(span=_meta_span(meta), expr=children[1])
+
+    def return_stmt(self, meta, children):
+        values = children[1] if len(children) > 1 else ()
+        return ast.Return(span=_meta_span(meta), values=values)
+
+    # ---- expressions
+
+    def ite(self, meta, children):
+        return ast.IfThenElse(span=_meta_span(meta), cond=children[1], then=children[2], else_=children[3])
+
+    def binary(self, meta, children):
+        left, op, right = children
+        return ast.Binary(span=_meta_span(meta), op=op.value, left=left, right=right, op_span=_token_span(op))
+
+    def relop(self, meta, children):
+        return children[0]
+
+    def chain(self, meta, children):
+        operands = children[0::2]
+        ops = children[1::2]
+        _check_chain(ops)
+        links = []
+        for left, op, right in zip(operands, ops, operands[1:], strict=False):
+            span = left.span.cover(right.span)
+            links.append(ast.Binary(span=span, op=op.value, left=left, right=right, op_span=_token_span(op)))
+        result = links[0]
+        for link in links[1:]:
+            result = ast.Binary(
+                span=result.span.cover(link.span), op="&&", left=result, right=link, op_span=link.op_span
+            )
+        return result
+
+    def negate(self, meta, children):
+        operand = children[1]
+        if isinstance(operand, ast.IntLit) and operand.span.start_col == children[0].end_column:
+            return ast.IntLit(span=_meta_span(meta), value=-operand.value)
+        return ast.Unary(span=_meta_span(meta), op="-", operand=operand)
+
+    def logical_not(self, meta, children):
+        return ast.Unary(span=_meta_span(meta), op="!", operand=children[1])
+
+    def call(self, meta, children):
+        name, args = children[0], children[1]
+        return ast.Call(span=_meta_span(meta), name=str(name), args=args, name_span=_token_span(name))
+
+    def call_args(self, meta, children):
+        return tuple(children)
+
+    def int_lit(self, meta, children):
+        text = children[0].value.replace("_", "")
+        value = int(text, 16) if text.startswith("0x") else int(text)
+        return ast.IntLit(span=_meta_span(meta), value=value)
+
+    def true_lit(self, meta, children):
+        return ast.BoolLit(span=_meta_span(meta), value=True)
+
+    def false_lit(self, meta, children):
+        return ast.BoolLit(span=_meta_span(meta), value=False)
+
+    def name(self, meta, children):
+        return ast.Name(span=_meta_span(meta), name=str(children[0]))
+
+    def old(self, meta, children):
+        return ast.Old(span=_meta_span(meta), expr=children[1])
+
+
+def _check_chain(ops: list[Token]) -> None:
+    ups = {"<", "<="}
+    downs = {">", ">="}
+    kinds = {op.value for op in ops}
+    if len(ops) < 2:
+        return
+    if "!=" in kinds or (kinds & ups and kinds & downs):
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    SYNTAX,
+                    _token_span(ops[1]),
+                    "a comparison chain must go one way: use only < and <= (or only > and >=), possibly with ==",
+                )
+            ]
+        )

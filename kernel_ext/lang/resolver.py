@@ -1,0 +1,525 @@
+"""Names and types: Program -> CheckedProgram, with Dafny's rules for level 1.
+
+The result is a new tree in which every expression has its type (`ty`) and every
+variable occurrence its unique id (`uid`), so that shadowing is resolved once here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.diagnostics import (
+    ARITY,
+    BAD_CALL,
+    BAD_OLD,
+    BAD_STATEMENT,
+    DUPLICATE_NAME,
+    GHOST,
+    NOT_ASSIGNABLE,
+    NOT_MINIDAFNY,
+    TYPE_MISMATCH,
+    UNKNOWN_NAME,
+    Diagnostic,
+    DiagnosticCode,
+    DiagnosticError,
+)
+from kernel_ext.lang.source import Span
+from kernel_ext.lang.types import BOOL, BUILTIN_TYPES, INT, Type, assignable
+
+
+@dataclass(frozen=True)
+class CheckedProgram:
+    """A program that parsed and type-checked: the input of the verifier."""
+
+    program: ast.Program
+
+    def decl(self, name: str) -> ast.Decl | None:
+        return next((decl for decl in self.program.decls if decl.name == name), None)
+
+
+@dataclass(frozen=True)
+class Variable:
+    uid: str
+    ty: Type
+    role: str  # "in", "out", "local", "bound"
+    is_ghost: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where an expression or statement stands: what it may call and refer to."""
+
+    owner: ast.Decl
+    allow_old: bool = False
+    ghost: bool = False
+    in_function: bool = False
+
+
+ARITHMETIC = {"+", "-", "*", "/", "%"}
+ORDERING = {"<", "<=", ">", ">="}
+EQUALITY = {"==", "!="}
+LOGICAL = {"&&", "||", "==>", "<==", "<==>"}
+
+
+def resolve(program: ast.Program) -> CheckedProgram:
+    """Resolve names and check types; raises DiagnosticError listing every problem found."""
+    checker = _Checker(program)
+    decls = []
+    for decl in program.decls:
+        decls.append(checker.declaration(decl))
+    if checker.errors:
+        raise DiagnosticError(sorted(checker.errors, key=lambda d: (d.span.start_line, d.span.start_col)))
+    return CheckedProgram(dataclasses.replace(program, decls=tuple(decls)))
+
+
+class _Abort(Exception):
+    """Stops checking one declaration after an error that makes the rest meaningless."""
+
+
+@dataclass
+class _Checker:
+    program: ast.Program
+    errors: list[Diagnostic] = field(default_factory=list)
+    scopes: list[dict[str, Variable]] = field(default_factory=list)
+    counter: int = 0
+
+    def __post_init__(self) -> None:
+        self.decls: dict[str, ast.Decl] = {}
+        for decl in self.program.decls:
+            if decl.name in self.decls:
+                self.error(DUPLICATE_NAME, decl.name_span, f"duplicate declaration of '{decl.name}'")
+            else:
+                self.decls[decl.name] = decl
+
+    # ------------------------------------------------------------ helpers
+
+    def error(self, code: DiagnosticCode, span: Span, message: str, hint: str = "") -> None:
+        self.errors.append(Diagnostic(code, span, message, hint))
+
+    def fail(self, code: DiagnosticCode, span: Span, message: str, hint: str = "") -> _Abort:
+        self.error(code, span, message, hint)
+        return _Abort()
+
+    def type_of_ref(self, ref: ast.TypeRef) -> Type:
+        if ref.name in BUILTIN_TYPES and not ref.args:
+            return BUILTIN_TYPES[ref.name]
+        if ref.name in {"array", "seq", "set", "multiset", "map", "real", "char", "string", "object"}:
+            raise self.fail(NOT_MINIDAFNY, ref.span, f"the type `{ref.name}` is not part of MiniDafny yet")
+        raise self.fail(UNKNOWN_NAME, ref.span, f"unknown type '{ref.name}': expected int, bool or nat")
+
+    def declare(self, name: str, span: Span, ty: Type, role: str, is_ghost: bool = False) -> str:
+        scope = self.scopes[-1]
+        if name in scope:
+            raise self.fail(DUPLICATE_NAME, span, f"duplicate local-variable name '{name}'")
+        uid = name if role in ("in", "out") else f"{name}#{self.next_id()}"
+        scope[name] = Variable(uid, ty, role, is_ghost)
+        return uid
+
+    def next_id(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def lookup(self, name: str) -> Variable | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def expect(self, expr: ast.Expr, expected: Type, what: str) -> None:
+        actual = ast.type_of(expr)
+        if not assignable(expected, actual):
+            raise self.fail(
+                TYPE_MISMATCH,
+                expr.span,
+                f"{what} must be of type {expected.base}, but this is of type {actual.base}",
+            )
+
+    # ------------------------------------------------------------ declarations
+
+    def declaration(self, decl: ast.Decl) -> ast.Decl:
+        self.scopes = [{}]
+        try:
+            if isinstance(decl, ast.Method):
+                return self.method(decl)
+            if isinstance(decl, ast.Function):
+                return self.function(decl)
+        except _Abort:
+            pass
+        finally:
+            self.scopes = []
+        return decl
+
+    def params(self, params: tuple[ast.Param, ...], role: str) -> tuple[ast.Param, ...]:
+        checked = []
+        for param in params:
+            ty = self.type_of_ref(param.type_ref)
+            self.declare(param.name, param.span, ty, role, param.is_ghost)
+            checked.append(dataclasses.replace(param, ty=ty))
+        return tuple(checked)
+
+    def clauses(self, clauses: tuple[ast.SpecClause, ...], ctx: Context, what: str) -> tuple[ast.SpecClause, ...]:
+        checked = []
+        for clause in clauses:
+            expr = self.expr(clause.expr, ctx)
+            self.expect(expr, BOOL, what)
+            checked.append(dataclasses.replace(clause, expr=expr))
+        return tuple(checked)
+
+    def decreases(self, decreases: ast.Decreases | None, ctx: Context) -> ast.Decreases | None:
+        if decreases is None:
+            return None
+        exprs = tuple(self.expr(expr, ctx) for expr in decreases.exprs)
+        return dataclasses.replace(decreases, exprs=exprs)
+
+    def method(self, method: ast.Method) -> ast.Method:
+        params = self.params(method.params, "in")
+        spec_ctx = Context(method, ghost=True)
+        requires = self.clauses(method.requires, spec_ctx, "a precondition")
+        decreases = self.decreases(method.decreases, spec_ctx)
+        self.scopes.append({})
+        returns = self.params(method.returns, "out")
+        ensures = self.clauses(method.ensures, dataclasses.replace(spec_ctx, allow_old=True), "a postcondition")
+        body = None
+        if method.body is not None:
+            body_ctx = Context(method, allow_old=True, ghost=method.is_ghost)
+            self.scopes.append({})
+            body = self.block_stmts(method.body, body_ctx)
+        return dataclasses.replace(
+            method,
+            params=params,
+            returns=returns,
+            requires=requires,
+            ensures=ensures,
+            decreases=decreases,
+            body=body,
+        )
+
+    def function(self, function: ast.Function) -> ast.Function:
+        params = self.params(function.params, "in")
+        result_ty = BOOL if function.is_predicate else self.type_of_ref(function.result_ref)
+        ctx = Context(function, ghost=True, in_function=True)
+        requires = self.clauses(function.requires, ctx, "a precondition")
+        decreases = self.decreases(function.decreases, ctx)
+        ensures = self.clauses(function.ensures, ctx, "a postcondition")
+        body = None
+        if function.body is not None:
+            body = self.expr(function.body, ctx)
+            self.expect(body, result_ty, f"the body of {function.kind_word} '{function.name}'")
+        return dataclasses.replace(
+            function,
+            params=params,
+            requires=requires,
+            ensures=ensures,
+            decreases=decreases,
+            body=body,
+            result_ty=result_ty,
+        )
+
+    # ------------------------------------------------------------ statements
+
+    def block_stmts(self, block: ast.Block, ctx: Context) -> ast.Block:
+        """Check a block whose scope has already been pushed; pops it."""
+        stmts = []
+        try:
+            for stmt in block.stmts:
+                try:
+                    stmts.append(self.stmt(stmt, ctx))
+                except _Abort:
+                    stmts.append(stmt)
+        finally:
+            self.scopes.pop()
+        return dataclasses.replace(block, stmts=tuple(stmts))
+
+    def block(self, block: ast.Block, ctx: Context) -> ast.Block:
+        self.scopes.append({})
+        return self.block_stmts(block, ctx)
+
+    def stmt(self, stmt: ast.Stmt, ctx: Context) -> ast.Stmt:
+        method = {
+            ast.Block: self.block,
+            ast.VarDecl: self.var_decl,
+            ast.Assign: self.assign,
+            ast.CallStmt: self.call_stmt,
+            ast.If: self.if_stmt,
+            ast.While: self.while_stmt,
+            ast.Assert: self.assert_stmt,
+            ast.Assume: self.assume_stmt,
+            ast.Return: self.return_stmt,
+        }[type(stmt)]
+        return method(stmt, ctx)
+
+    def var_decl(self, stmt: ast.VarDecl, ctx: Context) -> ast.VarDecl:
+        declared = [self.type_of_ref(var.type_ref) if var.type_ref else None for var in stmt.variables]
+        rhs: tuple[ast.Expr, ...] = ()
+        if stmt.rhs:
+            rhs, value_types = self.right_hand_sides(stmt.rhs, len(stmt.variables), stmt.span, ctx)
+            for index, value_ty in enumerate(value_types):
+                if declared[index] is None:
+                    declared[index] = value_ty
+                elif not assignable(declared[index], value_ty):
+                    raise self.fail(
+                        TYPE_MISMATCH,
+                        rhs[min(index, len(rhs) - 1)].span,
+                        f"cannot initialise '{stmt.variables[index].name}' of type {declared[index]} "
+                        f"with a value of type {value_ty}",
+                    )
+        variables = []
+        for var, ty in zip(stmt.variables, declared, strict=True):
+            if ty is None:
+                raise self.fail(
+                    TYPE_MISMATCH, var.span, f"the type of '{var.name}' is unknown: write `var {var.name}: int`"
+                )
+            uid = self.declare(var.name, var.span, ty, "local", var.is_ghost or ctx.ghost)
+            variables.append(dataclasses.replace(var, uid=uid, ty=ty))
+        return dataclasses.replace(stmt, variables=tuple(variables), rhs=rhs)
+
+    def right_hand_sides(
+        self, rhs: tuple[ast.Expr, ...], count: int, span: Span, ctx: Context
+    ) -> tuple[tuple[ast.Expr, ...], list[Type]]:
+        """Check `:= e1, ..., en` or `:= M(args)` against `count` targets; returns the value types."""
+        if len(rhs) == 1 and isinstance(rhs[0], ast.Call) and isinstance(self.decls.get(rhs[0].name), ast.Method):
+            call = self.method_call(rhs[0], ctx)
+            callee = self.decls[call.name]
+            assert isinstance(callee, ast.Method)
+            if len(callee.returns) != count:
+                raise self.fail(
+                    ARITY,
+                    call.span,
+                    f"{callee.kind_word} '{callee.name}' returns {len(callee.returns)} value(s), "
+                    f"but {count} variable(s) receive them",
+                )
+            return (call,), [self.type_of_ref(out.type_ref) for out in callee.returns]
+        if len(rhs) != count:
+            raise self.fail(ARITY, span, f"{count} variable(s) but {len(rhs)} value(s) on the right of ':='")
+        checked = tuple(self.expr(expr, ctx) for expr in rhs)
+        return checked, [ast.type_of(expr) for expr in checked]
+
+    def assign(self, stmt: ast.Assign, ctx: Context) -> ast.Assign:
+        targets = []
+        seen: set[str] = set()
+        for target in stmt.targets:
+            if not isinstance(target, ast.Name):
+                raise self.fail(NOT_ASSIGNABLE, target.span, "only a variable can be assigned to")
+            variable = self.lookup(target.name)
+            if variable is None:
+                raise self.fail(UNKNOWN_NAME, target.span, f"unknown variable '{target.name}'")
+            if variable.role == "in":
+                raise self.fail(
+                    NOT_ASSIGNABLE,
+                    target.span,
+                    f"'{target.name}' is a parameter and cannot be assigned",
+                    "Copy it into a local variable first: `var x := " + target.name + ";`",
+                )
+            if variable.role not in ("out", "local"):
+                raise self.fail(NOT_ASSIGNABLE, target.span, f"'{target.name}' cannot be assigned")
+            if variable.uid in seen:
+                raise self.fail(NOT_ASSIGNABLE, target.span, f"'{target.name}' is assigned twice in one statement")
+            seen.add(variable.uid)
+            if ctx.ghost and not variable.is_ghost:
+                raise self.fail(GHOST, target.span, f"a ghost context cannot assign the non-ghost variable '{target.name}'")
+            targets.append(dataclasses.replace(target, ty=variable.ty, uid=variable.uid))
+        rhs, value_types = self.right_hand_sides(stmt.rhs, len(targets), stmt.span, ctx)
+        for target, value_ty, index in zip(targets, value_types, range(len(targets)), strict=True):
+            if not assignable(ast.type_of(target), value_ty):
+                raise self.fail(
+                    TYPE_MISMATCH,
+                    rhs[min(index, len(rhs) - 1)].span,
+                    f"cannot assign a value of type {value_ty} to '{target.name}' of type {target.ty}",
+                )
+        return dataclasses.replace(stmt, targets=tuple(targets), rhs=rhs)
+
+    def method_call(self, call: ast.Call, ctx: Context) -> ast.Call:
+        callee = self.decls[call.name]
+        assert isinstance(callee, ast.Method)
+        if ctx.ghost and not callee.is_ghost:
+            raise self.fail(
+                GHOST,
+                call.name_span,
+                f"a ghost context ({ctx.owner.name}) cannot call the method '{callee.name}'",
+                "Lemmas and other ghost code may call only lemmas and functions.",
+            )
+        args = self.arguments(call, callee.params, callee.kind_word, ctx)
+        return dataclasses.replace(call, args=args)
+
+    def arguments(self, call: ast.Call, params: tuple[ast.Param, ...], kind: str, ctx: Context) -> tuple[ast.Expr, ...]:
+        if len(call.args) != len(params):
+            raise self.fail(
+                ARITY,
+                call.span,
+                f"{kind} '{call.name}' takes {len(params)} argument(s), but {len(call.args)} are given",
+            )
+        args = []
+        for arg, param in zip(call.args, params, strict=True):
+            checked = self.expr(arg, ctx)
+            self.expect(checked, self.type_of_ref(param.type_ref), f"argument '{param.name}' of '{call.name}'")
+            args.append(checked)
+        return tuple(args)
+
+    def call_stmt(self, stmt: ast.CallStmt, ctx: Context) -> ast.CallStmt:
+        callee = self.decls.get(stmt.call.name)
+        if isinstance(callee, ast.Method):
+            if callee.returns:
+                raise self.fail(
+                    BAD_CALL,
+                    stmt.call.span,
+                    f"{callee.kind_word} '{callee.name}' returns values: write `var r := {callee.name}(...);`",
+                )
+            return dataclasses.replace(stmt, call=self.method_call(stmt.call, ctx))
+        if isinstance(callee, ast.Function):
+            raise self.fail(
+                BAD_STATEMENT,
+                stmt.call.span,
+                f"a call to {callee.kind_word} '{callee.name}' is an expression, not a statement",
+            )
+        raise self.fail(UNKNOWN_NAME, stmt.call.name_span, f"unknown method '{stmt.call.name}'")
+
+    def if_stmt(self, stmt: ast.If, ctx: Context) -> ast.If:
+        cond = self.expr(stmt.cond, ctx)
+        self.expect(cond, BOOL, "an if condition")
+        then = self.block(stmt.then, ctx)
+        else_ = None
+        if isinstance(stmt.else_, ast.Block):
+            else_ = self.block(stmt.else_, ctx)
+        elif isinstance(stmt.else_, ast.If):
+            else_ = self.if_stmt(stmt.else_, ctx)
+        return dataclasses.replace(stmt, cond=cond, then=then, else_=else_)
+
+    def while_stmt(self, stmt: ast.While, ctx: Context) -> ast.While:
+        cond = self.expr(stmt.cond, ctx)
+        self.expect(cond, BOOL, "a loop condition")
+        spec_ctx = dataclasses.replace(ctx, ghost=True)
+        invariants = self.clauses(stmt.invariants, spec_ctx, "a loop invariant")
+        decreases = self.decreases(stmt.decreases, spec_ctx)
+        body = self.block(stmt.body, ctx)
+        return dataclasses.replace(stmt, cond=cond, invariants=invariants, decreases=decreases, body=body)
+
+    def assert_stmt(self, stmt: ast.Assert, ctx: Context) -> ast.Assert:
+        expr = self.expr(stmt.expr, dataclasses.replace(ctx, ghost=True))
+        self.expect(expr, BOOL, "an assertion")
+        return dataclasses.replace(stmt, expr=expr)
+
+    def assume_stmt(self, stmt: ast.Assume, ctx: Context) -> ast.Assume:
+        expr = self.expr(stmt.expr, dataclasses.replace(ctx, ghost=True))
+        self.expect(expr, BOOL, "an assumption")
+        return dataclasses.replace(stmt, expr=expr)
+
+    def return_stmt(self, stmt: ast.Return, ctx: Context) -> ast.Return:
+        method = ctx.owner
+        assert isinstance(method, ast.Method)
+        if not stmt.values:
+            return stmt
+        if len(stmt.values) != len(method.returns):
+            raise self.fail(
+                ARITY,
+                stmt.span,
+                f"'{method.name}' has {len(method.returns)} out-parameter(s), but `return` gives {len(stmt.values)}",
+            )
+        values = []
+        for value, out in zip(stmt.values, method.returns, strict=True):
+            checked = self.expr(value, ctx)
+            self.expect(checked, self.type_of_ref(out.type_ref), f"the value returned for '{out.name}'")
+            values.append(checked)
+        return dataclasses.replace(stmt, values=tuple(values))
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, expr: ast.Expr, ctx: Context) -> ast.Expr:
+        if isinstance(expr, ast.IntLit):
+            return dataclasses.replace(expr, ty=INT)
+        if isinstance(expr, ast.BoolLit):
+            return dataclasses.replace(expr, ty=BOOL)
+        if isinstance(expr, ast.Name):
+            return self.name(expr)
+        if isinstance(expr, ast.Unary):
+            return self.unary(expr, ctx)
+        if isinstance(expr, ast.Binary):
+            return self.binary(expr, ctx)
+        if isinstance(expr, ast.IfThenElse):
+            return self.if_then_else(expr, ctx)
+        if isinstance(expr, ast.Call):
+            return self.function_call(expr, ctx)
+        if isinstance(expr, ast.Old):
+            return self.old(expr, ctx)
+        raise self.fail(NOT_MINIDAFNY, expr.span, "this expression is not part of MiniDafny")
+
+    def name(self, expr: ast.Name) -> ast.Name:
+        variable = self.lookup(expr.name)
+        if variable is None:
+            if expr.name in self.decls:
+                decl = self.decls[expr.name]
+                raise self.fail(
+                    BAD_CALL, expr.span, f"'{expr.name}' is a {decl.kind_word}: call it with arguments"  # type: ignore[attr-defined]
+                )
+            raise self.fail(UNKNOWN_NAME, expr.span, f"unknown identifier '{expr.name}'")
+        return dataclasses.replace(expr, ty=variable.ty, uid=variable.uid)
+
+    def unary(self, expr: ast.Unary, ctx: Context) -> ast.Unary:
+        operand = self.expr(expr.operand, ctx)
+        if expr.op == "-":
+            self.expect(operand, INT, "the operand of unary '-'")
+            return dataclasses.replace(expr, operand=operand, ty=INT)
+        self.expect(operand, BOOL, "the operand of '!'")
+        return dataclasses.replace(expr, operand=operand, ty=BOOL)
+
+    def binary(self, expr: ast.Binary, ctx: Context) -> ast.Binary:
+        left = self.expr(expr.left, ctx)
+        right = self.expr(expr.right, ctx)
+        op = expr.op
+        if op in ARITHMETIC or op in ORDERING:
+            self.expect(left, INT, f"the left operand of '{op}'")
+            self.expect(right, INT, f"the right operand of '{op}'")
+            ty = INT if op in ARITHMETIC else BOOL
+        elif op in EQUALITY:
+            if ast.type_of(left).base != ast.type_of(right).base:
+                raise self.fail(
+                    TYPE_MISMATCH,
+                    expr.op_span,
+                    f"'{op}' compares values of different types: {ast.type_of(left).base} and "
+                    f"{ast.type_of(right).base}",
+                )
+            ty = BOOL
+        else:
+            self.expect(left, BOOL, f"the left operand of '{op}'")
+            self.expect(right, BOOL, f"the right operand of '{op}'")
+            ty = BOOL
+        return dataclasses.replace(expr, left=left, right=right, ty=ty)
+
+    def if_then_else(self, expr: ast.IfThenElse, ctx: Context) -> ast.IfThenElse:
+        cond = self.expr(expr.cond, ctx)
+        self.expect(cond, BOOL, "the condition of if-then-else")
+        then = self.expr(expr.then, ctx)
+        else_ = self.expr(expr.else_, ctx)
+        then_ty, else_ty = ast.type_of(then), ast.type_of(else_)
+        if then_ty.base != else_ty.base:
+            raise self.fail(
+                TYPE_MISMATCH,
+                expr.span,
+                f"the branches of if-then-else have different types: {then_ty.base} and {else_ty.base}",
+            )
+        ty = then_ty if then_ty == else_ty else then_ty.base
+        return dataclasses.replace(expr, cond=cond, then=then, else_=else_, ty=ty)
+
+    def function_call(self, call: ast.Call, ctx: Context) -> ast.Call:
+        callee = self.decls.get(call.name)
+        if callee is None:
+            raise self.fail(UNKNOWN_NAME, call.name_span, f"unknown function '{call.name}'")
+        if isinstance(callee, ast.Method):
+            raise self.fail(
+                BAD_CALL,
+                call.name_span,
+                f"{callee.kind_word} '{callee.name}' cannot be called inside an expression",
+                "A method or lemma call is a statement of its own: `var r := M(x);` or `L(x);`.",
+            )
+        assert isinstance(callee, ast.Function)
+        args = self.arguments(call, callee.params, callee.kind_word, ctx)
+        result = BOOL if callee.is_predicate else self.type_of_ref(callee.result_ref)
+        return dataclasses.replace(call, args=args, ty=result)
+
+    def old(self, expr: ast.Old, ctx: Context) -> ast.Old:
+        if not ctx.allow_old:
+            where = "a function" if ctx.in_function else "a precondition"
+            raise self.fail(BAD_OLD, expr.span, f"`old` is not allowed in {where}")
+        inner = self.expr(expr.expr, ctx)
+        return dataclasses.replace(expr, expr=inner, ty=ast.type_of(inner))

@@ -1,0 +1,118 @@
+"""verify(text) -> VerificationReport: the one entry point to the whole pipeline."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from kernel_ext.lang.diagnostics import SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
+from kernel_ext.lang.parser import parse
+from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.verify.lower import lower
+from kernel_ext.verify.smt import Limits, SolverOutcome, check
+from kernel_ext.verify.vcgen import ProofTask, generate
+
+MAX_CHARACTERS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Options:
+    limits: Limits = field(default_factory=Limits)
+    only: str | None = None  # verify one declaration
+
+
+@dataclass
+class OutcomeCache:
+    """Solver outcomes by task content: unchanged checks are not proved twice."""
+
+    outcomes: dict[str, SolverOutcome] = field(default_factory=dict)
+
+    def lookup(self, task: ProofTask, limits: Limits) -> SolverOutcome | None:
+        return self.outcomes.get(_cache_key(task, limits))
+
+    def store(self, task: ProofTask, limits: Limits, outcome: SolverOutcome) -> None:
+        self.outcomes[_cache_key(task, limits)] = outcome
+
+
+def _cache_key(task: ProofTask, limits: Limits) -> str:
+    return f"{task.key}/{limits.rlimit}/{limits.seed}"
+
+
+def verify(
+    text: str,
+    name: str = "<input>",
+    options: Options | None = None,
+    cache: OutcomeCache | None = None,
+) -> VerificationReport:
+    """Parse, check and prove a MiniDafny text; never raises for any input."""
+    options = options or Options()
+    started = time.perf_counter()
+    source = SourceFile(name, text)
+    try:
+        tasks, declarations = _prepare(source, options)
+    except DiagnosticError as error:
+        return VerificationReport(name, tuple(error.diagnostics), time_s=time.perf_counter() - started)
+    results = tuple(_prove(task, options.limits, cache) for task in tasks)
+    return VerificationReport(name, (), results, time.perf_counter() - started, declarations)
+
+
+def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], tuple[str, ...]]:
+    if len(source.text) > MAX_CHARACTERS:
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    TOO_LARGE,
+                    Span.point(1, 1),
+                    f"the text has {len(source.text):,} characters; MiniDafny verifies at most "
+                    f"{MAX_CHARACTERS:,} at once",
+                    hint="Split it into several cells or files.",
+                )
+            ]
+        )
+    try:
+        program = parse(source)
+        checked = resolve(program)
+        tasks = generate(lower(checked, source))
+    except RecursionError:
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    TOO_LARGE,
+                    Span.point(1, 1),
+                    "an expression or statement is nested too deeply to verify",
+                    hint="Break it up with local variables or helper functions.",
+                )
+            ]
+        ) from None
+    if options.only is not None:
+        if checked.decl(options.only) is None:
+            raise DiagnosticError(
+                [Diagnostic(SYNTAX, Span.point(1, 1), f"there is no method or function named '{options.only}'")]
+            )
+        tasks = [task for task in tasks if task.obligation.owner == options.only]
+    return tasks, tuple(decl.name for decl in checked.program.decls)
+
+
+def _prove(task: ProofTask, limits: Limits, cache: OutcomeCache | None) -> ObligationResult:
+    outcome = cache.lookup(task, limits) if cache is not None else None
+    cached = outcome is not None
+    if outcome is None:
+        outcome = check(task, limits)
+        if cache is not None:
+            cache.store(task, limits, outcome)
+    ob = task.obligation
+    return ObligationResult(
+        kind=ob.kind,
+        span=ob.span,
+        owner=ob.owner,
+        procedure=task.procedure,
+        message=ob.message,
+        related=ob.related,
+        description=ob.description,
+        status=outcome.status,
+        time_ms=0.0 if cached else outcome.time_ms,
+        reason=outcome.reason,
+        cached=cached,
+    )

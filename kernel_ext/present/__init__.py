@@ -1,0 +1,1 @@
+"""Reports to what people see: no verification logic lives here."""

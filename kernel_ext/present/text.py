@@ -1,0 +1,61 @@
+"""Reports as text: Dafny's error lines, and a friendlier long form for students."""
+
+from __future__ import annotations
+
+from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.verify.smt import Status
+
+
+def _where(file: str, span: Span) -> str:
+    return f"{file}({span.start_line},{span.start_col})"
+
+
+def dafny_lines(report: VerificationReport) -> list[str]:
+    """`FILE(LINE,COL): Error: MESSAGE` lines, related locations under each, as Dafny prints them."""
+    lines: list[str] = []
+    for diagnostic in report.diagnostics:
+        lines.append(f"{_where(report.file, diagnostic.span)}: Error: {diagnostic.message}")
+        if diagnostic.hint:
+            lines.append(f"    {diagnostic.hint}")
+    for ob in report.errors:
+        lines.append(f"{_where(report.file, ob.span)}: {_label(ob)}: {ob.message}")
+        related_text = ob.kind.related_message or "Related location"
+        for span in ob.related:
+            if ob.description:
+                related_text = f"{related_text.rstrip('.')}: {ob.description}"
+            lines.append(f"{_where(report.file, span)}: Related location: {related_text}")
+    return lines
+
+
+def _label(ob: ObligationResult) -> str:
+    if ob.status == Status.UNKNOWN:
+        return f"Unknown ({ob.reason or 'limit reached'})"
+    return "Error"
+
+
+def summary(report: VerificationReport) -> str:
+    if report.diagnostics:
+        return f"{len(report.diagnostics)} parse/type error(s) detected in {report.file}"
+    proved = sum(1 for ob in report.obligations if ob.status == Status.PROVED)
+    failed = sum(1 for ob in report.obligations if ob.status == Status.FAILED)
+    unknown = sum(1 for ob in report.obligations if ob.status == Status.UNKNOWN)
+    text = f"MiniDafny verifier finished with {proved} proved, {failed} errors"
+    if unknown:
+        text += f", {unknown} unknown"
+    return text
+
+
+def excerpts(report: VerificationReport, source: SourceFile) -> list[str]:
+    """The long form: each problem with its source line underlined and the plain-words help."""
+    lines: list[str] = []
+    for diagnostic in report.diagnostics:
+        lines += [f"line {diagnostic.span.start_line}: {diagnostic.message}", source.excerpt(diagnostic.span)]
+        if diagnostic.hint:
+            lines.append(f"  hint: {diagnostic.hint}")
+    for ob in report.errors:
+        lines += [f"line {ob.span.start_line}: {ob.message}", source.excerpt(ob.span)]
+        for span in ob.related:
+            lines.append(source.excerpt(span))
+        lines.append(f"  why: {ob.kind.explanation}")
+    return lines

@@ -1,0 +1,104 @@
+"""The one result model: used by the CLI, the notebook views and the autograder alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kernel_ext.lang.diagnostics import Diagnostic, Phase
+from kernel_ext.lang.source import Span
+from kernel_ext.verify.obligations import ObligationKind
+from kernel_ext.verify.smt import Status
+
+
+@dataclass(frozen=True)
+class ObligationResult:
+    kind: ObligationKind
+    span: Span
+    owner: str
+    procedure: str
+    message: str
+    related: tuple[Span, ...]
+    description: str
+    status: Status
+    time_ms: float
+    reason: str = ""
+    cached: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.id,
+            "line": self.span.start_line,
+            "column": self.span.start_col,
+            "owner": self.owner,
+            "message": self.message,
+            "description": self.description,
+            "related": [_position(span) for span in self.related],
+            "status": self.status.value,
+            "reason": self.reason,
+            "time_ms": round(self.time_ms, 3),
+        }
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    file: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    obligations: tuple[ObligationResult, ...] = ()
+    time_s: float = 0.0
+    declarations: tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[ObligationResult, ...]:
+        """Obligations not proved, in source order."""
+        failing = [ob for ob in self.obligations if ob.status != Status.PROVED]
+        return tuple(sorted(failing, key=lambda ob: (ob.span.start_line, ob.span.start_col)))
+
+    @property
+    def verified(self) -> bool:
+        return not self.diagnostics and not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        if any(d.phase != Phase.LIMIT for d in self.diagnostics):
+            return 2
+        if self.diagnostics or self.errors:
+            return 1
+        return 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "verified": self.verified,
+            "errors": [
+                {
+                    "line": ob.span.start_line,
+                    "column": ob.span.start_col,
+                    "kind": ob.kind.id,
+                    "status": ob.status.value,
+                    "message": ob.message,
+                    "description": ob.description,
+                    "explanation": ob.kind.explanation,
+                    "related": [_position(span) for span in ob.related],
+                }
+                for ob in self.errors
+            ],
+            "diagnostics": [
+                {
+                    "line": d.span.start_line,
+                    "column": d.span.start_col,
+                    "kind": d.phase.value,
+                    "code": d.code.code,
+                    "message": d.message,
+                    "hint": d.hint,
+                    "related": [_position(span) for span in d.related],
+                }
+                for d in self.diagnostics
+            ],
+            "obligations": [ob.to_json() for ob in self.obligations],
+            "time_s": round(self.time_s, 4),
+        }
+
+
+def _position(span: Span) -> dict[str, int]:
+    return {"line": span.start_line, "column": span.start_col}

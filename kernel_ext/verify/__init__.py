@@ -1,0 +1,1 @@
+"""Checked program to proved or refuted obligations."""

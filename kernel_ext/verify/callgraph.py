@@ -1,0 +1,120 @@
+"""Who calls whom, and the strongly connected components that recursion lives in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kernel_ext.lang import syntax as ast
+
+
+def calls_in_expr(expr: ast.Expr) -> Iterator[str]:
+    if isinstance(expr, ast.Call):
+        yield expr.name
+    for child in _expr_children(expr):
+        yield from calls_in_expr(child)
+
+
+def _expr_children(expr: ast.Expr) -> tuple[ast.Expr, ...]:
+    if isinstance(expr, ast.Unary):
+        return (expr.operand,)
+    if isinstance(expr, ast.Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, ast.IfThenElse):
+        return (expr.cond, expr.then, expr.else_)
+    if isinstance(expr, ast.Call):
+        return expr.args
+    if isinstance(expr, ast.Old):
+        return (expr.expr,)
+    return ()
+
+
+def calls_in_stmt(stmt: ast.Stmt) -> Iterator[str]:
+    for expr in stmt_exprs(stmt):
+        yield from calls_in_expr(expr)
+    for child in stmt_children(stmt):
+        yield from calls_in_stmt(child)
+
+
+def stmt_exprs(stmt: ast.Stmt) -> tuple[ast.Expr, ...]:
+    if isinstance(stmt, ast.VarDecl):
+        return stmt.rhs
+    if isinstance(stmt, ast.Assign):
+        return stmt.rhs
+    if isinstance(stmt, ast.CallStmt):
+        return (stmt.call,)
+    if isinstance(stmt, ast.If):
+        return (stmt.cond,)
+    if isinstance(stmt, ast.While):
+        decreases = stmt.decreases.exprs if stmt.decreases else ()
+        return (stmt.cond, *(inv.expr for inv in stmt.invariants), *decreases)
+    if isinstance(stmt, ast.Assert | ast.Assume):
+        return (stmt.expr,)
+    if isinstance(stmt, ast.Return):
+        return stmt.values
+    return ()
+
+
+def stmt_children(stmt: ast.Stmt) -> tuple[ast.Stmt, ...]:
+    if isinstance(stmt, ast.Block):
+        return stmt.stmts
+    if isinstance(stmt, ast.If):
+        return (stmt.then,) + ((stmt.else_,) if stmt.else_ is not None else ())
+    if isinstance(stmt, ast.While):
+        return (stmt.body,)
+    return ()
+
+
+def callees(decl: ast.Decl) -> set[str]:
+    found: set[str] = set()
+    if isinstance(decl, ast.Function):
+        exprs = [clause.expr for clause in (*decl.requires, *decl.ensures)]
+        if decl.body is not None:
+            exprs.append(decl.body)
+        for expr in exprs:
+            found.update(calls_in_expr(expr))
+    elif isinstance(decl, ast.Method) and decl.body is not None:
+        found.update(calls_in_stmt(decl.body))
+    return found
+
+
+def components(program: ast.Program) -> dict[str, frozenset[str]]:
+    """Map each declaration's name to its strongly connected component (Tarjan)."""
+    graph = {decl.name: callees(decl) for decl in program.decls}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    result: dict[str, frozenset[str]] = {}
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for succ in graph.get(node, ()):
+            if succ not in graph:
+                continue
+            if succ not in index:
+                visit(succ)
+                low[node] = min(low[node], low[succ])
+            elif succ in on_stack:
+                low[node] = min(low[node], index[succ])
+        if low[node] == index[node]:
+            members = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                members.append(member)
+                if member == node:
+                    break
+            component = frozenset(members)
+            for member in members:
+                result[member] = component
+
+    for name in graph:
+        if name not in index:
+            visit(name)
+    return result
+
+
+def is_recursive(name: str, program_components: dict[str, frozenset[str]], graph_callees: set[str]) -> bool:
+    return len(program_components[name]) > 1 or name in graph_callees

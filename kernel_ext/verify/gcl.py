@@ -1,0 +1,74 @@
+"""Guarded commands: the tiny language that the lowering produces and the VC generator reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kernel_ext.lang.source import Span
+from kernel_ext.verify.obligations import Obligation
+from kernel_ext.verify.terms import Term, Var
+
+
+class Command:
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Assume(Command):
+    condition: Term
+
+
+@dataclass(frozen=True)
+class Assert(Command):
+    condition: Term
+    obligation: Obligation
+
+
+@dataclass(frozen=True)
+class Assign(Command):
+    target: Var
+    value: Term
+
+
+@dataclass(frozen=True)
+class Havoc(Command):
+    targets: tuple[Var, ...]
+
+
+@dataclass(frozen=True)
+class Seq(Command):
+    commands: tuple[Command, ...]
+
+
+@dataclass(frozen=True)
+class Choice(Command):
+    branches: tuple[Command, ...]
+
+
+@dataclass(frozen=True)
+class Mark(Command):
+    """A program point a trace can show: the statement at `span`, after it ran."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """One unit of checking: a method body, a specification's well-formedness, a function."""
+
+    name: str
+    owner: str
+    body: Command
+    excluded_axioms: frozenset[str] = frozenset()
+    display_names: tuple[tuple[str, str], ...] = ()
+
+
+def seq(*commands: Command) -> Command:
+    flat: list[Command] = []
+    for command in commands:
+        if isinstance(command, Seq):
+            flat.extend(command.commands)
+        else:
+            flat.append(command)
+    return flat[0] if len(flat) == 1 else Seq(tuple(flat))

@@ -1,0 +1,137 @@
+"""The closed set of proof-obligation kinds, with Dafny's words and plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from kernel_ext.lang.source import Span
+
+
+class ObligationKind(Enum):
+    """Each kind: (JSON id, Dafny's failure message, the related-location text, plain words)."""
+
+    POSTCONDITION = (
+        "postcondition",
+        "A postcondition might not hold on this return path.",
+        "This is the postcondition that might not hold.",
+        "When the method returns here, what it promises in `ensures` is not guaranteed. "
+        "Either the code computes something else, or the promise is too strong.",
+    )
+    PRECONDITION = (
+        "precondition",
+        "A precondition for this call might not hold.",
+        "This is the precondition that might not hold.",
+        "The callee requires something here that the caller has not made sure of. "
+        "Check the arguments, or add a `requires` to the caller.",
+    )
+    ASSERTION = (
+        "assertion",
+        "assertion might not hold",
+        "",
+        "The verifier cannot show that this assertion is true on every path that reaches it.",
+    )
+    INVARIANT_ENTRY = (
+        "invariant-entry",
+        "This loop invariant might not hold on entry.",
+        "",
+        "The invariant must be true before the first iteration: check the initial values of "
+        "the loop variables.",
+    )
+    INVARIANT_MAINTAINED = (
+        "invariant-maintained",
+        "This loop invariant might not be maintained by the loop.",
+        "",
+        "Assuming the invariant and the loop condition at the start of an iteration, the "
+        "invariant is not shown to hold again at its end. The body may be wrong, or the "
+        "invariant too weak to carry itself (add what else is true).",
+    )
+    DECREASES = (
+        "decreases",
+        "decreases expression might not decrease",
+        "This is the decreases expression.",
+        "To show that the loop ends, the `decreases` expression must get smaller in every "
+        "iteration and never go below zero.",
+    )
+    TERMINATION = (
+        "termination",
+        "cannot prove termination; try supplying a decreases clause",
+        "",
+        "A recursive call must be made on something smaller (by the `decreases` measure, by "
+        "default the parameters), so that the recursion ends.",
+    )
+    INDEX_RANGE = (
+        "index-range",
+        "index out of range",
+        "",
+        "The index may be negative or not smaller than the length.",
+    )
+    DIVISION_BY_ZERO = (
+        "division-by-zero",
+        "possible division by zero",
+        "",
+        "The divisor may be zero here. Make sure it is not, e.g. with a `requires` or a test.",
+    )
+    MODIFIES = (
+        "modifies",
+        "assignment may update an array element not in the enclosing context's modifies clause",
+        "",
+        "A method may change only what its `modifies` clause names.",
+    )
+    READS = (
+        "reads",
+        "insufficient reads clause to read array element",
+        "",
+        "A function may read only what its `reads` clause names.",
+    )
+    SUBSET_TYPE = (
+        "subset-type",
+        "value does not satisfy the subset constraints of 'nat'",
+        "",
+        "A `nat` must never be negative, and this value may be.",
+    )
+    FUNCTION_PRECONDITION = (
+        "function-precondition",
+        "possible violation of function precondition",
+        "This is the precondition that might not hold.",
+        "The function requires something of its arguments that is not guaranteed here.",
+    )
+    MATCH_COMPLETE = (
+        "match-complete",
+        "missing case in match",
+        "",
+        "Every constructor of the datatype needs a case.",
+    )
+    DESTRUCTOR = (
+        "destructor",
+        "destructor applied to the wrong constructor",
+        "",
+        "This field exists only for some constructors, and the value may be another one.",
+    )
+
+    def __init__(self, kind_id: str, message: str, related_message: str, explanation: str):
+        self.id = kind_id
+        self.message = message
+        self.related_message = related_message
+        self.explanation = explanation
+
+
+# Messages a kind uses in particular situations, still in Dafny's words.
+BOUNDED_BELOW = "decreases expression must be bounded below by 0"
+LOOP_NEEDS_DECREASES = "cannot prove termination; try supplying a decreases clause for the loop"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One check, described when it is created: what, where, and why."""
+
+    kind: ObligationKind
+    span: Span
+    owner: str
+    related: tuple[Span, ...] = ()
+    description: str = ""
+    message_override: str = ""
+
+    @property
+    def message(self) -> str:
+        return self.message_override or self.kind.message

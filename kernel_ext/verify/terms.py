@@ -1,0 +1,272 @@
+"""Solver-free logical terms: built by the lowering, passified, handed to the SMT layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Sort:
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+INT = Sort("Int")
+BOOL = Sort("Bool")
+FUEL = Sort("Fuel")
+
+
+class Op(Enum):
+    ADD = "+"
+    SUB = "-"
+    MUL = "*"
+    DIV = "/"
+    MOD = "%"
+    NEG = "neg"
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    EQ = "=="
+    NE = "!="
+    AND = "&&"
+    OR = "||"
+    NOT = "!"
+    IMPLIES = "==>"
+    IFF = "<==>"
+    ITE = "ite"
+    FUEL_SUCC = "succ"
+
+
+class Term:
+    """Base of all terms; subclasses are frozen dataclasses."""
+
+    __slots__ = ()
+
+    @cached_property
+    def free_names(self) -> frozenset[str]:
+        return _free_names(self)
+
+
+@dataclass(frozen=True, eq=True)
+class Var(Term):
+    name: str
+    sort: Sort
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class IntVal(Term):
+    value: int
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class BoolVal(Term):
+    value: bool
+
+    def __str__(self) -> str:
+        return "true" if self.value else "false"
+
+
+@dataclass(frozen=True)
+class App(Term):
+    op: Op
+    args: tuple[Term, ...]
+
+    def __str__(self) -> str:
+        return show(self)
+
+
+@dataclass(frozen=True)
+class FunApp(Term):
+    """An application of a user function, at a fuel layer (see smt.py and lower.py)."""
+
+    name: str
+    fuel: Term
+    args: tuple[Term, ...]
+    sort: Sort
+
+    def __str__(self) -> str:
+        return show(self)
+
+
+@dataclass(frozen=True)
+class Forall(Term):
+    bound: tuple[Var, ...]
+    body: Term
+    patterns: tuple[tuple[Term, ...], ...] = ()
+
+    def __str__(self) -> str:
+        return show(self)
+
+
+TRUE = BoolVal(True)
+FALSE = BoolVal(False)
+FUEL_ZERO = Var("$fuel.zero", FUEL)
+
+
+def fuel(layers: int, base: Term = FUEL_ZERO) -> Term:
+    result = base
+    for _ in range(layers):
+        result = App(Op.FUEL_SUCC, (result,))
+    return result
+
+
+# ------------------------------------------------------------ builders (lightly simplifying)
+
+
+def and_(*terms: Term) -> Term:
+    parts: list[Term] = []
+    for term in terms:
+        if term == TRUE:
+            continue
+        if term == FALSE:
+            return FALSE
+        if isinstance(term, App) and term.op == Op.AND:
+            parts.extend(term.args)
+        else:
+            parts.append(term)
+    if not parts:
+        return TRUE
+    return parts[0] if len(parts) == 1 else App(Op.AND, tuple(parts))
+
+
+def or_(*terms: Term) -> Term:
+    parts: list[Term] = []
+    for term in terms:
+        if term == FALSE:
+            continue
+        if term == TRUE:
+            return TRUE
+        parts.append(term)
+    if not parts:
+        return FALSE
+    return parts[0] if len(parts) == 1 else App(Op.OR, tuple(parts))
+
+
+def not_(term: Term) -> Term:
+    if isinstance(term, BoolVal):
+        return BoolVal(not term.value)
+    if isinstance(term, App) and term.op == Op.NOT:
+        return term.args[0]
+    return App(Op.NOT, (term,))
+
+
+def implies(antecedent: Term, consequent: Term) -> Term:
+    if antecedent == TRUE:
+        return consequent
+    if antecedent == FALSE or consequent == TRUE:
+        return TRUE
+    return App(Op.IMPLIES, (antecedent, consequent))
+
+
+def eq(left: Term, right: Term) -> Term:
+    return App(Op.EQ, (left, right))
+
+
+def app(op: Op, *args: Term) -> Term:
+    return App(op, tuple(args))
+
+
+def ite(cond: Term, then: Term, else_: Term) -> Term:
+    if cond == TRUE:
+        return then
+    if cond == FALSE:
+        return else_
+    return App(Op.ITE, (cond, then, else_))
+
+
+# ------------------------------------------------------------ traversal
+
+
+def _free_names(term: Term) -> frozenset[str]:
+    if isinstance(term, Var):
+        return frozenset((term.name,))
+    if isinstance(term, App):
+        return frozenset().union(*(arg.free_names for arg in term.args))
+    if isinstance(term, FunApp):
+        return frozenset().union(term.fuel.free_names, *(arg.free_names for arg in term.args))
+    if isinstance(term, Forall):
+        return term.body.free_names - {var.name for var in term.bound}
+    return frozenset()
+
+
+def substitute(term: Term, mapping: dict[str, Term]) -> Term:
+    """Replace free variables by name; bound variables are never captured (names are unique)."""
+    if not mapping or not (term.free_names & mapping.keys()):
+        return term
+    if isinstance(term, Var):
+        return mapping.get(term.name, term)
+    if isinstance(term, App):
+        return App(term.op, tuple(substitute(arg, mapping) for arg in term.args))
+    if isinstance(term, FunApp):
+        return FunApp(
+            term.name,
+            substitute(term.fuel, mapping),
+            tuple(substitute(arg, mapping) for arg in term.args),
+            term.sort,
+        )
+    if isinstance(term, Forall):
+        inner = {name: value for name, value in mapping.items() if name not in {v.name for v in term.bound}}
+        return Forall(
+            term.bound,
+            substitute(term.body, inner),
+            tuple(tuple(substitute(p, inner) for p in group) for group in term.patterns),
+        )
+    return term
+
+
+def function_names(term: Term) -> frozenset[str]:
+    """The user functions a term applies."""
+    if isinstance(term, FunApp):
+        return frozenset((term.name,)).union(*(function_names(arg) for arg in term.args))
+    if isinstance(term, App):
+        return frozenset().union(*(function_names(arg) for arg in term.args))
+    if isinstance(term, Forall):
+        return function_names(term.body)
+    return frozenset()
+
+
+# ------------------------------------------------------------ printing as source
+
+
+PRECEDENCE = {
+    Op.IFF: 1, Op.IMPLIES: 2, Op.AND: 3, Op.OR: 3,
+    Op.LT: 4, Op.LE: 4, Op.GT: 4, Op.GE: 4, Op.EQ: 4, Op.NE: 4,
+    Op.ADD: 5, Op.SUB: 5, Op.MUL: 6, Op.DIV: 6, Op.MOD: 6,
+}
+
+
+def show(term: Term, context: int = 0) -> str:
+    """Print a term in MiniDafny's notation (for VC views and debugging)."""
+    if isinstance(term, App):
+        if term.op in PRECEDENCE:
+            level = PRECEDENCE[term.op]
+            text = f" {term.op.value} ".join(show(arg, level + 1) for arg in term.args)
+            return f"({text})" if level < context or (level == context and level <= 3) else text
+        if term.op == Op.NOT:
+            return "!" + show(term.args[0], 9)
+        if term.op == Op.NEG:
+            return "-" + show(term.args[0], 9)
+        if term.op == Op.ITE:
+            cond, then, else_ = (show(arg) for arg in term.args)
+            text = f"if {cond} then {then} else {else_}"
+            return f"({text})" if context else text
+        if term.op == Op.FUEL_SUCC:
+            return f"succ({show(term.args[0])})"
+    if isinstance(term, FunApp):
+        return f"{term.name}({', '.join(show(arg) for arg in term.args)})"
+    if isinstance(term, Forall):
+        names = ", ".join(f"{v.name}: {v.sort}" for v in term.bound)
+        text = f"forall {names} :: {show(term.body)}"
+        return f"({text})" if context else text
+    return str(term)

@@ -1,0 +1,215 @@
+"""Passify and generate VCs: procedures -> self-contained proof tasks, linear in size.
+
+One forward pass turns the guarded commands into single-assignment form. Every
+assignment defines a fresh constant, and every program point has a reachability
+constant defined from its predecessors (Flanagan & Saxe; Barnett & Leino), so no
+formula is ever copied along a path: the VC grows linearly with the program.
+Each assertion becomes a task: the definitions it depends on, the reachability of
+its program point (which includes the checks before it) and its goal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from kernel_ext.verify import terms as t
+from kernel_ext.verify.gcl import Assert, Assign, Assume, Choice, Command, Havoc, Mark, Procedure, Seq
+from kernel_ext.verify.lower import FunctionAxiom, LoweredProgram
+from kernel_ext.verify.obligations import Obligation
+
+
+@dataclass(frozen=True)
+class ProgramPoint:
+    """A statement on some path, with the reachability constant and the variables' SSA names."""
+
+    span_line: int
+    text: str
+    reach: t.Term
+    names: tuple[tuple[str, t.Var], ...]
+
+
+@dataclass(frozen=True)
+class ProofTask:
+    """One obligation with everything needed to check it, and nothing else."""
+
+    obligation: Obligation
+    procedure: str
+    axioms: tuple[t.Term, ...]
+    definitions: tuple[tuple[t.Var, t.Term], ...]
+    hypothesis: t.Term
+    goal: t.Term
+    points: tuple[ProgramPoint, ...] = field(default=(), compare=False)
+
+    @property
+    def key(self) -> str:
+        """A content hash: equal tasks are the same check, whatever program they came from."""
+        text = repr((self.axioms, self.definitions, self.hypothesis, self.goal))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.definitions) + len(self.axioms)
+
+
+def generate(lowered: LoweredProgram) -> list[ProofTask]:
+    tasks: list[ProofTask] = []
+    for procedure in lowered.procedures:
+        tasks.extend(_Passifier(procedure, lowered.axioms).run())
+    return tasks
+
+
+@dataclass
+class _State:
+    reach: t.Term
+    env: dict[str, t.Var]
+
+
+class _Passifier:
+    def __init__(self, procedure: Procedure, axioms: tuple[FunctionAxiom, ...]):
+        self.procedure = procedure
+        self.axioms = [axiom for axiom in axioms if axiom.key not in procedure.excluded_axioms]
+        self.definitions: dict[str, tuple[t.Var, t.Term]] = {}
+        self.pending: list[tuple[Obligation, t.Term, t.Term]] = []
+        self.points: list[ProgramPoint] = []
+        self.versions: dict[str, int] = {}
+
+    # ---- fresh names and definitions
+
+    def fresh(self, var: t.Var) -> t.Var:
+        version = self.versions.get(var.name, 0) + 1
+        self.versions[var.name] = version
+        return t.Var(f"{var.name}@{version}", var.sort)
+
+    def initial(self, var: t.Var) -> t.Var:
+        return t.Var(f"{var.name}@0", var.sort)
+
+    def define(self, var: t.Var, value: t.Term) -> None:
+        self.definitions[var.name] = (var, value)
+
+    def new_reach(self, value: t.Term) -> t.Term:
+        if isinstance(value, t.BoolVal | t.Var):
+            return value
+        reach = self.fresh(t.Var("$reach", t.BOOL))
+        self.define(reach, value)
+        return reach
+
+    def current(self, term: t.Term, state: _State) -> t.Term:
+        mapping: dict[str, t.Term] = {}
+        for name in term.free_names:
+            if name.startswith("$"):
+                continue
+            mapping[name] = state.env.get(name) or self.initial(t.Var(name, _sort_in(term, name)))
+        return t.substitute(term, mapping)
+
+    # ---- the pass
+
+    def run(self) -> list[ProofTask]:
+        self.execute(self.procedure.body, _State(t.TRUE, {}))
+        return [self.task(obligation, reach, goal) for obligation, reach, goal in self.pending]
+
+    def execute(self, command: Command, state: _State) -> _State:
+        if isinstance(command, Seq):
+            for child in command.commands:
+                state = self.execute(child, state)
+            return state
+        if isinstance(command, Assume):
+            condition = self.current(command.condition, state)
+            return _State(self.new_reach(t.and_(state.reach, condition)), state.env)
+        if isinstance(command, Assert):
+            goal = self.current(command.condition, state)
+            if state.reach != t.FALSE:
+                self.pending.append((command.obligation, state.reach, goal))
+            return _State(self.new_reach(t.and_(state.reach, goal)), state.env)
+        if isinstance(command, Assign):
+            value = self.current(command.value, state)
+            target = self.fresh(command.target)
+            self.define(target, value)
+            return _State(state.reach, {**state.env, command.target.name: target})
+        if isinstance(command, Havoc):
+            env = dict(state.env)
+            for var in command.targets:
+                env[var.name] = self.fresh(var)
+            return _State(state.reach, env)
+        if isinstance(command, Choice):
+            return self.join([self.execute(branch, state) for branch in command.branches], state)
+        if isinstance(command, Mark):
+            names = tuple(sorted(state.env.items()))
+            self.points.append(ProgramPoint(command.span.start_line, command.text, state.reach, names))
+            return state
+        raise TypeError(f"unknown command {command!r}")
+
+    def join(self, branches: list[_State], before: _State) -> _State:
+        live = [branch for branch in branches if branch.reach != t.FALSE]
+        if not live:
+            return _State(t.FALSE, before.env)
+        if len(live) == 1:
+            return live[0]
+        names = set().union(*(branch.env.keys() for branch in live))
+        env: dict[str, t.Var] = {}
+        equalities: list[list[t.Term]] = [[] for _ in live]
+        for name in sorted(names):
+            versions = [branch.env.get(name) for branch in live]
+            if all(version == versions[0] for version in versions):
+                env[name] = versions[0]  # type: ignore[assignment]
+                continue
+            sort = next(version.sort for version in versions if version is not None)
+            merged = self.fresh(t.Var(name, sort))
+            env[name] = merged
+            for index, version in enumerate(versions):
+                equalities[index].append(t.eq(merged, version or self.initial(t.Var(name, sort))))
+        reach = t.or_(*(t.and_(branch.reach, *eqs) for branch, eqs in zip(live, equalities, strict=True)))
+        return _State(self.new_reach(reach), env)
+
+    # ---- tasks
+
+    def task(self, obligation: Obligation, reach: t.Term, goal: t.Term) -> ProofTask:
+        needed: list[str] = []
+        seen: set[str] = set()
+        work = list(reach.free_names | goal.free_names)
+        while work:
+            name = work.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.definitions:
+                needed.append(name)
+                work.extend(self.definitions[name][1].free_names)
+        order = {name: index for index, name in enumerate(self.definitions)}
+        definitions = tuple(self.definitions[name] for name in sorted(needed, key=order.__getitem__))
+        functions = set(t.function_names(goal))
+        for _, value in definitions:
+            functions |= t.function_names(value)
+        axioms = self.axioms_for(functions)
+        return ProofTask(obligation, self.procedure.name, axioms, definitions, reach, goal, tuple(self.points))
+
+    def axioms_for(self, functions: set[str]) -> tuple[t.Term, ...]:
+        chosen: list[t.Term] = []
+        done: set[str] = set()
+        work = sorted(functions)
+        while work:
+            name = work.pop()
+            if name in done:
+                continue
+            done.add(name)
+            for axiom in self.axioms:
+                if axiom.function == name:
+                    chosen.append(axiom.formula)
+                    work.extend(sorted(t.function_names(axiom.formula) - done))
+        return tuple(chosen)
+
+
+def _sort_in(term: t.Term, name: str) -> t.Sort:
+    if isinstance(term, t.Var):
+        return term.sort
+    children: tuple[t.Term, ...] = ()
+    if isinstance(term, t.App):
+        children = term.args
+    elif isinstance(term, t.FunApp):
+        children = (term.fuel, *term.args)
+    elif isinstance(term, t.Forall):
+        children = (term.body,)
+    for child in children:
+        if name in child.free_names:
+            return _sort_in(child, name)
+    raise KeyError(name)

@@ -1,0 +1,14 @@
+// loop invariant holds on entry but is not maintained by the body
+method Count(n: nat) returns (s: int)
+  ensures s == n
+{
+  s := 0;
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+    invariant s == i
+  {
+    i := i + 1;
+    s := s + 2;
+  }
+}

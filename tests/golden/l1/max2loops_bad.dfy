@@ -1,0 +1,21 @@
+// max by a pair of loops: the first loop lacks an invariant, so i == j is unprovable
+method MaxByCounting(a: int, b: int) returns (m: int)
+  ensures m >= a && m >= b
+  ensures m == a || m == b
+{
+  var i := a;
+  while i < b
+    invariant i >= a
+  {
+    i := i + 1;
+  }
+  var j := b;
+  while j < a
+    invariant j >= b
+    invariant j == b || j <= a
+  {
+    j := j + 1;
+  }
+  assert i == j;
+  m := j;
+}

@@ -1,0 +1,22 @@
+// max of two unbounded ints computed by a pair of counting loops
+method MaxByCounting(a: int, b: int) returns (m: int)
+  ensures m >= a && m >= b
+  ensures m == a || m == b
+{
+  var i := a;
+  while i < b
+    invariant i >= a
+    invariant i == a || i <= b
+  {
+    i := i + 1;
+  }
+  var j := b;
+  while j < a
+    invariant j >= b
+    invariant j == b || j <= a
+  {
+    j := j + 1;
+  }
+  assert i == j;
+  m := i;
+}

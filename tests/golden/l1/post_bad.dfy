@@ -1,0 +1,6 @@
+// postcondition fails at the fall-off end of a straight-line body
+method Inc(x: int) returns (y: int)
+  ensures y == x + 1
+{
+  y := x;
+}

@@ -1,0 +1,11 @@
+// postcondition holds on both branches of a trailing if/else
+method Max(a: int, b: int) returns (m: int)
+  ensures m >= a
+  ensures m >= b
+{
+  if a > b {
+    m := a;
+  } else {
+    m := b;
+  }
+}
