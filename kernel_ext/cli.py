@@ -17,15 +17,21 @@ EXIT_INPUT_ERROR = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="minidafny", description="A teaching verifier for a subset of Dafny.")
+    parser = argparse.ArgumentParser(
+        prog="minidafny", description="A teaching verifier for a subset of Dafny."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("verify", help="verify MiniDafny files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE.dfy")
     check.add_argument("--json", action="store_true", help="print one JSON object per file")
     check.add_argument("--rlimit", type=int, default=Limits.rlimit, help="Z3 resource limit per obligation")
-    check.add_argument("--timeout", type=float, default=Limits.timeout_ms / 1000, help="seconds per obligation")
+    check.add_argument(
+        "--timeout", type=float, default=Limits.timeout_ms / 1000, help="seconds per obligation"
+    )
     check.add_argument("--method", dest="only", metavar="NAME", help="verify only this declaration")
-    check.add_argument("--explain", action="store_true", help="show each failure with its source and plain words")
+    check.add_argument(
+        "--explain", action="store_true", help="show each failure with its source and plain words"
+    )
     return parser
 
 

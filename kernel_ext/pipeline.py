@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from kernel_ext.lang.diagnostics import SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
+from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.verify.lower import lower
-from kernel_ext.verify.smt import Limits, SolverOutcome, check
+from kernel_ext.verify.smt import Limits, Prover, SolverOutcome
 from kernel_ext.verify.vcgen import ProofTask, generate
 
 MAX_CHARACTERS = 2_000_000
@@ -52,9 +52,18 @@ def verify(
     source = SourceFile(name, text)
     try:
         tasks, declarations = _prepare(source, options)
+        prover = Prover(options.limits)
+        results = tuple(_prove(task, prover, cache) for task in tasks)
     except DiagnosticError as error:
         return VerificationReport(name, tuple(error.diagnostics), time_s=time.perf_counter() - started)
-    results = tuple(_prove(task, options.limits, cache) for task in tasks)
+    except Exception as error:  # a bug of ours: say so plainly, never show a traceback
+        diagnostic = Diagnostic(
+            INTERNAL,
+            Span.point(1, 1),
+            f"internal error in the verifier ({type(error).__name__}: {error})",
+            hint="This is a bug in MiniDafny, not in your program. Please report it with the program.",
+        )
+        return VerificationReport(name, (diagnostic,), time_s=time.perf_counter() - started)
     return VerificationReport(name, (), results, time.perf_counter() - started, declarations)
 
 
@@ -89,17 +98,22 @@ def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], tup
     if options.only is not None:
         if checked.decl(options.only) is None:
             raise DiagnosticError(
-                [Diagnostic(SYNTAX, Span.point(1, 1), f"there is no method or function named '{options.only}'")]
+                [
+                    Diagnostic(
+                        SYNTAX, Span.point(1, 1), f"there is no method or function named '{options.only}'"
+                    )
+                ]
             )
         tasks = [task for task in tasks if task.obligation.owner == options.only]
     return tasks, tuple(decl.name for decl in checked.program.decls)
 
 
-def _prove(task: ProofTask, limits: Limits, cache: OutcomeCache | None) -> ObligationResult:
+def _prove(task: ProofTask, prover: Prover, cache: OutcomeCache | None) -> ObligationResult:
+    limits = prover.limits
     outcome = cache.lookup(task, limits) if cache is not None else None
     cached = outcome is not None
     if outcome is None:
-        outcome = check(task, limits)
+        outcome = prover.check(task)
         if cache is not None:
             cache.store(task, limits, outcome)
     ob = task.obligation

@@ -60,6 +60,8 @@ class VerificationReport:
 
     @property
     def exit_code(self) -> int:
+        if any(d.phase == Phase.INTERNAL for d in self.diagnostics):
+            return 3
         if any(d.phase != Phase.LIMIT for d in self.diagnostics):
             return 2
         if self.diagnostics or self.errors:

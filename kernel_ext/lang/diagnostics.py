@@ -15,6 +15,7 @@ class Phase(Enum):
     TYPE = "type"
     UNSUPPORTED = "unsupported"
     LIMIT = "limit"
+    INTERNAL = "internal"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ GHOST = _code("E107", Phase.TYPE, "Ghost (specification) code is mixed with comp
 BAD_OLD = _code("E108", Phase.TYPE, "`old` is used where there is no earlier state to refer to.")
 BAD_STATEMENT = _code("E109", Phase.TYPE, "A statement is used where Dafny does not allow it.")
 TOO_LARGE = _code("E201", Phase.LIMIT, "The input is larger than the verifier accepts.")
+INTERNAL = _code(
+    "E900", Phase.INTERNAL, "The verifier itself failed: a bug to report, not a problem in the program."
+)
 
 
 @dataclass(frozen=True)

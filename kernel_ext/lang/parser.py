@@ -6,7 +6,13 @@ from functools import cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import NOT_MINIDAFNY, SYNTAX, Diagnostic, DiagnosticError
@@ -127,7 +133,12 @@ def parse(source: SourceFile) -> ast.Program:
         tree = _lark().parse(source.text)
     except UnexpectedInput as error:
         raise DiagnosticError([_describe(error, source)]) from None
-    return _Builder(source).transform(tree)
+    try:
+        return _Builder(source).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, DiagnosticError):
+            raise error.orig_exc from None
+        raise
 
 
 # ------------------------------------------------------------------ errors
@@ -148,10 +159,20 @@ def _describe(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
             f"unexpected character '{char}'",
         )
     if isinstance(error, UnexpectedToken):
-        return _describe_token(error.token, set(error.expected), source)
+        return _describe_token(error.token, _acceptable(error), source)
     if isinstance(error, UnexpectedEOF):
         return _at_end(set(error.expected), source)
     return Diagnostic(SYNTAX, Span.point(error.line or 1, error.column or 1), "syntax error")
+
+
+def _acceptable(error: UnexpectedToken) -> set[str]:
+    """The terminals the parser would really take here (LALR's own list over-approximates)."""
+    try:
+        if error.interactive_parser is not None:
+            return set(error.interactive_parser.accepts())
+    except UnexpectedInput:
+        pass
+    return set(error.expected)
 
 
 def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Diagnostic:
@@ -169,6 +190,10 @@ def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Dia
     if token.type in SYMBOL_WORDS:
         code = SYNTAX if token.type == "SINGLE_EQ" else NOT_MINIDAFNY
         return Diagnostic(code, span, SYMBOL_WORDS[token.type])
+    if token.type == "OTHER_SYMBOL":
+        return Diagnostic(NOT_MINIDAFNY, span, f"`{token.value}` is not part of MiniDafny")
+    if token.type == "GHOST" and "VAR" in expected:
+        return Diagnostic(NOT_MINIDAFNY, span, "ghost variables are not part of MiniDafny yet")
     if token.type == "METHOD" and "NAME" in expected:
         return Diagnostic(
             NOT_MINIDAFNY,
@@ -177,7 +202,15 @@ def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Dia
             hint="Write `function`: a function can be called from methods too.",
         )
     if token.type == "LT" and "LPAR" in expected:
-        return Diagnostic(NOT_MINIDAFNY, span, "generic (type-parameterised) declarations are not part of MiniDafny")
+        return Diagnostic(
+            NOT_MINIDAFNY, span, "generic (type-parameterised) declarations are not part of MiniDafny"
+        )
+    if token.type in ("AND", "OR") and token.type not in expected:
+        return Diagnostic(
+            SYNTAX, span, "`&&` and `||` cannot be mixed without parentheses: write (a && b) || c"
+        )
+    if token.type in ("IMPLIES", "EXPLIES") and token.type not in expected:
+        return Diagnostic(SYNTAX, span, "`==>` and `<==` cannot be mixed without parentheses")
     missing = _missing_semicolon(token, expected, source)
     if missing:
         return missing
@@ -217,8 +250,24 @@ def _at_end(expected: set[str], source: SourceFile) -> Diagnostic:
 
 EXPRESSION_STARTS = {"INT", "NAME", "TRUE", "FALSE", "OLD", "MINUS", "NOT", "LPAR"}
 STATEMENT_STARTS = {"VAR", "IF", "WHILE", "ASSERT", "ASSUME", "RETURN"}
-BINARY_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "AND", "OR", "IMPLIES",
-                    "EXPLIES", "IFF", "LT", "LE", "GT", "GE", "EQ", "NE"}
+BINARY_OPERATORS = {
+    "PLUS",
+    "MINUS",
+    "STAR",
+    "SLASH",
+    "PERCENT",
+    "AND",
+    "OR",
+    "IMPLIES",
+    "EXPLIES",
+    "IFF",
+    "LT",
+    "LE",
+    "GT",
+    "GE",
+    "EQ",
+    "NE",
+}
 
 
 def _expected_words(expected: set[str]) -> str:
@@ -227,7 +276,7 @@ def _expected_words(expected: set[str]) -> str:
     if EXPRESSION_STARTS & rest and len(EXPRESSION_STARTS & rest) >= 4:
         words.append("an expression")
         rest -= EXPRESSION_STARTS
-    if STATEMENT_STARTS <= rest:
+    if rest >= STATEMENT_STARTS:
         words.append("a statement")
         rest -= STATEMENT_STARTS
     if len(BINARY_OPERATORS & rest) >= 4:
@@ -280,6 +329,10 @@ class _Builder(Transformer):
         else:
             span = _meta_span(meta)
         return ast.Program(span=span, decls=tuple(decls))
+
+    def unsupported_token(self, meta, children):
+        token = children[0]
+        raise DiagnosticError([_describe_token(token, set(), self.source)])
 
     def modifiers(self, meta, children):
         return bool(children)
@@ -336,7 +389,9 @@ class _Builder(Transformer):
             key, value = part
             if key == "decreases":
                 if specs["decreases"] is not None:
-                    raise DiagnosticError([Diagnostic(SYNTAX, value.span, "only one `decreases` clause is allowed here")])
+                    raise DiagnosticError(
+                        [Diagnostic(SYNTAX, value.span, "only one `decreases` clause is allowed here")]
+                    )
                 if value.star:
                     raise _unsupported(
                         value.span,
@@ -391,7 +446,9 @@ class _Builder(Transformer):
         name = rest[0]
         rest = rest[1:]
         if rest and isinstance(rest[0], Span):
-            raise _unsupported(rest[0], "generic (type-parameterised) functions are not part of MiniDafny yet")
+            raise _unsupported(
+                rest[0], "generic (type-parameterised) functions are not part of MiniDafny yet"
+            )
         params = rest[0]
         result_ref = None
         body = None
@@ -403,9 +460,17 @@ class _Builder(Transformer):
         specs = self._specs(rest[1:], ("requires", "ensures", "decreases"))
         is_predicate = keyword.value == "predicate"
         if is_predicate and result_ref is not None:
-            raise DiagnosticError([Diagnostic(SYNTAX, result_ref.span, "a predicate has no result type: it returns bool")])
+            raise DiagnosticError(
+                [Diagnostic(SYNTAX, result_ref.span, "a predicate has no result type: it returns bool")]
+            )
         if not is_predicate and result_ref is None:
-            raise DiagnosticError([Diagnostic(SYNTAX, _token_span(name), f"function '{name}' needs a result type, e.g. `: int`")])
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        SYNTAX, _token_span(name), f"function '{name}' needs a result type, e.g. `: int`"
+                    )
+                ]
+            )
         return ast.Function(
             span=_meta_span(meta),
             name=str(name),
@@ -452,7 +517,13 @@ class _Builder(Transformer):
         if len(exprs) == 1 and isinstance(exprs[0], ast.Call):
             return ast.CallStmt(span=span, call=exprs[0])
         raise DiagnosticError(
-            [Diagnostic(SYNTAX, span, "this is an expression, not a statement: only a method or lemma call can stand alone")]
+            [
+                Diagnostic(
+                    SYNTAX,
+                    span,
+                    "this is an expression, not a statement: only a method or lemma call can stand alone",
+                )
+            ]
         )
 
     def if_stmt(self, meta, children):

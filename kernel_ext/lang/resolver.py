@@ -159,7 +159,9 @@ class _Checker:
             checked.append(dataclasses.replace(param, ty=ty))
         return tuple(checked)
 
-    def clauses(self, clauses: tuple[ast.SpecClause, ...], ctx: Context, what: str) -> tuple[ast.SpecClause, ...]:
+    def clauses(
+        self, clauses: tuple[ast.SpecClause, ...], ctx: Context, what: str
+    ) -> tuple[ast.SpecClause, ...]:
         checked = []
         for clause in clauses:
             expr = self.expr(clause.expr, ctx)
@@ -180,7 +182,9 @@ class _Checker:
         decreases = self.decreases(method.decreases, spec_ctx)
         self.scopes.append({})
         returns = self.params(method.returns, "out")
-        ensures = self.clauses(method.ensures, dataclasses.replace(spec_ctx, allow_old=True), "a postcondition")
+        ensures = self.clauses(
+            method.ensures, dataclasses.replace(spec_ctx, allow_old=True), "a postcondition"
+        )
         body = None
         if method.body is not None:
             body_ctx = Context(method, allow_old=True, ghost=method.is_ghost)
@@ -269,7 +273,9 @@ class _Checker:
         for var, ty in zip(stmt.variables, declared, strict=True):
             if ty is None:
                 raise self.fail(
-                    TYPE_MISMATCH, var.span, f"the type of '{var.name}' is unknown: write `var {var.name}: int`"
+                    TYPE_MISMATCH,
+                    var.span,
+                    f"the type of '{var.name}' is unknown: write `var {var.name}: int`",
                 )
             uid = self.declare(var.name, var.span, ty, "local", var.is_ghost or ctx.ghost)
             variables.append(dataclasses.replace(var, uid=uid, ty=ty))
@@ -279,7 +285,11 @@ class _Checker:
         self, rhs: tuple[ast.Expr, ...], count: int, span: Span, ctx: Context
     ) -> tuple[tuple[ast.Expr, ...], list[Type]]:
         """Check `:= e1, ..., en` or `:= M(args)` against `count` targets; returns the value types."""
-        if len(rhs) == 1 and isinstance(rhs[0], ast.Call) and isinstance(self.decls.get(rhs[0].name), ast.Method):
+        if (
+            len(rhs) == 1
+            and isinstance(rhs[0], ast.Call)
+            and isinstance(self.decls.get(rhs[0].name), ast.Method)
+        ):
             call = self.method_call(rhs[0], ctx)
             callee = self.decls[call.name]
             assert isinstance(callee, ast.Method)
@@ -315,10 +325,16 @@ class _Checker:
             if variable.role not in ("out", "local"):
                 raise self.fail(NOT_ASSIGNABLE, target.span, f"'{target.name}' cannot be assigned")
             if variable.uid in seen:
-                raise self.fail(NOT_ASSIGNABLE, target.span, f"'{target.name}' is assigned twice in one statement")
+                raise self.fail(
+                    NOT_ASSIGNABLE, target.span, f"'{target.name}' is assigned twice in one statement"
+                )
             seen.add(variable.uid)
             if ctx.ghost and not variable.is_ghost:
-                raise self.fail(GHOST, target.span, f"a ghost context cannot assign the non-ghost variable '{target.name}'")
+                raise self.fail(
+                    GHOST,
+                    target.span,
+                    f"a ghost context cannot assign the non-ghost variable '{target.name}'",
+                )
             targets.append(dataclasses.replace(target, ty=variable.ty, uid=variable.uid))
         rhs, value_types = self.right_hand_sides(stmt.rhs, len(targets), stmt.span, ctx)
         for target, value_ty, index in zip(targets, value_types, range(len(targets)), strict=True):
@@ -343,7 +359,9 @@ class _Checker:
         args = self.arguments(call, callee.params, callee.kind_word, ctx)
         return dataclasses.replace(call, args=args)
 
-    def arguments(self, call: ast.Call, params: tuple[ast.Param, ...], kind: str, ctx: Context) -> tuple[ast.Expr, ...]:
+    def arguments(
+        self, call: ast.Call, params: tuple[ast.Param, ...], kind: str, ctx: Context
+    ) -> tuple[ast.Expr, ...]:
         if len(call.args) != len(params):
             raise self.fail(
                 ARITY,
@@ -353,7 +371,9 @@ class _Checker:
         args = []
         for arg, param in zip(call.args, params, strict=True):
             checked = self.expr(arg, ctx)
-            self.expect(checked, self.type_of_ref(param.type_ref), f"argument '{param.name}' of '{call.name}'")
+            self.expect(
+                checked, self.type_of_ref(param.type_ref), f"argument '{param.name}' of '{call.name}'"
+            )
             args.append(checked)
         return tuple(args)
 
@@ -450,7 +470,9 @@ class _Checker:
             if expr.name in self.decls:
                 decl = self.decls[expr.name]
                 raise self.fail(
-                    BAD_CALL, expr.span, f"'{expr.name}' is a {decl.kind_word}: call it with arguments"  # type: ignore[attr-defined]
+                    BAD_CALL,
+                    expr.span,
+                    f"'{expr.name}' is a {decl.kind_word}: call it with arguments",  # type: ignore[attr-defined]
                 )
             raise self.fail(UNKNOWN_NAME, expr.span, f"unknown identifier '{expr.name}'")
         return dataclasses.replace(expr, ty=variable.ty, uid=variable.uid)

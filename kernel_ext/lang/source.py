@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True, order=True)
@@ -33,10 +34,14 @@ class SourceFile:
     """A named MiniDafny text: a file on disk or a notebook cell."""
 
     name: str
-    text: str
+    text: str = field(repr=False)
 
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
+    @cached_property
+    def _lines(self) -> tuple[str, ...]:
+        return tuple(self.text.splitlines())
+
+    def lines(self) -> tuple[str, ...]:
+        return self._lines
 
     def line(self, number: int) -> str:
         lines = self.lines()
@@ -61,6 +66,6 @@ class SourceFile:
         if span.start_line == span.end_line:
             return lines[span.start_line - 1][span.start_col - 1 : span.end_col - 1]
         parts = [lines[span.start_line - 1][span.start_col - 1 :]]
-        parts += lines[span.start_line : span.end_line - 1]
+        parts += list(lines[span.start_line : span.end_line - 1])
         parts.append(lines[span.end_line - 1][: span.end_col - 1])
         return " ".join(part.strip() for part in parts)

@@ -29,9 +29,21 @@ from kernel_ext.verify.obligations import (
 PROGRAM_FUEL = t.fuel(2)
 
 BINARY_OPS = {
-    "+": t.Op.ADD, "-": t.Op.SUB, "*": t.Op.MUL, "/": t.Op.DIV, "%": t.Op.MOD,
-    "<": t.Op.LT, "<=": t.Op.LE, ">": t.Op.GT, ">=": t.Op.GE, "==": t.Op.EQ, "!=": t.Op.NE,
-    "&&": t.Op.AND, "||": t.Op.OR, "==>": t.Op.IMPLIES, "<==>": t.Op.IFF,
+    "+": t.Op.ADD,
+    "-": t.Op.SUB,
+    "*": t.Op.MUL,
+    "/": t.Op.DIV,
+    "%": t.Op.MOD,
+    "<": t.Op.LT,
+    "<=": t.Op.LE,
+    ">": t.Op.GT,
+    ">=": t.Op.GE,
+    "==": t.Op.EQ,
+    "!=": t.Op.NE,
+    "&&": t.Op.AND,
+    "||": t.Op.OR,
+    "==>": t.Op.IMPLIES,
+    "<==>": t.Op.IFF,
 }
 
 
@@ -80,7 +92,9 @@ def split_conjuncts(expr: ast.Expr) -> list[ast.Expr]:
         parts = split_conjuncts(expr.right)
         if len(parts) > 1:
             return [
-                ast.Binary(span=part.span, op="==>", left=expr.left, right=part, op_span=part.token, ty=expr.ty)
+                ast.Binary(
+                    span=part.span, op="==>", left=expr.left, right=part, op_span=part.token, ty=expr.ty
+                )
                 for part in parts
             ]
     return [expr]
@@ -166,8 +180,17 @@ def _is_bool(term: t.Term) -> bool:
     if isinstance(term, t.BoolVal):
         return True
     return isinstance(term, t.App) and term.op in (
-        t.Op.LT, t.Op.LE, t.Op.GT, t.Op.GE, t.Op.EQ, t.Op.NE, t.Op.AND, t.Op.OR, t.Op.NOT,
-        t.Op.IMPLIES, t.Op.IFF,
+        t.Op.LT,
+        t.Op.LE,
+        t.Op.GT,
+        t.Op.GE,
+        t.Op.EQ,
+        t.Op.NE,
+        t.Op.AND,
+        t.Op.OR,
+        t.Op.NOT,
+        t.Op.IMPLIES,
+        t.Op.IFF,
     )
 
 
@@ -231,7 +254,9 @@ class _Unit:
         facts += [self_at_layer(clause.expr) for clause in function.ensures]
         post = t.and_(*facts)
         if post != t.TRUE:
-            axioms.append(FunctionAxiom(function.name, "post", t.Forall(bound, t.implies(guard, post), ((at_layer,),))))
+            axioms.append(
+                FunctionAxiom(function.name, "post", t.Forall(bound, t.implies(guard, post), ((at_layer,),)))
+            )
         return axioms
 
     def function_procedure(self, function: ast.Function) -> Procedure:
@@ -244,7 +269,11 @@ class _Unit:
             commands += body.wf(function.body)
             result = self.translate(function.body)
             if function.result_ty == NAT:
-                commands.append(body.check(t.app(t.Op.GE, result, t.IntVal(0)), ObligationKind.SUBSET_TYPE, function.body.span))
+                commands.append(
+                    body.check(
+                        t.app(t.Op.GE, result, t.IntVal(0)), ObligationKind.SUBSET_TYPE, function.body.span
+                    )
+                )
             params = tuple(param_var(p) for p in function.params)
             call = t.FunApp(function.name, PROGRAM_FUEL, params, t.BOOL if function.is_predicate else t.INT)
             commands.append(Assume(t.eq(call, result)))
@@ -267,10 +296,16 @@ class _Unit:
 
     def method_procedures(self, method: ast.Method) -> list[Procedure]:
         body = _Body(self, method)
-        procedures = [Procedure(f"{method.kind_word} {method.name} (specification)", method.name, body.spec_wellformedness())]
+        procedures = [
+            Procedure(
+                f"{method.kind_word} {method.name} (specification)", method.name, body.spec_wellformedness()
+            )
+        ]
         if method.body is not None:
             procedures.append(
-                Procedure(f"{method.kind_word} {method.name}", method.name, _Body(self, method).implementation())
+                Procedure(
+                    f"{method.kind_word} {method.name}", method.name, _Body(self, method).implementation()
+                )
             )
         return procedures
 
@@ -338,7 +373,9 @@ class _Body:
         commands = self.wf(expr.left, path) + self.wf(expr.right, path)
         if expr.op in ("/", "%"):
             nonzero = t.app(t.Op.NE, self.translate(expr.right), t.IntVal(0))
-            commands.append(self.check(t.implies(path, nonzero), ObligationKind.DIVISION_BY_ZERO, expr.op_span))
+            commands.append(
+                self.check(t.implies(path, nonzero), ObligationKind.DIVISION_BY_ZERO, expr.op_span)
+            )
         return commands
 
     def wf_call(self, call: ast.Call, path: t.Term) -> list[Command]:
@@ -351,7 +388,9 @@ class _Body:
         for arg, param, term in zip(call.args, function.params, args, strict=True):
             if param.ty == NAT and ast.type_of(arg) != NAT:
                 commands.append(
-                    self.check(t.implies(path, type_constraint(term, NAT)), ObligationKind.SUBSET_TYPE, arg.span)
+                    self.check(
+                        t.implies(path, type_constraint(term, NAT)), ObligationKind.SUBSET_TYPE, arg.span
+                    )
                 )
         for clause in function.requires:
             for part in split_conjuncts(clause.expr):
@@ -492,16 +531,20 @@ class _Body:
             targets.append((t.Var(target.uid, sort_of(ast.type_of(target))), target.ty, target.span))
         return self.assign_values(targets, stmt.rhs)
 
-    def assign_values(self, targets: list[tuple[t.Var, Type | None, Span]], rhs: tuple[ast.Expr, ...]) -> Command:
+    def assign_values(
+        self, targets: list[tuple[t.Var, Type | None, Span]], rhs: tuple[ast.Expr, ...]
+    ) -> Command:
         if len(rhs) == 1 and isinstance(rhs[0], ast.Call) and rhs[0].name in self.unit.methods:
             return self.method_call(rhs[0], targets)
         commands: list[Command] = []
         values = []
-        for (var, ty, _), expr in zip(targets, rhs, strict=True):
+        for (_, ty, _), expr in zip(targets, rhs, strict=True):
             commands += self.wf(expr)
             value = self.translate(expr)
             if ty == NAT and ast.type_of(expr) != NAT:
-                commands.append(self.check(type_constraint(value, NAT), ObligationKind.SUBSET_TYPE, expr.span))
+                commands.append(
+                    self.check(type_constraint(value, NAT), ObligationKind.SUBSET_TYPE, expr.span)
+                )
             values.append(value)
         if len(targets) == 1:
             return seq(*commands, Assign(targets[0][0], values[0]))

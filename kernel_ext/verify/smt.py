@@ -37,35 +37,52 @@ class SolverOutcome:
     model: tuple[tuple[str, str], ...] = ()
 
 
+class Prover:
+    """Checks tasks one by one, each in a fresh solver; the Z3 context and the encoding of
+    shared terms are reused, which only saves time: every check sees its task alone."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.context = z3.Context()
+        self.encoder = _Encoder(self.context)
+
+    def check(self, task: ProofTask) -> SolverOutcome:
+        started = time.perf_counter()
+        solver = z3.Solver(ctx=self.context)
+        solver.set(
+            "rlimit",
+            self.limits.rlimit,
+            "timeout",
+            self.limits.timeout_ms,
+            "random_seed",
+            self.limits.seed,
+            "auto_config",
+            False,
+            "mbqi",
+            False,
+        )
+        encode = self.encoder.term
+        for axiom in task.axioms:
+            solver.add(encode(axiom))
+        for var, value in task.definitions:
+            solver.add(encode(var) == encode(value))
+        solver.add(encode(task.hypothesis))
+        solver.add(z3.Not(encode(task.goal)))
+        try:
+            answer = solver.check()
+        except z3.Z3Exception as error:  # e.g. interrupted: never a proof
+            return SolverOutcome(Status.UNKNOWN, _since(started), str(error))
+        if answer == z3.unsat:
+            return SolverOutcome(Status.PROVED, _since(started))
+        reason = solver.reason_unknown() if answer == z3.unknown else ""
+        if answer == z3.unknown and not _is_incompleteness(reason):
+            return SolverOutcome(Status.UNKNOWN, _since(started), _explain_unknown(reason))
+        return SolverOutcome(Status.FAILED, _since(started), reason, _model(solver))
+
+
 def check(task: ProofTask, limits: Limits) -> SolverOutcome:
-    """Prove the task's goal from its hypotheses; a counterexample model if it fails."""
-    started = time.perf_counter()
-    context = z3.Context()
-    encoder = _Encoder(context)
-    solver = z3.Solver(ctx=context)
-    solver.set(
-        "rlimit", limits.rlimit,
-        "timeout", limits.timeout_ms,
-        "random_seed", limits.seed,
-        "auto_config", False,
-        "mbqi", False,
-    )
-    for axiom in task.axioms:
-        solver.add(encoder.formula(axiom))
-    for var, value in task.definitions:
-        solver.add(encoder.term(var) == encoder.term(value))
-    solver.add(encoder.formula(task.hypothesis))
-    solver.add(z3.Not(encoder.formula(task.goal)))
-    try:
-        answer = solver.check()
-    except z3.Z3Exception as error:  # e.g. interrupted: never a proof
-        return SolverOutcome(Status.UNKNOWN, _since(started), str(error))
-    if answer == z3.unsat:
-        return SolverOutcome(Status.PROVED, _since(started))
-    reason = solver.reason_unknown() if answer == z3.unknown else ""
-    if answer == z3.unknown and not _is_incompleteness(reason):
-        return SolverOutcome(Status.UNKNOWN, _since(started), _explain_unknown(reason))
-    return SolverOutcome(Status.FAILED, _since(started), reason, _model(solver))
+    """Check one task on its own."""
+    return Prover(limits).check(task)
 
 
 def _since(started: float) -> float:
@@ -103,7 +120,7 @@ class _Encoder:
         self.fuel_sort = z3.DeclareSort("Fuel", context)
         self.succ = z3.Function("$succ", self.fuel_sort, self.fuel_sort)
         self.functions: dict[str, z3.FuncDeclRef] = {}
-        self.constants: dict[str, z3.ExprRef] = {}
+        self.constants: dict[tuple[str, t.Sort], z3.ExprRef] = {}
         self.cache: dict[int, tuple[t.Term, z3.ExprRef]] = {}
 
     def sort(self, sort: t.Sort) -> z3.SortRef:
@@ -132,9 +149,10 @@ class _Encoder:
         if isinstance(term, t.Var):
             if term.name in bound:
                 return bound[term.name]
-            if term.name not in self.constants:
-                self.constants[term.name] = z3.Const(term.name, self.sort(term.sort))
-            return self.constants[term.name]
+            key = (term.name, term.sort)
+            if key not in self.constants:
+                self.constants[key] = z3.Const(term.name, self.sort(term.sort))
+            return self.constants[key]
         if isinstance(term, t.IntVal):
             return z3.IntVal(term.value, self.ctx)
         if isinstance(term, t.BoolVal):
@@ -149,7 +167,9 @@ class _Encoder:
             inner = {**bound, **{var.name: z3v for var, z3v in zip(term.bound, variables, strict=True)}}
             body = self._term(term.body, inner)
             patterns = [
-                z3.MultiPattern(*[self._term(p, inner) for p in group]) if len(group) > 1 else self._term(group[0], inner)
+                z3.MultiPattern(*[self._term(p, inner) for p in group])
+                if len(group) > 1
+                else self._term(group[0], inner)
                 for group in term.patterns
             ]
             return z3.ForAll(variables, body, patterns=patterns)

@@ -240,9 +240,21 @@ def function_names(term: Term) -> frozenset[str]:
 
 
 PRECEDENCE = {
-    Op.IFF: 1, Op.IMPLIES: 2, Op.AND: 3, Op.OR: 3,
-    Op.LT: 4, Op.LE: 4, Op.GT: 4, Op.GE: 4, Op.EQ: 4, Op.NE: 4,
-    Op.ADD: 5, Op.SUB: 5, Op.MUL: 6, Op.DIV: 6, Op.MOD: 6,
+    Op.IFF: 1,
+    Op.IMPLIES: 2,
+    Op.AND: 3,
+    Op.OR: 3,
+    Op.LT: 4,
+    Op.LE: 4,
+    Op.GT: 4,
+    Op.GE: 4,
+    Op.EQ: 4,
+    Op.NE: 4,
+    Op.ADD: 5,
+    Op.SUB: 5,
+    Op.MUL: 6,
+    Op.DIV: 6,
+    Op.MOD: 6,
 }
 
 

@@ -181,7 +181,9 @@ class _Passifier:
         for _, value in definitions:
             functions |= t.function_names(value)
         axioms = self.axioms_for(functions)
-        return ProofTask(obligation, self.procedure.name, axioms, definitions, reach, goal, tuple(self.points))
+        return ProofTask(
+            obligation, self.procedure.name, axioms, definitions, reach, goal, tuple(self.points)
+        )
 
     def axioms_for(self, functions: set[str]) -> tuple[t.Term, ...]:
         chosen: list[t.Term] = []

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kernel_ext.cli import main
+from tests.support import conformance_dir
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+def test_dafny_style_lines_and_exit_code_one(capsys) -> None:
+    path = conformance_dir() / "l1_clamp_bad_no_requires.dfy"
+    code, out = run(capsys, "verify", str(path))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{path}(8,") and lines[0].endswith(
+        "Error: A postcondition might not hold on this return path."
+    )
+    assert lines[1].startswith(f"{path}(3,") and "Related location" in lines[1] and "y <= hi" in lines[1]
+    assert lines[-1] == "MiniDafny verifier finished with 13 proved, 2 errors"
+
+
+def test_verified_file_exits_zero(capsys) -> None:
+    code, out = run(capsys, "verify", str(conformance_dir() / "l1_sum_ok.dfy"))
+    assert code == 0
+    assert "0 errors" in out
+
+
+def test_input_errors_exit_two(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.dfy"
+    bad.write_text("method M() { var x := ; }")
+    code, out = run(capsys, "verify", str(bad))
+    assert code == 2
+    assert f"{bad}(1,23): Error: unexpected ';': expected an expression" in out
+    code, out = run(capsys, "verify", str(tmp_path / "missing.dfy"))
+    assert code == 2 and "cannot read the file" in out
+
+
+def test_json_report(capsys) -> None:
+    path = conformance_dir() / "l1_safe_div_bad_call_pre.dfy"
+    code, out = run(capsys, "verify", "--json", str(path))
+    assert code == 1
+    report = json.loads(out)
+    assert report["file"] == str(path)
+    assert [(e["line"], e["kind"]) for e in report["errors"]] == [
+        (11, "division-by-zero"),
+        (13, "precondition"),
+    ]
+    precondition = report["errors"][1]
+    assert precondition["message"] == "A precondition for this call might not hold."
+    assert precondition["related"] == [{"line": 3, "column": 14}]
+    assert report["diagnostics"] == []
+    assert {ob["status"] for ob in report["obligations"]} == {"proved", "failed"}
+    assert all({"kind", "line", "status", "time_ms"} <= ob.keys() for ob in report["obligations"])
+    assert report["time_s"] > 0
+
+
+def test_json_diagnostics_have_positions(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "c.dfy"
+    bad.write_text("\nclass C { }")
+    code, out = run(capsys, "verify", "--json", str(bad))
+    report = json.loads(out)
+    assert code == 2
+    [diagnostic] = report["diagnostics"]
+    assert (diagnostic["line"], diagnostic["column"], diagnostic["kind"]) == (2, 1, "unsupported")
+    assert diagnostic["message"] == "`class` is not part of MiniDafny"
+
+
+def test_several_files_worst_exit_code(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.dfy"
+    bad.write_text("method M( {")
+    code, out = run(capsys, "verify", "--json", str(conformance_dir() / "l1_sum_ok.dfy"), str(bad))
+    assert code == 2
+    assert len(out.strip().splitlines()) == 2
+
+
+def test_limits_are_options(capsys) -> None:
+    path = conformance_dir() / "l1_sum_ok.dfy"
+    code, out = run(capsys, "verify", "--rlimit", "1", "--timeout", "5", str(path))
+    assert code == 1
+    assert "Unknown (resource limit reached)" in out
+
+
+def test_a_real_process(tmp_path: Path) -> None:
+    program = tmp_path / "p.dfy"
+    program.write_text("method M(x: int) { assert x > 0; }\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "kernel_ext.cli", "verify", str(program)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert f"{program}(1,29): Error: assertion might not hold" in result.stdout
+    assert result.stderr == ""

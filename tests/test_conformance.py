@@ -1,0 +1,44 @@
+"""The shared conformance programs: our verdicts must agree with Dafny's."""
+
+from __future__ import annotations
+
+import pytest
+
+from kernel_ext import verify
+from kernel_ext.lang.diagnostics import Phase
+from tests.support import conformance_dir, disagreements, load_conformance
+
+SUPPORTED_LEVELS = {1}
+ENTRIES = load_conformance()
+SUPPORTED = [entry for entry in ENTRIES if entry["level"] in SUPPORTED_LEVELS]
+LATER = [entry for entry in ENTRIES if entry["level"] not in SUPPORTED_LEVELS]
+
+
+def _verify(entry: dict):
+    path = conformance_dir() / entry["file"]
+    return verify(path.read_text(), entry["file"])
+
+
+@pytest.mark.parametrize("entry", SUPPORTED, ids=[entry["file"] for entry in SUPPORTED])
+def test_agrees_with_dafny(entry: dict) -> None:
+    report = _verify(entry)
+    assert disagreements(report, entry["error_lines"]) == []
+    if entry["errors"]:
+        assert report.errors, "Dafny finds an error; we must too"
+
+
+@pytest.mark.parametrize("entry", LATER, ids=[entry["file"] for entry in LATER])
+def test_later_levels_are_refused_clearly(entry: dict) -> None:
+    """Programs of levels not built yet get an 'unsupported' diagnostic with a position, never a
+    wrong verdict and never a crash."""
+    report = _verify(entry)
+    assert report.exit_code == 2
+    assert report.diagnostics
+    first = report.diagnostics[0]
+    assert first.phase in (Phase.UNSUPPORTED, Phase.TYPE, Phase.PARSE)
+    assert first.span.start_line >= 1 and first.span.start_col >= 1
+    assert not report.obligations
+
+
+def test_the_set_has_every_level_one_program() -> None:
+    assert len(SUPPORTED) >= 30

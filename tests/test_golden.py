@@ -1,0 +1,73 @@
+"""Golden files: tests/golden/**/X.dfy with X.dfy.expect beside it.
+
+`pytest --update-golden` rewrites the .expect files from the current output; regenerate
+only on purpose, and read the diff. Where a folder has dafny_verdicts.json (what Dafny
+itself says of each program), our verdicts must agree with it too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kernel_ext import verify
+from kernel_ext.present.text import dafny_lines, summary
+from kernel_ext.report import VerificationReport
+from tests.support import GOLDEN, disagreements
+
+PROGRAMS = sorted(GOLDEN.rglob("*.dfy"))
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(GOLDEN))
+
+
+def golden_text(report: VerificationReport) -> str:
+    lines = dafny_lines(report)
+    lines.append("")
+    lines.append("obligations:")
+    for ob in sorted(report.obligations, key=lambda ob: (ob.span.start_line, ob.span.start_col, ob.kind.id)):
+        where = f"{ob.span.start_line}:{ob.span.start_col}"
+        lines.append(f"  {where:>7} {ob.owner:<14} {ob.kind.id:<22} {ob.status.value}")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=_id)
+def test_golden(program: Path, update_golden: bool) -> None:
+    report = verify(program.read_text(), program.name)
+    actual = golden_text(report)
+    expect = program.with_name(program.name + ".expect")
+    if update_golden or not expect.exists():
+        expect.write_text(actual)
+        if not update_golden:
+            pytest.fail(f"{expect.name} did not exist and was written: read it, then commit it")
+    assert actual == expect.read_text()
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=_id)
+def test_name_tells_the_verdict(program: Path) -> None:
+    report = verify(program.read_text(), program.name)
+    if program.stem.endswith("_ok"):
+        assert report.verified, [ob.message for ob in report.errors] + [d.message for d in report.diagnostics]
+    elif program.stem.endswith("_bad"):
+        assert report.errors and not report.diagnostics
+
+
+def _dafny_verdicts() -> list[tuple[Path, dict]]:
+    found = []
+    for verdicts in sorted(GOLDEN.rglob("dafny_verdicts.json")):
+        for entry in json.loads(verdicts.read_text()):
+            found.append((verdicts.parent / entry["file"], entry))
+    return found
+
+
+DAFNY = _dafny_verdicts()
+
+
+@pytest.mark.parametrize("program,entry", DAFNY, ids=[_id(path) for path, _ in DAFNY])
+def test_agrees_with_dafny(program: Path, entry: dict) -> None:
+    report = verify(program.read_text(), program.name)
+    assert disagreements(report, entry["error_lines"]) == []

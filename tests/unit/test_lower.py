@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from kernel_ext import verify
+from kernel_ext.lang.parser import parse
+from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.verify.lower import split_conjuncts
+from kernel_ext.verify.smt import Status
+
+
+def failures(text: str) -> list[tuple[int, str]]:
+    report = verify(text, "t.dfy")
+    assert not report.diagnostics, report.diagnostics
+    return [(ob.span.start_line, ob.kind.id) for ob in report.errors]
+
+
+def ensures_of(text: str):
+    program = resolve(parse(SourceFile("t.dfy", text))).program
+    return program.methods()[0].ensures[0].expr
+
+
+@pytest.mark.parametrize(
+    "spec, parts",
+    [
+        ("a && b", ["a", "b"]),
+        ("0 <= x <= 9", ["0 <= x", "x <= 9"]),
+        ("a ==> b && c", ["a ==> b", "a ==> c"]),
+        ("a || b", ["a || b"]),
+    ],
+)
+def test_conjuncts_are_checked_one_by_one(spec: str, parts: list[str]) -> None:
+    text = f"method M(a: bool, b: bool, c: bool, x: int) ensures {spec} {{ assume false; }}"
+    source = SourceFile("t.dfy", text)
+    split = split_conjuncts(ensures_of(text))
+    shown = [source.text_of(part.span) for part in split]
+    assert shown[-1].endswith(parts[-1].split()[-1])
+    assert len(split) == len(parts)
+
+
+def test_the_failing_conjunct_is_named() -> None:
+    report = verify(
+        "method M(x: int) returns (y: int) requires x >= 0 ensures y >= 0 && y > x { y := x; }", "t.dfy"
+    )
+    [error] = report.errors
+    assert error.description == "y > x"
+
+
+POSTCONDITION_SITES = [
+    ("straight line: the body's brace", "method M() returns (y: int)\n  ensures y > 0\n{\n  y := 0;\n}", 3),
+    (
+        "trailing if: the branch's brace",
+        "method M(b: bool) returns (y: int)\n  ensures y > 0\n{\n  if b {\n    y := 1;\n  } else {\n    y := 0;\n  }\n}",
+        6,
+    ),
+    (
+        "trailing while: the loop",
+        "method M() returns (y: int)\n  ensures y > 5\n{\n  y := 0;\n  while y < 5\n  {\n    y := y + 1;\n  }\n}",
+        5,
+    ),
+    (
+        "explicit return: the return",
+        "method M(b: bool) returns (y: int)\n  ensures y > 0\n{\n  y := 1;\n  if b {\n    return 0;\n  }\n}",
+        6,
+    ),
+]
+
+
+@pytest.mark.parametrize("case, text, line", POSTCONDITION_SITES, ids=[c[0] for c in POSTCONDITION_SITES])
+def test_postconditions_fail_where_dafny_reports_them(case: str, text: str, line: int) -> None:
+    assert failures(text) == [(line, "postcondition")]
+
+
+def test_division_respects_short_circuit_evaluation() -> None:
+    assert failures("method M(a: int, b: int) { assert (b != 0 && a / b > 1) || true; }") == []
+    assert failures("method M(a: int, b: int) requires b != 0 ==> a / b > 1 { }") == []
+    assert failures("method M(a: int, b: int) { var c := if b == 0 then 0 else a % b; }") == []
+    assert failures("method M(a: int, b: int) { var c := a / b; }") == [(1, "division-by-zero")]
+
+
+def test_default_decreases_guess_follows_the_loop_condition() -> None:
+    assert failures("method M(n: int) { var i := 0; while i < n { i := i + 1; } }") == []
+    assert failures("method M(n: int) { var i := n; while i > 0 { i := i - 1; } }") == []
+    assert failures("method M(n: int) { var i := 0; while i != n { i := i + 1; } }") == [(1, "decreases")]
+    assert failures("method M(b: bool) { var c := b; while c { c := !c; } }") == [(1, "decreases")]
+
+
+def test_recursion_needs_a_decreasing_measure() -> None:
+    assert failures("function F(n: nat): nat { if n == 0 then 0 else F(n - 1) }") == []
+    assert failures("function F(n: int): int { if n > 9 then 0 else F(n + 1) }") == [(1, "termination")]
+    assert failures("function F(n: int): int decreases 9 - n { if n > 9 then 0 else F(n + 1) }") == []
+    assert failures("lemma L(n: nat) { if n > 0 { L(n - 1); } }") == []
+    assert failures("method R(n: int) { R(n - 1); }") == [(1, "termination")]
+
+
+def test_nat_is_a_subset_type_with_obligations() -> None:
+    assert failures("method M(x: nat) { var y: nat := x - 1; }") == [(1, "subset-type")]
+    assert failures("method M(x: nat) { var y: nat := x + 1; }") == []
+    assert failures("function F(x: int): nat { x }") == [(1, "subset-type")]
+
+
+def test_unknown_is_its_own_status() -> None:
+    report = verify("method M(x: int) { assert x > 0; }", "t.dfy")
+    assert report.errors[0].status == Status.FAILED

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import pytest
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.diagnostics import DiagnosticError, Phase
+from kernel_ext.lang.parser import parse
+from kernel_ext.lang.source import SourceFile, Span
+
+
+def parse_text(text: str) -> ast.Program:
+    return parse(SourceFile("t.dfy", text))
+
+
+def parse_error(text: str):
+    with pytest.raises(DiagnosticError) as caught:
+        parse_text(text)
+    return caught.value.diagnostics[0]
+
+
+def only_expr(text: str) -> ast.Expr:
+    program = parse_text(f"method M() {{ assert {text}; }}")
+    stmt = program.methods()[0].body.stmts[0]
+    assert isinstance(stmt, ast.Assert)
+    return stmt.expr
+
+
+def test_every_node_has_a_span() -> None:
+    program = parse_text("method Abs(x: int) returns (y: int)\n  ensures y >= 0\n{\n  y := x;\n}\n")
+    method = program.methods()[0]
+    assert method.span == Span(1, 1, 5, 2)
+    assert method.name_span == Span(1, 8, 1, 11)
+    assert method.ensures[0].expr.token == Span(2, 13, 2, 15)
+    assert method.body.open_brace == Span(3, 1, 3, 2)
+
+
+def test_spans_do_not_take_part_in_equality() -> None:
+    assert only_expr("x + 1") == only_expr("x  +  1")
+
+
+def test_precedence_follows_dafny() -> None:
+    expr = only_expr("a ==> b && c <==> d")
+    assert isinstance(expr, ast.Binary) and expr.op == "<==>"
+    assert expr.left.op == "==>" and expr.left.right.op == "&&"
+    product = only_expr("1 + 2 * 3")
+    assert product.op == "+" and product.right.op == "*"
+
+
+def test_implication_is_right_associative() -> None:
+    expr = only_expr("a ==> b ==> c")
+    assert expr.op == "==>" and expr.right.op == "==>"
+
+
+def test_chains_become_conjunctions_with_the_shared_middle() -> None:
+    expr = only_expr("0 <= i <= n")
+    assert expr.op == "&&"
+    assert expr.left.op == "<=" and expr.right.op == "<="
+    assert expr.left.right == expr.right.left == ast.Name(span=Span(0, 0, 0, 0), name="i")
+
+
+def test_mixed_chain_directions_are_an_error() -> None:
+    diagnostic = parse_error("method M() { assert 1 < 2 > 0; }")
+    assert "one way" in diagnostic.message
+
+
+def test_mixing_and_or_needs_parentheses_as_in_dafny() -> None:
+    diagnostic = parse_error("method M() { assert a && b || c; }")
+    assert diagnostic.span.start_col == 28
+    assert "parentheses" in diagnostic.message
+    only_expr("(a && b) || c")
+
+
+def test_negative_literals_fold() -> None:
+    assert only_expr("-3") == ast.IntLit(span=Span(0, 0, 0, 0), value=-3)
+
+
+def test_missing_semicolon_points_at_the_end_of_the_line() -> None:
+    diagnostic = parse_error("method M() {\n  var x := 1\n  x := 2;\n}")
+    assert diagnostic.message == "missing ';' at the end of the statement"
+    assert (diagnostic.span.start_line, diagnostic.span.start_col) == (2, 13)
+
+
+def test_error_names_expected_things_in_words() -> None:
+    diagnostic = parse_error("method M() { assert x ==; }")
+    assert diagnostic.message == "unexpected ';': expected an expression"
+    assert diagnostic.phase == Phase.PARSE
+
+
+def test_unclosed_brace_at_the_end() -> None:
+    diagnostic = parse_error("method M() {\n  var x := 1;\n")
+    assert "'{' is closed" in diagnostic.message
+    assert diagnostic.span.start_line == 2
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("class C { }", "`class`"),
+        ("trait T { }", "`trait`"),
+        ("module M { }", "`module`"),
+        ("iterator I() { }", "`iterator`"),
+        ("import opened M", "`import`"),
+        ('include "x.dfy"', "`include`"),
+        ("method {:axiom} M() { }", "attributes"),
+        ("method M<T>(x: T) { }", "generic"),
+        ("function method F(): int { 1 }", "`function method`"),
+        ("method M() { var s := [1]; }", "`[`"),
+        ("method M() decreases * { }", "`decreases *`"),
+        ("method M() { print 1; }", "`print`"),
+    ],
+)
+def test_dafny_features_outside_minidafny_are_named(text: str, word: str) -> None:
+    diagnostic = parse_error(text)
+    assert word in diagnostic.message
+    assert "not part of MiniDafny" in diagnostic.message
+    assert diagnostic.phase == Phase.UNSUPPORTED
+    assert diagnostic.span.start_line == 1 and diagnostic.span.start_col >= 1
+
+
+def test_single_equals_suggests_the_right_operator() -> None:
+    diagnostic = parse_error("method M() { var x := 1; x = 2; }")
+    assert ":=" in diagnostic.message and "==" in diagnostic.message
+
+
+def test_an_expression_alone_is_not_a_statement() -> None:
+    diagnostic = parse_error("method M() { 1 + 2; }")
+    assert "not a statement" in diagnostic.message
+
+
+def test_identifiers_may_have_primes_and_keywords_are_reserved() -> None:
+    program = parse_text("method M(x': int) { var ifx := x'; }")
+    assert program.methods()[0].params[0].name == "x'"
+    parse_error("method M(if: int) { }")
+
+
+def test_comments_and_hex_literals() -> None:
+    program = parse_text("/* a\n comment */ method M() { // rest\n assert 0x10 == 1_6; }")
+    stmt = program.methods()[0].body.stmts[0]
+    assert stmt.expr.left.value == 16 and stmt.expr.right.value == 16

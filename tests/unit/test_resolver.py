@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.diagnostics import DiagnosticError, Phase
+from kernel_ext.lang.parser import parse
+from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.lang.types import INT, NAT
+
+
+def check(text: str):
+    return resolve(parse(SourceFile("t.dfy", text)))
+
+
+def errors(text: str) -> list[str]:
+    with pytest.raises(DiagnosticError) as caught:
+        check(text)
+    assert all(d.phase == Phase.TYPE for d in caught.value.diagnostics)
+    return [d.message for d in caught.value.diagnostics]
+
+
+def test_names_get_types_and_unique_ids_through_shadowing() -> None:
+    checked = check("method M(n: nat) { var x := n; if n > 0 { var x := 1; assert x == 1; } assert x == n; }")
+    body = checked.program.methods()[0].body
+    outer = body.stmts[0].variables[0]
+    inner = body.stmts[1].then.stmts[0].variables[0]
+    assert outer.ty == NAT and inner.ty == INT
+    assert outer.uid != inner.uid
+    inner_use = body.stmts[1].then.stmts[1].expr.left
+    outer_use = body.stmts[2].expr.left
+    assert inner_use.uid == inner.uid and outer_use.uid == outer.uid
+
+
+def test_a_local_may_shadow_a_parameter_as_in_dafny() -> None:
+    check("method M(n: int) { var n := 3; }")
+
+
+def test_type_mismatch_says_what_was_found() -> None:
+    [message] = errors("method M(x: int) { assert x + true > 0; }")
+    assert "bool" in message and "int" in message
+
+
+def test_unknown_names() -> None:
+    assert errors("method M() { assert y > 0; }") == ["unknown identifier 'y'"]
+    assert "unknown type" in errors("method M(x: real2) { }")[0]
+
+
+def test_every_error_in_a_program_is_reported() -> None:
+    messages = errors("method A() { assert y; }\nmethod B() { assert z; }")
+    assert len(messages) == 2
+
+
+def test_parameters_are_read_only() -> None:
+    [message] = errors("method M(x: int) { x := 1; }")
+    assert "parameter" in message
+
+
+def test_call_arity_and_argument_types() -> None:
+    program = "method Inc(x: int) returns (y: int) { y := x + 1; }\n"
+    assert "takes 1 argument" in errors(program + "method M() { var a := Inc(1, 2); }")[0]
+    assert "must be of type int" in errors(program + "method M() { var a := Inc(true); }")[0]
+    assert "returns 1 value" in errors(program + "method M() { var a, b := Inc(1); }")[0]
+
+
+def test_methods_are_statements_functions_are_expressions() -> None:
+    program = "method Inc(x: int) returns (y: int) { y := x + 1; }\nfunction F(x: int): int { x }\n"
+    assert (
+        "cannot be called inside an expression" in errors(program + "method M() { var a := Inc(1) + 1; }")[0]
+    )
+    assert "not a statement" in errors(program + "method M() { F(1); }")[0]
+    assert "cannot be called inside an expression" in errors(program + "function G(): int { Inc(1) }")[0]
+
+
+def test_ghost_code_cannot_call_methods() -> None:
+    program = "method Inc(x: int) returns (y: int) { y := x + 1; }\n"
+    [message] = errors(program + "lemma L() { var a := Inc(1); }")
+    assert "ghost" in message
+
+
+def test_old_only_where_dafny_allows_it() -> None:
+    check("method M(x: int) returns (y: int) ensures y == old(x) { y := x; }")
+    assert "precondition" in errors("method M(x: int) requires old(x) > 0 { }")[0]
+    assert "function" in errors("function F(x: int): int { old(x) }")[0]
+
+
+def test_multiple_returns() -> None:
+    checked = check(
+        "method D(a: int) returns (q: int, r: int) { q, r := a, 0; }\n"
+        "method M() { var x, y := D(3); return; }"
+    )
+    decl = checked.program.methods()[1].body.stmts[0]
+    assert [v.ty for v in decl.variables] == [INT, INT]
+    assert "gives 1" in errors("method D() returns (q: int, r: int) { return 1; }")[0]
+
+
+def test_predicates_are_bool_and_functions_need_a_result_type() -> None:
+    checked = check("predicate P(x: int) { x > 0 }\nmethod M() { assert P(1); }")
+    call = checked.program.methods()[0].body.stmts[0].expr
+    assert isinstance(call, ast.Call) and call.ty.name == "bool"
+    assert "int" in errors("predicate P(x: int) { x + 1 }")[0]
+
+
+def test_duplicate_declarations() -> None:
+    assert "duplicate" in errors("method M() { }\nmethod M() { }")[0]
+    assert "duplicate" in errors("method M() { var x := 1; var x := 2; }")[0]

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from kernel_ext import Options, verify
+from kernel_ext.verify.smt import Limits
+from tests.programs import FIB
+
+
+def statuses(text: str, **limits) -> list[str]:
+    report = verify(text, "t.dfy", Options(limits=Limits(**limits)))
+    assert not report.diagnostics, report.diagnostics
+    return [ob.status.value for ob in report.obligations]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["-7 / 2 == -4", "-7 % 2 == 1", "7 / -2 == -3", "7 % -2 == 1", "-7 / -2 == 4", "-7 % -2 == 1"],
+)
+def test_division_is_euclidean_as_in_dafny(claim: str) -> None:
+    assert set(statuses(f"method M() {{ assert {claim}; }}")) == {"proved"}
+
+
+def test_a_resource_limit_gives_unknown_never_proved() -> None:
+    text = "method M(x: int, y: int, z: int) { assert x * y * z == z * y * x + 0; }"
+    result = statuses(text, rlimit=1)
+    assert result == ["unknown"]
+    report = verify(text, "t.dfy", Options(limits=Limits(rlimit=1)))
+    assert report.exit_code == 1 and "limit" in report.errors[0].reason
+
+
+def test_recursive_definitions_unfold_a_bounded_number_of_times() -> None:
+    # Fuel keeps Z3 from unfolding Fib forever: a claim that needs deep unfolding fails
+    # cleanly instead of running out of resources.
+    program = FIB + "method M() { assert Fib(20) == 6765; }"
+    assert statuses(program)[-1] == "failed"
+    assert statuses(FIB + "method M() { assert Fib(2) == 1; }")[-1] == "proved"
+
+
+def test_verdicts_are_deterministic() -> None:
+    text = FIB + "method M(n: nat) requires n > 3 { assert Fib(n) == Fib(n - 1) + Fib(n - 2); }"
+    assert statuses(text) == statuses(text)
