@@ -30,7 +30,8 @@ def golden_text(report: VerificationReport) -> str:
     lines.append("obligations:")
     for ob in sorted(report.obligations, key=lambda ob: (ob.span.start_line, ob.span.start_col, ob.kind.id)):
         where = f"{ob.span.start_line}:{ob.span.start_col}"
-        lines.append(f"  {where:>7} {ob.owner:<14} {ob.kind.id:<22} {ob.status.value}")
+        detail = f"  {ob.description}" if ob.description else ""
+        lines.append(f"  {where:>7} {ob.owner:<14} {ob.kind.id:<22} {ob.status.value:<7}{detail}".rstrip())
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 

@@ -324,10 +324,7 @@ class _Builder(Transformer):
     # ---- declarations
 
     def start(self, meta, decls):
-        if meta.empty:
-            span = Span(1, 1, 1, 1)
-        else:
-            span = _meta_span(meta)
+        span = Span(1, 1, 1, 1) if meta.empty else _meta_span(meta)
         return ast.Program(span=span, decls=tuple(decls))
 
     def unsupported_token(self, meta, children):

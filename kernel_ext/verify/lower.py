@@ -610,7 +610,8 @@ class _Body:
             else_exit = stmt.else_.open_brace if tail else None
             else_ = seq(Assume(t.not_(cond)), self.block(stmt.else_.stmts, exit_at=else_exit))
         else:
-            else_ = seq(Assume(t.not_(cond)), *(self.exit_checks(then_exit) if then_exit else []))
+            if_at = Span.point(stmt.span.start_line, stmt.span.start_col)
+            else_ = seq(Assume(t.not_(cond)), *(self.exit_checks(if_at) if tail else []))
         return seq(*self.wf(stmt.cond), Choice((then, else_)))
 
     def while_stmt(self, loop: ast.While) -> Command:
@@ -687,8 +688,8 @@ class _Body:
             self.check(
                 decreases_bounded(new, old_terms),
                 ObligationKind.DECREASES,
-                while_at,
-                related,
+                while_at if guessed else loop.decreases.exprs[0].token,
+                (),
                 description,
                 LOOP_NEEDS_DECREASES if guessed else BOUNDED_BELOW,
             ),

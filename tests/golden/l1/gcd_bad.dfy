@@ -10,7 +10,8 @@ method GcdSub(a: nat, b: nat) returns (g: nat)
   requires a > 0 && b > 0
   ensures g == Gcd(a, b)
 {
-  var x, y := a, b;
+  var x := a;
+  var y := b;
   while x != y
     invariant x > 0 && y > 0
     invariant Gcd(x, y) == Gcd(a, b)

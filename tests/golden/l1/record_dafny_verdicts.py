@@ -118,10 +118,7 @@ def parse_output(name: str, output: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if argv:
-        files = [Path(a).resolve() for a in argv]
-    else:
-        files = sorted(HERE.glob("*.dfy"))
+    files = [Path(a).resolve() for a in argv] if argv else sorted(HERE.glob("*.dfy"))
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
         results = list(pool.map(run_one, files))
 
@@ -133,7 +130,8 @@ def main(argv: list[str]) -> int:
     for r in results:
         verdicts[r["file"]] = r
     entries = [verdicts[k] for k in sorted(verdicts)]
-    OUT.write_text(json.dumps(entries, indent=2) + "\n")
+    # One entry per line keeps diffs readable.
+    OUT.write_text("[\n" + ",\n".join("  " + json.dumps(e) for e in entries) + "\n]\n")
 
     # Report files whose name disagrees with the verdict.
     mismatches = 0

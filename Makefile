@@ -1,0 +1,40 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   verify the example programs (creates .venv on first use)
+#   make test   run the whole test suite (what CI runs)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@echo "== a program that verifies"
+	$(BIN)/minidafny verify lessons/examples/sum.dfy
+	@echo "== a program whose loop invariant is too weak (exit code 1 is expected here)"
+	-$(BIN)/minidafny verify --explain lessons/examples/sum_weak_invariant.dfy
+
+test: $(STAMP)
+	$(BIN)/ruff check kernel_ext tests bench
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kernel_ext tests bench
+	$(BIN)/ruff format --check kernel_ext tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_verifier.py
+
+golden: $(STAMP)
+	$(BIN)/python -m pytest tests/test_golden.py --update-golden
+	git diff --stat -- tests/golden
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,14 @@
+// Sum 1 + 2 + ... + n with a loop: the invariant carries the proof.
+method SumTo(n: nat) returns (s: int)
+  ensures s == n * (n + 1) / 2
+{
+  s := 0;
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+    invariant s == i * (i + 1) / 2
+  {
+    i := i + 1;
+    s := s + i;
+  }
+}
