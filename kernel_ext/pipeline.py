@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
@@ -21,6 +23,7 @@ MAX_CHARACTERS = 2_000_000
 class Options:
     limits: Limits = field(default_factory=Limits)
     only: str | None = None  # verify one declaration
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
 @dataclass
@@ -52,8 +55,7 @@ def verify(
     source = SourceFile(name, text)
     try:
         tasks, declarations = _prepare(source, options)
-        prover = Prover(options.limits)
-        results = tuple(_prove(task, prover, cache) for task in tasks)
+        results = _prove_all(tasks, options, cache)
     except DiagnosticError as error:
         return VerificationReport(name, tuple(error.diagnostics), time_s=time.perf_counter() - started)
     except Exception as error:  # a bug of ours: say so plainly, never show a traceback
@@ -106,6 +108,17 @@ def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], tup
             )
         tasks = [task for task in tasks if task.obligation.owner == options.only]
     return tasks, tuple(decl.name for decl in checked.program.decls)
+
+
+def _prove_all(
+    tasks: list[ProofTask], options: Options, cache: OutcomeCache | None
+) -> tuple[ObligationResult, ...]:
+    """Each task in its own Z3 context, so they can run side by side (Z3 releases the GIL)."""
+    prover = Prover(options.limits)
+    if options.jobs <= 1 or len(tasks) <= 1:
+        return tuple(_prove(task, prover, cache) for task in tasks)
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        return tuple(pool.map(lambda task: _prove(task, prover, cache), tasks))
 
 
 def _prove(task: ProofTask, prover: Prover, cache: OutcomeCache | None) -> ObligationResult:

@@ -38,17 +38,19 @@ class SolverOutcome:
 
 
 class Prover:
-    """Checks tasks one by one, each in a fresh solver; the Z3 context and the encoding of
-    shared terms are reused, which only saves time: every check sees its task alone."""
+    """Checks tasks one by one. Each check gets a fresh Z3 context, so that its verdict depends
+    on the task alone (a shared context changes Z3's search, and so its answers); what is
+    shared is only the SMT-LIB text of terms, which is context-free."""
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.context = z3.Context()
-        self.encoder = _Encoder(self.context)
+        self.writer = _Smt2Writer()
 
     def check(self, task: ProofTask) -> SolverOutcome:
         started = time.perf_counter()
-        solver = z3.Solver(ctx=self.context)
+        script = self.writer.script(task)
+        context = z3.Context()
+        solver = z3.Solver(ctx=context)
         solver.set(
             "rlimit",
             self.limits.rlimit,
@@ -61,14 +63,8 @@ class Prover:
             "mbqi",
             False,
         )
-        encode = self.encoder.term
-        for axiom in task.axioms:
-            solver.add(encode(axiom))
-        for var, value in task.definitions:
-            solver.add(encode(var) == encode(value))
-        solver.add(encode(task.hypothesis))
-        solver.add(z3.Not(encode(task.goal)))
         try:
+            solver.from_string(script)
             answer = solver.check()
         except z3.Z3Exception as error:  # e.g. interrupted: never a proof
             return SolverOutcome(Status.UNKNOWN, _since(started), str(error))
@@ -76,8 +72,13 @@ class Prover:
             return SolverOutcome(Status.PROVED, _since(started))
         reason = solver.reason_unknown() if answer == z3.unknown else ""
         if answer == z3.unknown and not _is_incompleteness(reason):
-            return SolverOutcome(Status.UNKNOWN, _since(started), _explain_unknown(reason))
+            elapsed = _since(started)
+            return SolverOutcome(Status.UNKNOWN, elapsed, _explain_unknown(reason, elapsed, self.limits))
         return SolverOutcome(Status.FAILED, _since(started), reason, _model(solver))
+
+    def smtlib(self, task: ProofTask) -> str:
+        """The task as an SMT-LIB script (to read, or to run with any SMT solver)."""
+        return self.writer.script(task) + "(check-sat)\n"
 
 
 def check(task: ProofTask, limits: Limits) -> SolverOutcome:
@@ -94,11 +95,14 @@ def _is_incompleteness(reason: str) -> bool:
     return "incomplete" in reason or "(sat)" in reason
 
 
-def _explain_unknown(reason: str) -> str:
+def _explain_unknown(reason: str, elapsed_ms: float, limits: Limits) -> str:
+    # Z3 says "canceled" both when the resource limit and when the timeout stops it.
     if "resource" in reason or "rlimit" in reason:
         return "resource limit reached"
-    if "timeout" in reason or "canceled" in reason:
+    if "timeout" in reason or ("canceled" in reason and elapsed_ms >= 0.9 * limits.timeout_ms):
         return "time limit reached"
+    if "canceled" in reason:
+        return "resource limit reached"
     return reason or "the solver gave up"
 
 
@@ -114,112 +118,106 @@ def _model(solver: z3.Solver) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values))
 
 
-class _Encoder:
-    def __init__(self, context: z3.Context):
-        self.ctx = context
-        self.fuel_sort = z3.DeclareSort("Fuel", context)
-        self.succ = z3.Function("$succ", self.fuel_sort, self.fuel_sort)
-        self.functions: dict[str, z3.FuncDeclRef] = {}
-        self.constants: dict[tuple[str, t.Sort], z3.ExprRef] = {}
-        self.cache: dict[int, tuple[t.Term, z3.ExprRef]] = {}
+SORTS = {t.INT: "Int", t.BOOL: "Bool", t.FUEL: "Fuel"}
 
-    def sort(self, sort: t.Sort) -> z3.SortRef:
-        if sort == t.INT:
-            return z3.IntSort(self.ctx)
-        if sort == t.BOOL:
-            return z3.BoolSort(self.ctx)
-        if sort == t.FUEL:
-            return self.fuel_sort
-        raise ValueError(f"unknown sort {sort}")
+OPERATORS = {
+    t.Op.ADD: "+",
+    t.Op.SUB: "-",
+    t.Op.MUL: "*",
+    t.Op.DIV: "div",
+    t.Op.MOD: "mod",
+    t.Op.NEG: "-",
+    t.Op.LT: "<",
+    t.Op.LE: "<=",
+    t.Op.GT: ">",
+    t.Op.GE: ">=",
+    t.Op.EQ: "=",
+    t.Op.NE: "distinct",
+    t.Op.AND: "and",
+    t.Op.OR: "or",
+    t.Op.NOT: "not",
+    t.Op.IMPLIES: "=>",
+    t.Op.IFF: "=",
+    t.Op.ITE: "ite",
+    t.Op.FUEL_SUCC: "$succ",
+}  # SMT-LIB's div and mod are Euclidean, as Dafny's / and %
 
-    def formula(self, term: t.Term) -> z3.BoolRef:
-        return self.term(term)  # type: ignore[return-value]
 
-    def term(self, term: t.Term, bound: dict[str, z3.ExprRef] | None = None) -> z3.ExprRef:
-        if bound is None:
-            hit = self.cache.get(id(term))
-            if hit is not None and hit[0] is term:
-                return hit[1]
-            result = self._term(term, {})
-            self.cache[id(term)] = (term, result)
-            return result
-        return self._term(term, bound)
+def _symbol(name: str) -> str:
+    return name if name.replace("_", "a").isalnum() and not name[0].isdigit() else f"|{name}|"
 
-    def _term(self, term: t.Term, bound: dict[str, z3.ExprRef]) -> z3.ExprRef:
+
+class _Smt2Writer:
+    """Terms as SMT-LIB text, memoised by term identity (terms are immutable and shared)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[int, tuple[t.Term, str, frozenset[tuple[str, str]]]] = {}
+
+    def script(self, task: ProofTask) -> str:
+        assertions = [self.text(axiom) for axiom in task.axioms]
+        assertions += [f"(= {self.text(var)} {self.text(value)})" for var, value in task.definitions]
+        assertions += [self.text(task.hypothesis), f"(not {self.text(task.goal)})"]
+        declarations: set[tuple[str, str]] = set()
+        for term in (*task.axioms, *(var for var, _ in task.definitions), *(v for _, v in task.definitions)):
+            declarations |= self.symbols(term)
+        declarations |= self.symbols(task.hypothesis) | self.symbols(task.goal)
+        lines = ["(declare-sort Fuel 0)", "(declare-fun $succ (Fuel) Fuel)"]
+        lines += [declaration for _, declaration in sorted(declarations)]
+        lines += [f"(assert {assertion})" for assertion in assertions]
+        return "\n".join(lines) + "\n"
+
+    def text(self, term: t.Term) -> str:
+        return self._entry(term)[1]
+
+    def symbols(self, term: t.Term) -> frozenset[tuple[str, str]]:
+        return self._entry(term)[2]
+
+    def _entry(self, term: t.Term) -> tuple[t.Term, str, frozenset[tuple[str, str]]]:
+        hit = self.memo.get(id(term))
+        if hit is not None and hit[0] is term:
+            return hit
+        text, symbols = self._write_new(term, frozenset())
+        entry = (term, text, symbols)
+        self.memo[id(term)] = entry
+        return entry
+
+    def _write(self, term: t.Term, bound: frozenset[str]) -> tuple[str, frozenset[tuple[str, str]]]:
+        if not bound:
+            _, text, symbols = self._entry(term)
+            return text, symbols
+        return self._write_new(term, bound)
+
+    def _write_new(self, term: t.Term, bound: frozenset[str]) -> tuple[str, frozenset[tuple[str, str]]]:
         if isinstance(term, t.Var):
+            symbol = _symbol(term.name)
             if term.name in bound:
-                return bound[term.name]
-            key = (term.name, term.sort)
-            if key not in self.constants:
-                self.constants[key] = z3.Const(term.name, self.sort(term.sort))
-            return self.constants[key]
+                return symbol, frozenset()
+            return symbol, frozenset({(term.name, f"(declare-const {symbol} {SORTS[term.sort]})")})
         if isinstance(term, t.IntVal):
-            return z3.IntVal(term.value, self.ctx)
+            return (str(term.value) if term.value >= 0 else f"(- {-term.value})"), frozenset()
         if isinstance(term, t.BoolVal):
-            return z3.BoolVal(term.value, self.ctx)
+            return ("true" if term.value else "false"), frozenset()
         if isinstance(term, t.App):
-            return self.app(term, [self.sub(arg, bound) for arg in term.args])
+            parts = [self._write(arg, bound) for arg in term.args]
+            symbols = frozenset().union(*(s for _, s in parts))
+            return f"({OPERATORS[term.op]} {' '.join(text for text, _ in parts)})", symbols
         if isinstance(term, t.FunApp):
-            args = [self.sub(term.fuel, bound)] + [self.sub(arg, bound) for arg in term.args]
-            return self.function(term, args)(*args)
+            args = (term.fuel, *term.args)
+            parts = [self._write(arg, bound) for arg in args]
+            domain = " ".join(SORTS[t.sort_of(arg)] for arg in args)
+            declaration = f"(declare-fun {_symbol(term.name)} ({domain}) {SORTS[term.sort]})"
+            symbols = frozenset({(term.name, declaration)}).union(*(s for _, s in parts))
+            return f"({_symbol(term.name)} {' '.join(text for text, _ in parts)})", symbols
         if isinstance(term, t.Forall):
-            variables = [z3.Const(f"{var.name}!{id(term)}", self.sort(var.sort)) for var in term.bound]
-            inner = {**bound, **{var.name: z3v for var, z3v in zip(term.bound, variables, strict=True)}}
-            body = self._term(term.body, inner)
-            patterns = [
-                z3.MultiPattern(*[self._term(p, inner) for p in group])
-                if len(group) > 1
-                else self._term(group[0], inner)
-                for group in term.patterns
-            ]
-            return z3.ForAll(variables, body, patterns=patterns)
+            inner = bound | {var.name for var in term.bound}
+            variables = " ".join(f"({_symbol(var.name)} {SORTS[var.sort]})" for var in term.bound)
+            body, symbols = self._write_new(term.body, inner)
+            patterns = ""
+            for group in term.patterns:
+                written = [self._write_new(p, inner) for p in group]
+                symbols = symbols.union(*(s for _, s in written))
+                patterns += f" :pattern ({' '.join(text for text, _ in written)})"
+            if patterns:
+                body = f"(! {body}{patterns})"
+            return f"(forall ({variables}) {body})", symbols
         raise TypeError(f"cannot encode {term!r}")
-
-    def sub(self, term: t.Term, bound: dict[str, z3.ExprRef]) -> z3.ExprRef:
-        return self._term(term, bound) if bound else self.term(term)
-
-    def function(self, term: t.FunApp, args: list[z3.ExprRef]) -> z3.FuncDeclRef:
-        if term.name not in self.functions:
-            domain = [arg.sort() for arg in args]
-            self.functions[term.name] = z3.Function(term.name, *domain, self.sort(term.sort))
-        return self.functions[term.name]
-
-    def app(self, term: t.App, args: list[z3.ExprRef]) -> z3.ExprRef:
-        op = term.op
-        if op == t.Op.ADD:
-            return z3.Sum(*args) if len(args) > 2 else args[0] + args[1]
-        if op == t.Op.SUB:
-            return args[0] - args[1]
-        if op == t.Op.MUL:
-            return args[0] * args[1]
-        if op == t.Op.DIV:
-            return args[0] / args[1]  # SMT-LIB integer division is Euclidean, as Dafny's
-        if op == t.Op.MOD:
-            return args[0] % args[1]
-        if op == t.Op.NEG:
-            return -args[0]
-        if op == t.Op.LT:
-            return args[0] < args[1]
-        if op == t.Op.LE:
-            return args[0] <= args[1]
-        if op == t.Op.GT:
-            return args[0] > args[1]
-        if op == t.Op.GE:
-            return args[0] >= args[1]
-        if op in (t.Op.EQ, t.Op.IFF):
-            return args[0] == args[1]
-        if op == t.Op.NE:
-            return args[0] != args[1]
-        if op == t.Op.AND:
-            return z3.And(*args)
-        if op == t.Op.OR:
-            return z3.Or(*args)
-        if op == t.Op.NOT:
-            return z3.Not(args[0])
-        if op == t.Op.IMPLIES:
-            return z3.Implies(args[0], args[1])
-        if op == t.Op.ITE:
-            return z3.If(args[0], args[1], args[2])
-        if op == t.Op.FUEL_SUCC:
-            return self.succ(args[0])
-        raise ValueError(f"unknown operator {op}")

@@ -236,6 +236,27 @@ def function_names(term: Term) -> frozenset[str]:
     return frozenset()
 
 
+BOOL_OPS = frozenset({Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.NOT, Op.IMPLIES, Op.IFF})
+
+
+def sort_of(term: Term) -> Sort:
+    if isinstance(term, Var | FunApp):
+        return term.sort
+    if isinstance(term, IntVal):
+        return INT
+    if isinstance(term, BoolVal | Forall):
+        return BOOL
+    if isinstance(term, App):
+        if term.op in BOOL_OPS:
+            return BOOL
+        if term.op == Op.ITE:
+            return sort_of(term.args[1])
+        if term.op == Op.FUEL_SUCC:
+            return FUEL
+        return INT
+    raise TypeError(f"no sort for {term!r}")
+
+
 # ------------------------------------------------------------ printing as source
 
 
