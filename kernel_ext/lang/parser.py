@@ -378,7 +378,7 @@ class _Builder(Transformer):
     def decreases_exprs(self, meta, children):
         return ast.Decreases(span=_meta_span(meta), exprs=tuple(children))
 
-    def _specs(self, parts, allowed: tuple[str, ...]) -> dict:
+    def _specs(self, parts) -> dict:
         specs: dict = {"requires": [], "ensures": [], "invariant": [], "decreases": None}
         for part in parts:
             if not isinstance(part, tuple):
@@ -413,7 +413,7 @@ class _Builder(Transformer):
                 returns = part[1]
             elif isinstance(part, ast.Block):
                 body = part
-        specs = self._specs(rest[1:], ("requires", "ensures", "decreases"))
+        specs = self._specs(rest[1:])
         is_lemma = keyword.value == "lemma"
         if is_ghost and not is_lemma:
             raise _unsupported(_token_span(keyword), "`ghost method` is not part of MiniDafny yet")
@@ -454,7 +454,7 @@ class _Builder(Transformer):
                 result_ref = part[1]
             elif isinstance(part, tuple) and part[0] == "body":
                 body = part[1]
-        specs = self._specs(rest[1:], ("requires", "ensures", "decreases"))
+        specs = self._specs(rest[1:])
         is_predicate = keyword.value == "predicate"
         if is_predicate and result_ref is not None:
             raise DiagnosticError(
@@ -529,7 +529,7 @@ class _Builder(Transformer):
 
     def while_stmt(self, meta, children):
         cond, body = children[1], children[-1]
-        specs = self._specs(children[2:-1], ("invariant", "decreases"))
+        specs = self._specs(children[2:-1])
         return ast.While(
             span=_meta_span(meta),
             cond=cond,

@@ -114,7 +114,3 @@ def components(program: ast.Program) -> dict[str, frozenset[str]]:
         if name not in index:
             visit(name)
     return result
-
-
-def is_recursive(name: str, program_components: dict[str, frozenset[str]], graph_callees: set[str]) -> bool:
-    return len(program_components[name]) > 1 or name in graph_callees

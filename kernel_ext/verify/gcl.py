@@ -61,7 +61,6 @@ class Procedure:
     owner: str
     body: Command
     excluded_axioms: frozenset[str] = frozenset()
-    display_names: tuple[tuple[str, str], ...] = ()
 
 
 def seq(*commands: Command) -> Command:

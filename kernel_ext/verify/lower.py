@@ -214,7 +214,6 @@ class _Unit:
         self.functions = {f.name: f for f in self.program.functions()}
         self.methods = {m.name: m for m in self.program.methods()}
         self.translate = Translator(self.functions)
-        self.callees = {decl.name: callgraph.callees(decl) for decl in self.program.decls}
 
     def recursive_with(self, caller: str, callee: str) -> bool:
         return callee in self.components.get(caller, frozenset())
