@@ -43,37 +43,28 @@ UNSUPPORTED_WORDS = {
     "copredicate": "co-predicates",
     "constructor": "constructors",
     "match": "`match`",
+    "iset": "infinite sets",
+    "imap": "infinite maps",
     "case": "`match`",
     "calc": "`calc`",
-    "forall": "quantifiers and `forall` statements",
-    "exists": "quantifiers",
     "print": "`print`",
     "break": "`break`",
     "continue": "`continue`",
     "label": "labels",
     "modify": "`modify`",
-    "modifies": "`modifies` clauses",
-    "reads": "`reads` clauses",
     "yield": "`yield`",
     "expect": "`expect`",
     "reveal": "`reveal`",
     "for": "`for` loops",
-    "new": "`new`",
     "this": "`this`",
     "null": "`null`",
-    "fresh": "`fresh`",
     "unchanged": "`unchanged`",
     "allocated": "`allocated`",
     "real": "the type `real`",
     "char": "the type `char`",
     "string": "strings",
-    "array": "arrays",
-    "seq": "sequences",
-    "set": "sets",
-    "multiset": "multisets",
     "map": "maps",
     "object": "objects",
-    "var?": "",
 }
 
 # What to call a terminal in an error message.
@@ -211,6 +202,22 @@ def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Dia
         )
     if token.type in ("IMPLIES", "EXPLIES") and token.type not in expected:
         return Diagnostic(SYNTAX, span, "`==>` and `<==` cannot be mixed without parentheses")
+    if "VAR" in expected and token.type in EXPRESSION_STARTS:
+        return Diagnostic(
+            SYNTAX,
+            span,
+            "an expression is not a statement: only an assignment or a method or lemma call can stand alone",
+        )
+    if (
+        "ASSIGN" in expected
+        and "SEMICOLON" in expected
+        and (token.type in BINARY_OPERATORS or token.type in ("IN", "NOTIN"))
+    ):
+        return Diagnostic(
+            SYNTAX,
+            span,
+            "an expression is not a statement: only an assignment or a method or lemma call can stand alone",
+        )
     missing = _missing_semicolon(token, expected, source)
     if missing:
         return missing
@@ -248,7 +255,25 @@ def _at_end(expected: set[str], source: SourceFile) -> Diagnostic:
     return Diagnostic(SYNTAX, span, f"the text ends too early: expected {_expected_words(expected)}")
 
 
-EXPRESSION_STARTS = {"INT", "NAME", "TRUE", "FALSE", "OLD", "MINUS", "NOT", "LPAR"}
+EXPRESSION_STARTS = {
+    "INT",
+    "NAME",
+    "TRUE",
+    "FALSE",
+    "OLD",
+    "MINUS",
+    "NOT",
+    "LPAR",
+    "FRESH",
+    "BAR",
+    "LSQB",
+    "LBRACE",
+    "MULTISET",
+    "NEW",
+    "IF",
+    "FORALL",
+    "EXISTS",
+}
 STATEMENT_STARTS = {"VAR", "IF", "WHILE", "ASSERT", "ASSUME", "RETURN"}
 BINARY_OPERATORS = {
     "PLUS",
@@ -372,6 +397,12 @@ class _Builder(Transformer):
     def decreases_clause(self, meta, children):
         return ("decreases", children[1])
 
+    def modifies_clause(self, meta, children):
+        return ("modifies", tuple(children[1:]))
+
+    def reads_clause(self, meta, children):
+        return ("reads", tuple(children[1:]))
+
     def decreases_star(self, meta, children):
         return ast.Decreases(span=_meta_span(meta), star=True)
 
@@ -379,7 +410,14 @@ class _Builder(Transformer):
         return ast.Decreases(span=_meta_span(meta), exprs=tuple(children))
 
     def _specs(self, parts) -> dict:
-        specs: dict = {"requires": [], "ensures": [], "invariant": [], "decreases": None}
+        specs: dict = {
+            "requires": [],
+            "ensures": [],
+            "invariant": [],
+            "decreases": None,
+            "modifies": [],
+            "reads": [],
+        }
         for part in parts:
             if not isinstance(part, tuple):
                 continue
@@ -398,6 +436,8 @@ class _Builder(Transformer):
                 specs["decreases"] = value
             elif key in ("requires", "ensures", "invariant"):
                 specs[key].append(value)
+            elif key in ("modifies", "reads"):
+                specs[key].extend(value)
         return specs
 
     def method_decl(self, meta, children):
@@ -428,6 +468,7 @@ class _Builder(Transformer):
             requires=tuple(specs["requires"]),
             ensures=tuple(specs["ensures"]),
             decreases=specs["decreases"],
+            modifies=tuple(specs["modifies"]),
             body=body,
         )
 
@@ -478,6 +519,7 @@ class _Builder(Transformer):
             requires=tuple(specs["requires"]),
             ensures=tuple(specs["ensures"]),
             decreases=specs["decreases"],
+            reads=tuple(specs["reads"]),
             body=body,
         )
 
@@ -505,6 +547,9 @@ class _Builder(Transformer):
         variables = tuple(child for child in children if isinstance(child, ast.LocalVar))
         rhs = next((child for child in children if isinstance(child, tuple)), ())
         return ast.VarDecl(span=_meta_span(meta), variables=variables, rhs=rhs)
+
+    def lhs_list(self, meta, children):
+        return tuple(children)
 
     def simple_stmt(self, meta, children):
         span = _meta_span(meta)
@@ -607,6 +652,69 @@ class _Builder(Transformer):
 
     def old(self, meta, children):
         return ast.Old(span=_meta_span(meta), expr=children[1])
+
+    def fresh(self, meta, children):
+        return ast.Fresh(span=_meta_span(meta), expr=children[1])
+
+    def index(self, meta, children):
+        return ast.Index(
+            span=_meta_span(meta), seq=children[0], index=children[2], bracket=_token_span(children[1])
+        )
+
+    def slice(self, meta, children):
+        seq, rest = children[0], children[2:-1]
+        dots = next(i for i, child in enumerate(rest) if isinstance(child, Token) and child.type == "DOTDOT")
+        lo = rest[0] if dots == 1 else None
+        hi = rest[dots + 1] if len(rest) > dots + 1 else None
+        return ast.Slice(span=_meta_span(meta), seq=seq, lo=lo, hi=hi, bracket=_token_span(children[1]))
+
+    def seq_update(self, meta, children):
+        return ast.SeqUpdate(
+            span=_meta_span(meta),
+            seq=children[0],
+            index=children[2],
+            value=children[4],
+            bracket=_token_span(children[1]),
+        )
+
+    def member(self, meta, children):
+        obj, name = children[0], children[2]
+        if name.value != "Length":
+            raise _unsupported(
+                _token_span(name), f"`.{name.value}` is not part of MiniDafny: arrays have `.Length`"
+            )
+        return ast.Length(span=_meta_span(meta), array=obj)
+
+    def cardinality(self, meta, children):
+        return ast.Cardinality(span=_meta_span(meta), expr=children[1])
+
+    def _elements(self, children) -> tuple[ast.Expr, ...]:
+        return tuple(child for child in children if isinstance(child, ast.Expr))
+
+    def seq_display(self, meta, children):
+        return ast.SeqDisplay(span=_meta_span(meta), elements=self._elements(children))
+
+    def set_display(self, meta, children):
+        return ast.SetDisplay(span=_meta_span(meta), elements=self._elements(children))
+
+    def multiset_display(self, meta, children):
+        return ast.MultisetDisplay(span=_meta_span(meta), elements=self._elements(children))
+
+    def multiset_of(self, meta, children):
+        return ast.MultisetOf(span=_meta_span(meta), expr=children[1])
+
+    def new_array(self, meta, children):
+        return ast.NewArray(span=_meta_span(meta), element_ref=children[1], size=children[3])
+
+    def bound_var(self, meta, children):
+        type_ref = children[1] if len(children) > 1 else None
+        return ast.BoundVar(span=_meta_span(meta), name=str(children[0]), type_ref=type_ref)
+
+    def quantifier(self, meta, children):
+        bound = tuple(child for child in children[1:-1] if isinstance(child, ast.BoundVar))
+        return ast.Quantifier(
+            span=_meta_span(meta), is_forall=children[0].type == "FORALL", bound=bound, body=children[-1]
+        )
 
 
 def _check_chain(ops: list[Token]) -> None:

@@ -26,7 +26,19 @@ from kernel_ext.lang.diagnostics import (
     DiagnosticError,
 )
 from kernel_ext.lang.source import Span
-from kernel_ext.lang.types import BOOL, BUILTIN_TYPES, INT, Type, assignable
+from kernel_ext.lang.types import (
+    BOOL,
+    BUILTIN_TYPES,
+    GENERIC_TYPES,
+    INT,
+    UNKNOWN,
+    Type,
+    array_of,
+    assignable,
+    compatible,
+    join,
+    seq_of,
+)
 
 
 @dataclass(frozen=True)
@@ -105,9 +117,16 @@ class _Checker:
     def type_of_ref(self, ref: ast.TypeRef) -> Type:
         if ref.name in BUILTIN_TYPES and not ref.args:
             return BUILTIN_TYPES[ref.name]
-        if ref.name in {"array", "seq", "set", "multiset", "map", "real", "char", "string", "object"}:
-            raise self.fail(NOT_MINIDAFNY, ref.span, f"the type `{ref.name}` is not part of MiniDafny yet")
-        raise self.fail(UNKNOWN_NAME, ref.span, f"unknown type '{ref.name}': expected int, bool or nat")
+        if ref.name in GENERIC_TYPES:
+            if len(ref.args) != GENERIC_TYPES[ref.name]:
+                raise self.fail(
+                    TYPE_MISMATCH, ref.span, f"`{ref.name}` takes one type argument, e.g. `{ref.name}<int>`"
+                )
+            # Subset types inside collections are not tracked: their elements are plain ints.
+            return Type(ref.name, tuple(self.type_of_ref(arg).base for arg in ref.args))
+        if ref.name in {"map", "real", "char", "string", "object", "array2", "iset", "imap"}:
+            raise self.fail(NOT_MINIDAFNY, ref.span, f"the type `{ref.name}` is not part of MiniDafny")
+        raise self.fail(UNKNOWN_NAME, ref.span, f"unknown type '{ref.name}'")
 
     def declare(self, name: str, span: Span, ty: Type, role: str, is_ghost: bool = False) -> str:
         scope = self.scopes[-1]
@@ -135,6 +154,15 @@ class _Checker:
                 expr.span,
                 f"{what} must be of type {expected.base}, but this is of type {actual.base}",
             )
+
+    def expect_kind(self, expr: ast.Expr, names: tuple[str, ...], what: str) -> Type:
+        actual = ast.type_of(expr)
+        if actual.name not in names:
+            wanted = " or ".join(names)
+            raise self.fail(
+                TYPE_MISMATCH, expr.span, f"{what} must be a {wanted}, but this is of type {actual}"
+            )
+        return actual
 
     # ------------------------------------------------------------ declarations
 
@@ -185,6 +213,7 @@ class _Checker:
         ensures = self.clauses(
             method.ensures, dataclasses.replace(spec_ctx, allow_old=True), "a postcondition"
         )
+        modifies = self.frame(method.modifies, spec_ctx, "a modifies clause")
         body = None
         if method.body is not None:
             body_ctx = Context(method, allow_old=True, ghost=method.is_ghost)
@@ -197,8 +226,17 @@ class _Checker:
             requires=requires,
             ensures=ensures,
             decreases=decreases,
+            modifies=modifies,
             body=body,
         )
+
+    def frame(self, exprs: tuple[ast.Expr, ...], ctx: Context, what: str) -> tuple[ast.Expr, ...]:
+        checked = []
+        for expr in exprs:
+            typed = self.expr(expr, ctx)
+            self.expect_kind(typed, ("array",), f"each item of {what}")
+            checked.append(typed)
+        return tuple(checked)
 
     def function(self, function: ast.Function) -> ast.Function:
         params = self.params(function.params, "in")
@@ -206,6 +244,7 @@ class _Checker:
         ctx = Context(function, ghost=True, in_function=True)
         requires = self.clauses(function.requires, ctx, "a precondition")
         decreases = self.decreases(function.decreases, ctx)
+        reads = self.frame(function.reads, ctx, "a reads clause")
         ensures = self.clauses(function.ensures, ctx, "a postcondition")
         body = None
         if function.body is not None:
@@ -217,6 +256,7 @@ class _Checker:
             requires=requires,
             ensures=ensures,
             decreases=decreases,
+            reads=reads,
             body=body,
             result_ty=result_ty,
         )
@@ -303,15 +343,29 @@ class _Checker:
             return (call,), [self.type_of_ref(out.type_ref) for out in callee.returns]
         if len(rhs) != count:
             raise self.fail(ARITY, span, f"{count} variable(s) but {len(rhs)} value(s) on the right of ':='")
-        checked = tuple(self.expr(expr, ctx) for expr in rhs)
+        checked = tuple(
+            self.new_array(expr, ctx) if isinstance(expr, ast.NewArray) else self.expr(expr, ctx)
+            for expr in rhs
+        )
         return checked, [ast.type_of(expr) for expr in checked]
+
+    def new_array(self, expr: ast.NewArray, ctx: Context) -> ast.NewArray:
+        element = self.type_of_ref(expr.element_ref).base
+        size = self.expr(expr.size, ctx)
+        self.expect(size, INT, "the size of a new array")
+        return dataclasses.replace(expr, size=size, ty=array_of(element))
 
     def assign(self, stmt: ast.Assign, ctx: Context) -> ast.Assign:
         targets = []
         seen: set[str] = set()
         for target in stmt.targets:
+            if isinstance(target, ast.Index):
+                targets.append(self.element_target(target, ctx))
+                continue
             if not isinstance(target, ast.Name):
-                raise self.fail(NOT_ASSIGNABLE, target.span, "only a variable can be assigned to")
+                raise self.fail(
+                    NOT_ASSIGNABLE, target.span, "only a variable or an array element can be assigned to"
+                )
             variable = self.lookup(target.name)
             if variable is None:
                 raise self.fail(UNKNOWN_NAME, target.span, f"unknown variable '{target.name}'")
@@ -345,6 +399,17 @@ class _Checker:
                     f"cannot assign a value of type {value_ty} to '{target.name}' of type {target.ty}",
                 )
         return dataclasses.replace(stmt, targets=tuple(targets), rhs=rhs)
+
+    def element_target(self, target: ast.Index, ctx: Context) -> ast.Index:
+        checked = self.expr(target, ctx)
+        assert isinstance(checked, ast.Index)
+        if ast.type_of(checked.seq).name != "array":
+            raise self.fail(
+                NOT_ASSIGNABLE, target.span, "only array elements can be assigned: sequences are values"
+            )
+        if ctx.ghost:
+            raise self.fail(GHOST, target.span, "a ghost context cannot change an array")
+        return checked
 
     def method_call(self, call: ast.Call, ctx: Context) -> ast.Call:
         callee = self.decls[call.name]
@@ -462,7 +527,102 @@ class _Checker:
             return self.function_call(expr, ctx)
         if isinstance(expr, ast.Old):
             return self.old(expr, ctx)
+        checker = {
+            ast.Fresh: self.fresh,
+            ast.Index: self.index,
+            ast.Slice: self.slice,
+            ast.SeqUpdate: self.seq_update,
+            ast.Length: self.length,
+            ast.Cardinality: self.cardinality,
+            ast.SeqDisplay: self.display,
+            ast.SetDisplay: self.display,
+            ast.MultisetDisplay: self.display,
+            ast.MultisetOf: self.multiset_of,
+            ast.Quantifier: self.quantifier,
+        }.get(type(expr))
+        if checker is not None:
+            return checker(expr, ctx)
+        if isinstance(expr, ast.NewArray):
+            raise self.fail(BAD_STATEMENT, expr.span, "`new` may only stand alone on the right of `:=`")
         raise self.fail(NOT_MINIDAFNY, expr.span, "this expression is not part of MiniDafny")
+
+    def fresh(self, expr: ast.Fresh, ctx: Context) -> ast.Fresh:
+        if not ctx.allow_old:
+            raise self.fail(
+                BAD_OLD, expr.span, "`fresh` is allowed only in a method's postconditions and body"
+            )
+        inner = self.expr(expr.expr, ctx)
+        self.expect_kind(inner, ("array",), "the argument of `fresh`")
+        return dataclasses.replace(expr, expr=inner, ty=BOOL)
+
+    def index(self, expr: ast.Index, ctx: Context) -> ast.Index:
+        seq = self.expr(expr.seq, ctx)
+        seq_ty = self.expect_kind(seq, ("array", "seq"), "an indexed value")
+        index = self.expr(expr.index, ctx)
+        self.expect(index, INT, "an index")
+        return dataclasses.replace(expr, seq=seq, index=index, ty=seq_ty.element)
+
+    def slice(self, expr: ast.Slice, ctx: Context) -> ast.Slice:
+        seq = self.expr(expr.seq, ctx)
+        seq_ty = self.expect_kind(seq, ("array", "seq"), "a sliced value")
+        bounds = {}
+        for name in ("lo", "hi"):
+            bound = getattr(expr, name)
+            if bound is not None:
+                bound = self.expr(bound, ctx)
+                self.expect(bound, INT, "a slice bound")
+            bounds[name] = bound
+        return dataclasses.replace(expr, seq=seq, ty=seq_of(seq_ty.element), **bounds)
+
+    def seq_update(self, expr: ast.SeqUpdate, ctx: Context) -> ast.SeqUpdate:
+        seq = self.expr(expr.seq, ctx)
+        seq_ty = self.expect_kind(seq, ("seq",), "an updated value")
+        index = self.expr(expr.index, ctx)
+        self.expect(index, INT, "an index")
+        value = self.expr(expr.value, ctx)
+        self.expect(value, seq_ty.element, "the new element")
+        return dataclasses.replace(expr, seq=seq, index=index, value=value, ty=seq_ty)
+
+    def length(self, expr: ast.Length, ctx: Context) -> ast.Length:
+        array = self.expr(expr.array, ctx)
+        self.expect_kind(array, ("array",), "the value of `.Length`")
+        return dataclasses.replace(expr, array=array, ty=INT)
+
+    def cardinality(self, expr: ast.Cardinality, ctx: Context) -> ast.Cardinality:
+        inner = self.expr(expr.expr, ctx)
+        self.expect_kind(inner, ("seq", "set", "multiset"), "the value of `|...|`")
+        return dataclasses.replace(expr, expr=inner, ty=INT)
+
+    def display(self, expr: ast.SeqDisplay | ast.SetDisplay | ast.MultisetDisplay, ctx: Context) -> ast.Expr:
+        elements = tuple(self.expr(element, ctx) for element in expr.elements)
+        element_ty = UNKNOWN
+        for element in elements:
+            if not compatible(element_ty, ast.type_of(element)):
+                raise self.fail(
+                    TYPE_MISMATCH, element.span, "all elements of a display must have the same type"
+                )
+            element_ty = join(element_ty, ast.type_of(element).base)
+        name = {ast.SeqDisplay: "seq", ast.SetDisplay: "set", ast.MultisetDisplay: "multiset"}[type(expr)]
+        return dataclasses.replace(expr, elements=elements, ty=Type(name, (element_ty,)))
+
+    def multiset_of(self, expr: ast.MultisetOf, ctx: Context) -> ast.MultisetOf:
+        inner = self.expr(expr.expr, ctx)
+        seq_ty = self.expect_kind(inner, ("seq",), "the argument of `multiset(...)`")
+        return dataclasses.replace(expr, expr=inner, ty=Type("multiset", (seq_ty.element,)))
+
+    def quantifier(self, expr: ast.Quantifier, ctx: Context) -> ast.Quantifier:
+        self.scopes.append({})
+        try:
+            bound = []
+            for var in expr.bound:
+                ty = self.type_of_ref(var.type_ref) if var.type_ref else INT
+                uid = self.declare(var.name, var.span, ty, "bound")
+                bound.append(dataclasses.replace(var, uid=uid, ty=ty))
+            body = self.expr(expr.body, dataclasses.replace(ctx, ghost=True))
+            self.expect(body, BOOL, "the body of a quantifier")
+        finally:
+            self.scopes.pop()
+        return dataclasses.replace(expr, bound=tuple(bound), body=body, ty=BOOL)
 
     def name(self, expr: ast.Name) -> ast.Name:
         variable = self.lookup(expr.name)
@@ -489,12 +649,24 @@ class _Checker:
         left = self.expr(expr.left, ctx)
         right = self.expr(expr.right, ctx)
         op = expr.op
+        left_ty, right_ty = ast.type_of(left), ast.type_of(right)
+        if op in ("in", "!in"):
+            container = self.expect_kind(right, ("seq", "set", "multiset"), f"the right operand of '{op}'")
+            self.expect(left, container.element, f"the left operand of '{op}'")
+            return dataclasses.replace(expr, left=left, right=right, ty=BOOL)
+        if left_ty.is_collection and op in ("+", "-", "*", "<", "<=", ">", ">="):
+            if not compatible(left_ty, right_ty):
+                raise self.fail(TYPE_MISMATCH, expr.op_span, f"'{op}' combines {left_ty} and {right_ty}")
+            if left_ty.name == "seq" and op != "+":
+                raise self.fail(TYPE_MISMATCH, expr.op_span, f"'{op}' is not defined on sequences")
+            ty = join(left_ty.base, right_ty.base) if op in ("+", "-", "*") else BOOL
+            return dataclasses.replace(expr, left=left, right=right, ty=ty)
         if op in ARITHMETIC or op in ORDERING:
             self.expect(left, INT, f"the left operand of '{op}'")
             self.expect(right, INT, f"the right operand of '{op}'")
             ty = INT if op in ARITHMETIC else BOOL
         elif op in EQUALITY:
-            if ast.type_of(left).base != ast.type_of(right).base:
+            if not compatible(left_ty, right_ty):
                 raise self.fail(
                     TYPE_MISMATCH,
                     expr.op_span,

@@ -107,6 +107,120 @@ class Old(Expr):
     ty: Type | None = _typed()
 
 
+@dataclass(frozen=True, kw_only=True)
+class Fresh(Expr):
+    expr: Expr = field()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Index(Expr):
+    """`a[i]` on an array or `s[i]` on a sequence."""
+
+    seq: Expr = field()
+    index: Expr = field()
+    bracket: Span = _span()
+    ty: Type | None = _typed()
+
+    @property
+    def token(self) -> Span:
+        return self.bracket
+
+
+@dataclass(frozen=True, kw_only=True)
+class Slice(Expr):
+    """`s[lo..hi]` with either bound optional; `a[..]` is an array's contents as a sequence."""
+
+    seq: Expr = field()
+    lo: Expr | None = None
+    hi: Expr | None = None
+    bracket: Span = _span()
+    ty: Type | None = _typed()
+
+    @property
+    def token(self) -> Span:
+        return self.bracket
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeqUpdate(Expr):
+    """`s[i := v]`."""
+
+    seq: Expr = field()
+    index: Expr = field()
+    value: Expr = field()
+    bracket: Span = _span()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Length(Expr):
+    """`a.Length`."""
+
+    array: Expr = field()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cardinality(Expr):
+    """`|s|` of a sequence, set or multiset."""
+
+    expr: Expr = field()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeqDisplay(Expr):
+    elements: tuple[Expr, ...] = ()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetDisplay(Expr):
+    elements: tuple[Expr, ...] = ()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultisetDisplay(Expr):
+    elements: tuple[Expr, ...] = ()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultisetOf(Expr):
+    """`multiset(s)` of a sequence."""
+
+    expr: Expr = field()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewArray(Expr):
+    """`new T[n]`, only as the whole right-hand side of an assignment."""
+
+    element_ref: TypeRef = field()
+    size: Expr = field()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoundVar:
+    span: Span = _span()
+    name: str
+    type_ref: TypeRef | None = None
+    uid: str = field(default="", compare=False)
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quantifier(Expr):
+    is_forall: bool = True
+    bound: tuple[BoundVar, ...] = ()
+    body: Expr = field()
+    ty: Type | None = _typed()
+
+
 def type_of(expr: Expr) -> Type:
     ty = getattr(expr, "ty", None)
     if ty is None:
@@ -237,6 +351,7 @@ class Method(Decl):
     requires: tuple[SpecClause, ...] = ()
     ensures: tuple[SpecClause, ...] = ()
     decreases: Decreases | None = None
+    modifies: tuple[Expr, ...] = ()
     body: Block | None = None
 
     @property
@@ -254,6 +369,7 @@ class Function(Decl):
     requires: tuple[SpecClause, ...] = ()
     ensures: tuple[SpecClause, ...] = ()
     decreases: Decreases | None = None
+    reads: tuple[Expr, ...] = ()
     body: Expr | None = None
     result_ty: Type | None = _typed()
 

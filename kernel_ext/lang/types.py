@@ -18,20 +18,63 @@ class Type:
     @property
     def base(self) -> Type:
         """The type with subset constraints dropped: `nat` is an `int`."""
-        return INT if self == NAT else self
+        if self == NAT:
+            return INT
+        if self.args:
+            return Type(self.name, tuple(arg.base for arg in self.args))
+        return self
+
+    @property
+    def element(self) -> Type:
+        return self.args[0] if self.args else UNKNOWN
+
+    @property
+    def is_collection(self) -> bool:
+        return self.name in ("seq", "set", "multiset")
 
     @property
     def is_numeric(self) -> bool:
         return self.base == INT
 
 
+UNKNOWN = Type("?")  # the element type of `[]` or `{}` before it is known
 INT = Type("int")
 BOOL = Type("bool")
 NAT = Type("nat")
 
 BUILTIN_TYPES = {"int": INT, "bool": BOOL, "nat": NAT}
+GENERIC_TYPES = {"array": 1, "seq": 1, "set": 1, "multiset": 1}
+
+
+def array_of(element: Type) -> Type:
+    return Type("array", (element,))
+
+
+def seq_of(element: Type) -> Type:
+    return Type("seq", (element,))
+
+
+def compatible(left: Type, right: Type) -> bool:
+    """Equal up to subset types, where `?` (an empty display's element) matches anything."""
+    left, right = left.base, right.base
+    if UNKNOWN in (left, right):
+        return True
+    return (
+        left.name == right.name
+        and len(left.args) == len(right.args)
+        and all(compatible(a, b) for a, b in zip(left.args, right.args, strict=True))
+    )
+
+
+def join(left: Type, right: Type) -> Type:
+    """The more precise of two compatible types (`seq<int>` rather than `seq<?>`)."""
+    if left == UNKNOWN:
+        return right
+    if right == UNKNOWN or not left.args:
+        return left
+    return Type(left.name, tuple(join(a, b) for a, b in zip(left.args, right.args, strict=True)))
 
 
 def assignable(target: Type, value: Type) -> bool:
     """Whether a value may be stored in a target; subset constraints become obligations."""
-    return target.base == value.base
+    return compatible(target, value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel_ext.lang.source import Span
+from kernel_ext.verify import terms as t
 from kernel_ext.verify.obligations import Obligation
 from kernel_ext.verify.terms import Term, Var
 
@@ -71,3 +72,16 @@ def seq(*commands: Command) -> Command:
         else:
             flat.append(command)
     return flat[0] if len(flat) == 1 else Seq(tuple(flat))
+
+
+@dataclass(frozen=True)
+class FunctionAxiom:
+    """An axiom about one uninterpreted symbol; `role` is 'def', 'layer', 'post' or 'theory'."""
+
+    function: str
+    role: str
+    formula: t.Term
+
+    @property
+    def key(self) -> str:
+        return f"{self.role}:{self.function}"

@@ -3,61 +3,55 @@
 Loops are cut by their invariants, calls replaced by the callee's contract, and every
 check is an `Assert` that carries its Obligation, described here where it is made.
 Functions become axioms with fuel (as Dafny's), so that recursive definitions unfold a
-bounded number of times.
+bounded number of times. Expressions are translated by `translate.py`; arrays,
+sequences and multisets are encoded as `encoding.py` says.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from itertools import count
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
-from kernel_ext.lang.types import BOOL as BOOL_TYPE
 from kernel_ext.lang.types import NAT, Type
 from kernel_ext.verify import callgraph
+from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
-from kernel_ext.verify.gcl import Assert, Assign, Assume, Choice, Command, Havoc, Mark, Procedure, seq
+from kernel_ext.verify.gcl import (
+    Assert,
+    Assign,
+    Assume,
+    Choice,
+    Command,
+    FunctionAxiom,
+    Havoc,
+    Mark,
+    Procedure,
+    seq,
+)
 from kernel_ext.verify.obligations import (
     BOUNDED_BELOW,
+    CALL_MODIFIES,
     LOOP_NEEDS_DECREASES,
+    NEGATIVE_SIZE,
     Obligation,
     ObligationKind,
 )
+from kernel_ext.verify.translate import (
+    PROGRAM_FUEL,
+    Translator,
+    choose_triggers,
+    element_sort,
+    reads_contents,
+    sort_of,
+    type_constraint,
+    value_constraint,
+)
 
-PROGRAM_FUEL = t.fuel(2)
-
-BINARY_OPS = {
-    "+": t.Op.ADD,
-    "-": t.Op.SUB,
-    "*": t.Op.MUL,
-    "/": t.Op.DIV,
-    "%": t.Op.MOD,
-    "<": t.Op.LT,
-    "<=": t.Op.LE,
-    ">": t.Op.GT,
-    ">=": t.Op.GE,
-    "==": t.Op.EQ,
-    "!=": t.Op.NE,
-    "&&": t.Op.AND,
-    "||": t.Op.OR,
-    "==>": t.Op.IMPLIES,
-    "<==>": t.Op.IFF,
-}
-
-
-@dataclass(frozen=True)
-class FunctionAxiom:
-    """An axiom about one function; `role` is 'def', 'layer' or 'post'."""
-
-    function: str
-    role: str
-    formula: t.Term
-
-    @property
-    def key(self) -> str:
-        return f"{self.role}:{self.function}"
+ELEMENT_SORTS = (t.INT, t.BOOL)
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,7 @@ def lower(checked: CheckedProgram, source: SourceFile) -> LoweredProgram:
     program = checked.program
     unit = _Unit(program, source, callgraph.components(program))
     procedures: list[Procedure] = []
-    axioms: list[FunctionAxiom] = []
+    axioms: list[FunctionAxiom] = enc.theory_axioms(ELEMENT_SORTS)
     for decl in program.decls:
         if isinstance(decl, ast.Method):
             procedures.extend(unit.method_procedures(decl))
@@ -78,10 +72,6 @@ def lower(checked: CheckedProgram, source: SourceFile) -> LoweredProgram:
             axioms.extend(unit.function_axioms(decl))
             procedures.append(unit.function_procedure(decl))
     return LoweredProgram(tuple(procedures), tuple(axioms))
-
-
-def sort_of(ty: Type) -> t.Sort:
-    return t.BOOL if ty == BOOL_TYPE else t.INT
 
 
 def split_conjuncts(expr: ast.Expr) -> list[ast.Expr]:
@@ -100,57 +90,13 @@ def split_conjuncts(expr: ast.Expr) -> list[ast.Expr]:
     return [expr]
 
 
-# ------------------------------------------------------------------ expressions
-
-
-@dataclass
-class Translator:
-    """Expressions to terms. `fuel_of` gives the fuel layer at which each function is applied."""
-
-    functions: dict[str, ast.Function]
-    fuel_of: dict[str, t.Term] = field(default_factory=dict)
-
-    def fuel(self, name: str) -> t.Term:
-        return self.fuel_of.get(name, PROGRAM_FUEL)
-
-    def __call__(self, expr: ast.Expr) -> t.Term:
-        if isinstance(expr, ast.IntLit):
-            return t.IntVal(expr.value)
-        if isinstance(expr, ast.BoolLit):
-            return t.BoolVal(expr.value)
-        if isinstance(expr, ast.Name):
-            return t.Var(expr.uid, sort_of(ast.type_of(expr)))
-        if isinstance(expr, ast.Unary):
-            operand = self(expr.operand)
-            return t.not_(operand) if expr.op == "!" else t.app(t.Op.NEG, operand)
-        if isinstance(expr, ast.Binary):
-            left, right = self(expr.left), self(expr.right)
-            if expr.op == "<==":
-                return t.implies(right, left)
-            if expr.op == "&&":
-                return t.and_(left, right)
-            if expr.op == "||":
-                return t.or_(left, right)
-            if expr.op == "==" and ast.type_of(expr.left) == BOOL_TYPE:
-                return t.app(t.Op.IFF, left, right)
-            return t.app(BINARY_OPS[expr.op], left, right)
-        if isinstance(expr, ast.IfThenElse):
-            return t.ite(self(expr.cond), self(expr.then), self(expr.else_))
-        if isinstance(expr, ast.Call):
-            function = self.functions[expr.name]
-            sort = t.BOOL if function.is_predicate else sort_of(function.result_ty or NAT)
-            return t.FunApp(expr.name, self.fuel(expr.name), tuple(self(arg) for arg in expr.args), sort)
-        if isinstance(expr, ast.Old):
-            return self(expr.expr)  # no heap at level 1: old only changes heap reads
-        raise NotImplementedError(type(expr).__name__)
-
-
 def param_var(param: ast.Param) -> t.Var:
-    return t.Var(param.name, sort_of(param.ty or NAT))
+    return t.Var(param.name, sort_of(param.ty))
 
 
-def type_constraint(var: t.Term, ty: Type | None) -> t.Term:
-    return t.app(t.Op.GE, var, t.IntVal(0)) if ty == NAT else t.TRUE
+def measure(term: t.Term) -> t.Term:
+    """What a decreases component is compared by: a sequence by its length."""
+    return enc.seq_len(term) if t.sort_of(term).name == "Seq" else term
 
 
 def decreases_less(new: list[t.Term], old: list[t.Term], bounded: bool = True) -> t.Term:
@@ -166,7 +112,7 @@ def decreases_bounded(new: list[t.Term], old: list[t.Term]) -> t.Term:
     """The component that decreased was not below zero."""
     conditions = []
     for index, (new_part, old_part) in enumerate(zip(new, old, strict=False)):
-        if _is_bool(old_part):
+        if t.sort_of(old_part) != t.INT:
             continue
         equal_before = [t.eq(n, o) for n, o in zip(new[:index], old[:index], strict=True)]
         decreased = t.and_(*equal_before, t.app(t.Op.LT, new_part, old_part))
@@ -174,29 +120,11 @@ def decreases_bounded(new: list[t.Term], old: list[t.Term]) -> t.Term:
     return t.and_(*conditions)
 
 
-def _is_bool(term: t.Term) -> bool:
-    if isinstance(term, t.Var | t.FunApp):
-        return term.sort == t.BOOL
-    if isinstance(term, t.BoolVal):
-        return True
-    return isinstance(term, t.App) and term.op in (
-        t.Op.LT,
-        t.Op.LE,
-        t.Op.GT,
-        t.Op.GE,
-        t.Op.EQ,
-        t.Op.NE,
-        t.Op.AND,
-        t.Op.OR,
-        t.Op.NOT,
-        t.Op.IMPLIES,
-        t.Op.IFF,
-    )
-
-
 def _part_less(new: t.Term, old: t.Term, bounded: bool) -> t.Term:
-    if _is_bool(old):
+    if t.sort_of(old) == t.BOOL:
         return t.and_(t.not_(new), old)
+    if t.sort_of(old) != t.INT:
+        return t.FALSE  # only ints and bools are ordered in MiniDafny's decreases clauses
     less = t.app(t.Op.LT, new, old)
     return t.and_(less, t.app(t.Op.LE, t.IntVal(0), old)) if bounded else less
 
@@ -218,38 +146,47 @@ class _Unit:
     def recursive_with(self, caller: str, callee: str) -> bool:
         return callee in self.components.get(caller, frozenset())
 
+    def translator_for(self, decl: ast.Decl) -> Translator:
+        if isinstance(decl, ast.Function):
+            return Translator(self.functions, in_function=True, contents_of=reads_contents(decl))
+        return self.translate
+
     def default_decreases(self, decl: ast.Method | ast.Function) -> list[t.Term]:
+        """The termination measure: the decreases clause, else the parameters (as Dafny)."""
         if decl.decreases is not None:
-            return [self.translate(expr) for expr in decl.decreases.exprs]
-        return [param_var(param) for param in decl.params]
+            translate = self.translator_for(decl)
+            return [measure(translate(expr)) for expr in decl.decreases.exprs]
+        return [
+            measure(param_var(param))
+            for param in decl.params
+            if param.ty is not None and param.ty.name != "array"
+        ]
 
     # ---- functions
 
     def function_axioms(self, function: ast.Function) -> list[FunctionAxiom]:
+        contents = reads_contents(function)
         params = [param_var(p) for p in function.params]
+        arguments = (*params, *contents.values())
         layer = t.Var("$ly", t.FUEL)
-        sort = t.BOOL if function.is_predicate else sort_of(function.result_ty or NAT)
-        at_succ = t.FunApp(function.name, t.app(t.Op.FUEL_SUCC, layer), tuple(params), sort)
-        at_layer = t.FunApp(function.name, layer, tuple(params), sort)
-        bound = (layer, *params)
+        sort = t.BOOL if function.is_predicate else sort_of(function.result_ty)
+        at_succ = t.FunApp(function.name, t.app(t.Op.FUEL_SUCC, layer), arguments, sort)
+        at_layer = t.FunApp(function.name, layer, arguments, sort)
+        bound = (layer, *arguments)
         same_scc = {name: layer for name in self.components[function.name] if name in self.functions}
-        inner = Translator(self.functions, same_scc)
+        inner = Translator(self.functions, same_scc, in_function=True, contents_of=contents)
         guard = t.and_(
-            *(type_constraint(p, param.ty) for p, param in zip(params, function.params, strict=True)),
+            *(value_constraint(p, param.ty) for p, param in zip(params, function.params, strict=True)),
             *(inner(clause.expr) for clause in function.requires),
         )
         axioms = [
-            FunctionAxiom(
-                function.name,
-                "layer",
-                t.Forall(bound, t.eq(at_succ, at_layer), ((at_succ,),)),
-            )
+            FunctionAxiom(function.name, "layer", t.Forall(bound, t.eq(at_succ, at_layer), ((at_succ,),)))
         ]
         if function.body is not None:
             definition = t.implies(guard, t.eq(at_succ, inner(function.body)))
             axioms.append(FunctionAxiom(function.name, "def", t.Forall(bound, definition, ((at_succ,),))))
-        self_at_layer = Translator(self.functions, {**same_scc, function.name: layer})
-        facts = [type_constraint(at_layer, function.result_ty)]
+        self_at_layer = dataclasses.replace(inner, fuel_of={**same_scc, function.name: layer})
+        facts = [type_constraint(at_layer, function.result_ty) if function.result_ty == NAT else t.TRUE]
         facts += [self_at_layer(clause.expr) for clause in function.ensures]
         post = t.and_(*facts)
         if post != t.TRUE:
@@ -260,28 +197,31 @@ class _Unit:
 
     def function_procedure(self, function: ast.Function) -> Procedure:
         body = _Body(self, function)
+        translate = body.translate
         commands: list[Command] = [body.assume_params()]
         for clause in function.requires:
             commands += body.wf(clause.expr)
-            commands.append(Assume(self.translate(clause.expr)))
+            commands.append(Assume(translate(clause.expr)))
+        for item in function.reads:
+            commands += body.wf(item)
         if function.body is not None:
             commands += body.wf(function.body)
-            result = self.translate(function.body)
+            result = translate(function.body)
             if function.result_ty == NAT:
                 commands.append(
                     body.check(
                         t.app(t.Op.GE, result, t.IntVal(0)), ObligationKind.SUBSET_TYPE, function.body.span
                     )
                 )
-            params = tuple(param_var(p) for p in function.params)
-            call = t.FunApp(function.name, PROGRAM_FUEL, params, t.BOOL if function.is_predicate else t.INT)
+            arguments = (*(param_var(p) for p in function.params), *reads_contents(function).values())
+            call = t.FunApp(function.name, PROGRAM_FUEL, arguments, t.sort_of(result))
             commands.append(Assume(t.eq(call, result)))
         for clause in function.ensures:
             commands += body.wf(clause.expr)
             for part in split_conjuncts(clause.expr):
                 commands.append(
                     body.check(
-                        self.translate(part),
+                        translate(part),
                         ObligationKind.POSTCONDITION,
                         function.name_span,
                         related=(part.token,),
@@ -294,19 +234,25 @@ class _Unit:
     # ---- methods
 
     def method_procedures(self, method: ast.Method) -> list[Procedure]:
-        body = _Body(self, method)
+        name = f"{method.kind_word} {method.name}"
         procedures = [
-            Procedure(
-                f"{method.kind_word} {method.name} (specification)", method.name, body.spec_wellformedness()
-            )
+            Procedure(f"{name} (specification)", method.name, _Body(self, method).spec_wellformedness())
         ]
         if method.body is not None:
-            procedures.append(
-                Procedure(
-                    f"{method.kind_word} {method.name}", method.name, _Body(self, method).implementation()
-                )
-            )
+            procedures.append(Procedure(name, method.name, _Body(self, method).implementation()))
         return procedures
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where an assignment stores a value: a variable, or an array element."""
+
+    span: Span
+    var: t.Var | None = None
+    ty: Type | None = None
+    array: t.Term | None = None
+    index: t.Term | None = None
+    element: t.Sort = t.INT
 
 
 @dataclass
@@ -319,7 +265,11 @@ class _Body:
 
     @property
     def translate(self) -> Translator:
-        return self.unit.translate
+        return self.unit.translator_for(self.owner)
+
+    @property
+    def source(self) -> SourceFile:
+        return self.unit.source
 
     def temp(self, hint: str, sort: t.Sort) -> t.Var:
         return t.Var(f"{hint}%{next(self.counter)}", sort)
@@ -337,52 +287,102 @@ class _Body:
         return Assert(condition, obligation)
 
     def assume_params(self) -> Command:
-        return seq(*(Assume(type_constraint(param_var(p), p.ty)) for p in self.owner.params))
+        constraint = value_constraint if isinstance(self.owner, ast.Function) else type_constraint
+        return seq(*(Assume(constraint(param_var(p), p.ty)) for p in self.owner.params))
 
     # ---- well-formedness of expressions
 
-    def wf(self, expr: ast.Expr, path: t.Term = t.TRUE) -> list[Command]:
+    def wf(self, expr: ast.Expr, path: t.Term = t.TRUE, translate: Translator | None = None) -> list[Command]:
         """Checks that evaluating `expr` is defined, short-circuiting as Dafny does."""
-        if isinstance(expr, ast.Unary):
-            return self.wf(expr.operand, path)
+        tr = translate or self.translate
         if isinstance(expr, ast.Old):
-            return self.wf(expr.expr, path)
+            return self.wf(expr.expr, path, tr.at_old())
         if isinstance(expr, ast.Binary):
-            return self.wf_binary(expr, path)
+            return self.wf_binary(expr, path, tr)
         if isinstance(expr, ast.IfThenElse):
-            cond = self.translate(expr.cond)
+            cond = tr(expr.cond)
             return (
-                self.wf(expr.cond, path)
-                + self.wf(expr.then, t.and_(path, cond))
-                + self.wf(expr.else_, t.and_(path, t.not_(cond)))
+                self.wf(expr.cond, path, tr)
+                + self.wf(expr.then, t.and_(path, cond), tr)
+                + self.wf(expr.else_, t.and_(path, t.not_(cond)), tr)
             )
         if isinstance(expr, ast.Call):
-            return self.wf_call(expr, path)
-        return []
+            return self.wf_call(expr, path, tr)
+        if isinstance(expr, ast.Quantifier):
+            return self.wf_quantifier(expr, path, tr)
+        commands = [command for child in _children(expr) for command in self.wf(child, path, tr)]
+        if isinstance(expr, ast.Index | ast.Slice | ast.SeqUpdate):
+            commands += self.wf_access(expr, path, tr)
+        return commands
 
-    def wf_binary(self, expr: ast.Binary, path: t.Term) -> list[Command]:
-        left = self.translate(expr.left)
+    def wf_binary(self, expr: ast.Binary, path: t.Term, tr: Translator) -> list[Command]:
+        left = tr(expr.left)
         if expr.op in ("&&", "==>"):
-            return self.wf(expr.left, path) + self.wf(expr.right, t.and_(path, left))
+            return self.wf(expr.left, path, tr) + self.wf(expr.right, t.and_(path, left), tr)
         if expr.op == "||":
-            return self.wf(expr.left, path) + self.wf(expr.right, t.and_(path, t.not_(left)))
+            return self.wf(expr.left, path, tr) + self.wf(expr.right, t.and_(path, t.not_(left)), tr)
         if expr.op == "<==":
-            right = self.translate(expr.right)
-            return self.wf(expr.right, path) + self.wf(expr.left, t.and_(path, right))
-        commands = self.wf(expr.left, path) + self.wf(expr.right, path)
+            right = tr(expr.right)
+            return self.wf(expr.right, path, tr) + self.wf(expr.left, t.and_(path, right), tr)
+        commands = self.wf(expr.left, path, tr) + self.wf(expr.right, path, tr)
         if expr.op in ("/", "%"):
-            nonzero = t.app(t.Op.NE, self.translate(expr.right), t.IntVal(0))
+            nonzero = t.app(t.Op.NE, tr(expr.right), t.IntVal(0))
             commands.append(
                 self.check(t.implies(path, nonzero), ObligationKind.DIVISION_BY_ZERO, expr.op_span)
             )
         return commands
 
-    def wf_call(self, call: ast.Call, path: t.Term) -> list[Command]:
+    def wf_access(
+        self, expr: ast.Index | ast.Slice | ast.SeqUpdate, path: t.Term, tr: Translator
+    ) -> list[Command]:
+        commands: list[Command] = []
+        is_array = ast.type_of(expr.seq).name == "array"
+        if is_array:
+            commands += self.reads_check(expr.seq, expr.token, path, tr)
+            size = enc.length(tr(expr.seq))
+        else:
+            size = enc.seq_len(tr(expr.seq))
+        zero = t.IntVal(0)
+        if isinstance(expr, ast.Slice):
+            lo = tr(expr.lo) if expr.lo is not None else zero
+            hi = tr(expr.hi) if expr.hi is not None else size
+            in_range = t.and_(t.app(t.Op.LE, zero, lo), t.app(t.Op.LE, lo, hi), t.app(t.Op.LE, hi, size))
+            if expr.lo is None and expr.hi is None:
+                return commands
+        else:
+            index = tr(expr.index)
+            in_range = t.and_(t.app(t.Op.LE, zero, index), t.app(t.Op.LT, index, size))
+        commands.append(self.check(t.implies(path, in_range), ObligationKind.INDEX_RANGE, expr.token))
+        return commands
+
+    def reads_check(self, array: ast.Expr, span: Span, path: t.Term, tr: Translator) -> list[Command]:
+        owner = self.owner
+        if not isinstance(owner, ast.Function):
+            return []
+        if isinstance(array, ast.Name) and array.uid in tr.contents_of:
+            return []
+        allowed = [t.eq(tr(array), tr(item)) for item in owner.reads]
+        return [self.check(t.implies(path, t.or_(*allowed)), ObligationKind.READS, span)]
+
+    def wf_quantifier(self, expr: ast.Quantifier, path: t.Term, tr: Translator) -> list[Command]:
+        bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in expr.bound)
+        wrapped: list[Command] = []
+        for command in self.wf(expr.body, t.TRUE, tr):
+            if isinstance(command, Assert):
+                body = command.condition
+                forall = t.Forall(bound, body, choose_triggers(body, bound))
+                wrapped.append(Assert(t.implies(path, forall), command.obligation))
+            elif isinstance(command, Assume):
+                body = command.condition
+                wrapped.append(Assume(t.implies(path, t.Forall(bound, body, choose_triggers(body, bound)))))
+        return wrapped
+
+    def wf_call(self, call: ast.Call, path: t.Term, tr: Translator) -> list[Command]:
         function = self.unit.functions[call.name]
         commands: list[Command] = []
         for arg in call.args:
-            commands += self.wf(arg, path)
-        args = [self.translate(arg) for arg in call.args]
+            commands += self.wf(arg, path, tr)
+        args = [tr(arg) for arg in call.args]
         mapping = {p.name: a for p, a in zip(function.params, args, strict=True)}
         for arg, param, term in zip(call.args, function.params, args, strict=True):
             if param.ty == NAT and ast.type_of(arg) != NAT:
@@ -391,24 +391,36 @@ class _Body:
                         t.implies(path, type_constraint(term, NAT)), ObligationKind.SUBSET_TYPE, arg.span
                     )
                 )
+        callee_tr = self.unit.translator_for(function)
+        contents = self.callee_contents(function, call, tr)
         for clause in function.requires:
             for part in split_conjuncts(clause.expr):
+                condition = t.substitute(callee_tr(part), {**mapping, **contents})
                 commands.append(
                     self.check(
-                        t.implies(path, t.substitute(self.translate(part), mapping)),
+                        t.implies(path, condition),
                         ObligationKind.FUNCTION_PRECONDITION,
                         call.name_span,
                         related=(part.token,),
-                        description=self.unit.source.text_of(part.span),
+                        description=self.source.text_of(part.span),
                     )
                 )
         if isinstance(self.owner, ast.Function) and self.unit.recursive_with(self.owner.name, call.name):
             commands.append(self.termination_check(function, mapping, call, path))
-            post = self.unit.translate(call)
-            facts = [type_constraint(post, function.result_ty)]
-            facts += [t.substitute(self.translate(c.expr), mapping) for c in function.ensures]
+            result = tr(call)
+            facts = [type_constraint(result, function.result_ty) if function.result_ty == NAT else t.TRUE]
+            facts += [t.substitute(callee_tr(c.expr), {**mapping, **contents}) for c in function.ensures]
             commands.append(Assume(t.implies(path, t.and_(*facts))))
         return commands
+
+    def callee_contents(self, function: ast.Function, call: ast.Call, tr: Translator) -> dict[str, t.Term]:
+        """The callee's reads-array contents variables, mapped to what the caller passes."""
+        positions = {param.name: index for index, param in enumerate(function.params)}
+        mapping: dict[str, t.Term] = {}
+        for item in function.reads:
+            if isinstance(item, ast.Name) and item.name in positions:
+                mapping[f"{item.uid}.contents"] = tr.array_contents(call.args[positions[item.name]])
+        return mapping
 
     def termination_check(
         self, callee: ast.Method | ast.Function, mapping: dict[str, t.Term], call: ast.Call, path: t.Term
@@ -416,26 +428,40 @@ class _Body:
         new = [t.substitute(term, mapping) for term in self.unit.default_decreases(callee)]
         old = self.unit.default_decreases(self.owner)
         return self.check(
-            t.implies(path, decreases_less(new, old)),
-            ObligationKind.TERMINATION,
-            call.name_span,
+            t.implies(path, decreases_less(new, old)), ObligationKind.TERMINATION, call.name_span
         )
 
     # ---- method specification
 
+    def method_entry(self) -> list[Command]:
+        """The parameters' types, and the pre-state that `old` and `fresh` refer to."""
+        commands: list[Command] = [self.assume_params()]
+        for element in ELEMENT_SORTS:
+            commands.append(Assign(enc.heap(element, old=True), enc.heap(element)))
+        commands.append(Assign(enc.alloc(old=True), enc.alloc()))
+        return commands
+
+    def havoc_outs(self, method: ast.Method) -> list[Command]:
+        outs = [param_var(p) for p in method.returns]
+        commands: list[Command] = [Havoc(tuple(outs))] if outs else []
+        return commands + [
+            Assume(type_constraint(v, p.ty)) for v, p in zip(outs, method.returns, strict=True)
+        ]
+
     def spec_wellformedness(self) -> Command:
         method = self.owner
         assert isinstance(method, ast.Method)
-        commands: list[Command] = [self.assume_params()]
+        commands = self.method_entry()
         for clause in method.requires:
             commands += self.wf(clause.expr)
             commands.append(Assume(self.translate(clause.expr)))
         if method.decreases is not None:
             for expr in method.decreases.exprs:
                 commands += self.wf(expr)
-        outs = [param_var(p) for p in method.returns]
-        commands.append(Havoc(tuple(outs)))
-        commands += [Assume(type_constraint(v, p.ty)) for v, p in zip(outs, method.returns, strict=True)]
+        for item in method.modifies:
+            commands += self.wf(item)
+        commands += self.havoc_heap_for_call(method.modifies, {}, method.returns)
+        commands += self.havoc_outs(method)
         for clause in method.ensures:
             commands += self.wf(clause.expr)
             commands.append(Assume(self.translate(clause.expr)))
@@ -446,11 +472,9 @@ class _Body:
     def implementation(self) -> Command:
         method = self.owner
         assert isinstance(method, ast.Method) and method.body is not None
-        commands: list[Command] = [self.assume_params()]
+        commands = self.method_entry()
         commands += [Assume(self.translate(clause.expr)) for clause in method.requires]
-        outs = tuple(param_var(p) for p in method.returns)
-        commands.append(Havoc(outs))
-        commands += [Assume(type_constraint(v, p.ty)) for v, p in zip(outs, method.returns, strict=True)]
+        commands += self.havoc_outs(method)
         commands.append(self.block(method.body.stmts, exit_at=method.body.open_brace))
         return seq(*commands)
 
@@ -467,7 +491,7 @@ class _Body:
                         ObligationKind.POSTCONDITION,
                         exit_at,
                         related=(part.token,),
-                        description=self.unit.source.text_of(part.span),
+                        description=self.source.text_of(part.span),
                     )
                 )
         return commands
@@ -494,8 +518,7 @@ class _Body:
         return seq(*commands)
 
     def mark(self, stmt: ast.Stmt) -> Mark:
-        text = self.unit.source.line(stmt.span.start_line).strip()
-        return Mark(stmt.span, text)
+        return Mark(stmt.span, self.source.line(stmt.span.start_line).strip())
 
     def stmt(self, stmt: ast.Stmt) -> Command:
         if isinstance(stmt, ast.Block):
@@ -517,45 +540,113 @@ class _Body:
     # ---- assignments and calls
 
     def var_decl(self, stmt: ast.VarDecl) -> Command:
-        targets = [(t.Var(v.uid, sort_of(v.ty or NAT)), v.ty, v.span) for v in stmt.variables]
+        targets = [_Target(v.span, var=t.Var(v.uid, sort_of(v.ty)), ty=v.ty) for v in stmt.variables]
         if not stmt.rhs:
-            havoc = Havoc(tuple(var for var, _, _ in targets))
-            return seq(havoc, *(Assume(type_constraint(var, ty)) for var, ty, _ in targets))
-        return self.assign_values(targets, stmt.rhs)
+            havoc = Havoc(tuple(target.var for target in targets))
+            return seq(havoc, *(Assume(type_constraint(target.var, target.ty)) for target in targets))
+        return self.assign_values([], targets, stmt.rhs)
 
     def assign(self, stmt: ast.Assign) -> Command:
+        commands: list[Command] = []
         targets = []
         for target in stmt.targets:
-            assert isinstance(target, ast.Name)
-            targets.append((t.Var(target.uid, sort_of(ast.type_of(target))), target.ty, target.span))
-        return self.assign_values(targets, stmt.rhs)
+            if isinstance(target, ast.Index):
+                prepared, located = self.element_target(target, stmt.span)
+                commands += prepared
+                targets.append(located)
+            else:
+                assert isinstance(target, ast.Name)
+                targets.append(_Target(target.span, var=t.Var(target.uid, sort_of(target.ty)), ty=target.ty))
+        return self.assign_values(commands, targets, stmt.rhs)
+
+    def element_target(self, target: ast.Index, statement: Span) -> tuple[list[Command], _Target]:
+        """Evaluate `a[i]` on the left of `:=` first, as Dafny does, with its checks."""
+        commands = self.wf(target.seq) + self.wf(target.index)
+        array = self.temp("array", t.REF)
+        index = self.temp("index", t.INT)
+        commands += [Assign(array, self.translate(target.seq)), Assign(index, self.translate(target.index))]
+        in_range = t.and_(t.app(t.Op.LE, t.IntVal(0), index), t.app(t.Op.LT, index, enc.length(array)))
+        commands.append(self.check(in_range, ObligationKind.INDEX_RANGE, target.token))
+        commands.append(
+            self.check(
+                self.may_modify(array),
+                ObligationKind.MODIFIES,
+                Span.point(statement.start_line, statement.start_col),
+            )
+        )
+        return commands, _Target(target.span, array=array, index=index, element=element_sort(target.seq))
+
+    def may_modify(self, array: t.Term) -> t.Term:
+        """Named in the method's modifies clause, or allocated since the method began."""
+        method = self.owner
+        assert isinstance(method, ast.Method)
+        named = [t.eq(array, self.translate(item)) for item in method.modifies]
+        fresh = t.not_(t.app(t.Op.SELECT, enc.alloc(old=True), array))
+        return t.or_(*named, fresh)
 
     def assign_values(
-        self, targets: list[tuple[t.Var, Type | None, Span]], rhs: tuple[ast.Expr, ...]
+        self, commands: list[Command], targets: list[_Target], rhs: tuple[ast.Expr, ...]
     ) -> Command:
         if len(rhs) == 1 and isinstance(rhs[0], ast.Call) and rhs[0].name in self.unit.methods:
-            return self.method_call(rhs[0], targets)
-        commands: list[Command] = []
+            return seq(*commands, self.method_call(rhs[0], targets))
         values = []
-        for (_, ty, _), expr in zip(targets, rhs, strict=True):
-            commands += self.wf(expr)
-            value = self.translate(expr)
-            if ty == NAT and ast.type_of(expr) != NAT:
+        for target, expr in zip(targets, rhs, strict=True):
+            if isinstance(expr, ast.NewArray):
+                allocation, value = self.allocate(expr)
+                commands += allocation
+            else:
+                commands += self.wf(expr)
+                value = self.translate(expr)
+            if target.ty == NAT and ast.type_of(expr) != NAT:
                 commands.append(
                     self.check(type_constraint(value, NAT), ObligationKind.SUBSET_TYPE, expr.span)
                 )
             values.append(value)
-        if len(targets) == 1:
-            return seq(*commands, Assign(targets[0][0], values[0]))
-        temps = [self.temp("rhs", var.sort) for var, _, _ in targets]
-        commands += [Assign(temp, value) for temp, value in zip(temps, values, strict=True)]
-        commands += [Assign(var, temp) for (var, _, _), temp in zip(targets, temps, strict=True)]
+        if len(targets) > 1:
+            temps = [self.temp("rhs", t.sort_of(value)) for value in values]
+            commands += [Assign(temp, value) for temp, value in zip(temps, values, strict=True)]
+            values = list(temps)
+        for target, value in zip(targets, values, strict=True):
+            commands.append(self.store(target, value))
         return seq(*commands)
+
+    def store(self, target: _Target, value: t.Term) -> Command:
+        if target.var is not None:
+            return Assign(target.var, value)
+        heap = enc.heap(target.element)
+        contents = t.app(t.Op.SELECT, heap, target.array)
+        return Assign(
+            heap, t.app(t.Op.STORE, heap, target.array, t.app(t.Op.STORE, contents, target.index, value))
+        )
+
+    def allocate(self, expr: ast.NewArray) -> tuple[list[Command], t.Term]:
+        commands = self.wf(expr.size)
+        size = self.translate(expr.size)
+        commands.append(
+            self.check(
+                t.app(t.Op.LE, t.IntVal(0), size),
+                ObligationKind.INDEX_RANGE,
+                expr.size.span,
+                message=NEGATIVE_SIZE,
+            )
+        )
+        array = self.temp("new", t.REF)
+        element = sort_of(ast.type_of(expr).element)
+        contents = self.temp("contents", enc.contents_sort(element))
+        heap, alloc = enc.heap(element), enc.alloc()
+        commands += [
+            Havoc((array, contents)),
+            Assume(t.not_(t.app(t.Op.SELECT, alloc, array))),
+            Assume(t.eq(enc.length(array), size)),
+            Assign(alloc, t.app(t.Op.STORE, alloc, array, t.TRUE)),
+            Assign(heap, t.app(t.Op.STORE, heap, array, contents)),
+        ]
+        return commands, array
 
     def call_stmt(self, stmt: ast.CallStmt) -> Command:
         return self.method_call(stmt.call, [])
 
-    def method_call(self, call: ast.Call, targets: list[tuple[t.Var, Type | None, Span]]) -> Command:
+    def method_call(self, call: ast.Call, targets: list[_Target]) -> Command:
         callee = self.unit.methods[call.name]
         commands: list[Command] = []
         mapping: dict[str, t.Term] = {}
@@ -564,7 +655,7 @@ class _Body:
             value = self.translate(arg)
             if param.ty == NAT and ast.type_of(arg) != NAT:
                 commands.append(self.check(type_constraint(value, NAT), ObligationKind.SUBSET_TYPE, arg.span))
-            temp = self.temp(param.name, sort_of(param.ty or NAT))
+            temp = self.temp(param.name, sort_of(param.ty))
             commands.append(Assign(temp, value))
             mapping[param.name] = temp
         for clause in callee.requires:
@@ -575,14 +666,29 @@ class _Body:
                         ObligationKind.PRECONDITION,
                         call.name_span,
                         related=(part.token,),
-                        description=self.unit.source.text_of(part.span),
+                        description=self.source.text_of(part.span),
                     )
                 )
+        for item in callee.modifies:
+            array = t.substitute(self.translate(item), mapping)
+            commands.append(
+                self.check(
+                    self.may_modify(array), ObligationKind.MODIFIES, call.name_span, message=CALL_MODIFIES
+                )
+            )
         if self.unit.recursive_with(self.owner.name, callee.name):
             commands.append(self.termination_check(callee, mapping, call, t.TRUE))
+        for element in ELEMENT_SORTS:
+            before = self.temp(f"heap.{element}.before", enc.heap(element).sort)
+            commands.append(Assign(before, enc.heap(element)))
+            mapping[enc.heap(element, old=True).name] = before
+        alloc_before = self.temp("alloc.before", enc.ALLOC.sort)
+        commands.append(Assign(alloc_before, enc.alloc()))
+        mapping[enc.OLD_ALLOC.name] = alloc_before
+        commands += self.havoc_heap_for_call(callee.modifies, mapping, callee.returns)
         outs = []
         for out in callee.returns:
-            temp = self.temp(out.name, sort_of(out.ty or NAT))
+            temp = self.temp(out.name, sort_of(out.ty))
             outs.append(temp)
             mapping[out.name] = temp
         if outs:
@@ -591,11 +697,38 @@ class _Body:
             commands.append(Assume(type_constraint(temp, out.ty)))
         for clause in callee.ensures:
             commands.append(Assume(t.substitute(self.translate(clause.expr), mapping)))
-        for (var, ty, span), out, temp in zip(targets, callee.returns, outs, strict=True):
-            if ty == NAT and out.ty != NAT:
-                commands.append(self.check(type_constraint(temp, NAT), ObligationKind.SUBSET_TYPE, span))
-            commands.append(Assign(var, temp))
+        for target, out, temp in zip(targets, callee.returns, outs, strict=True):
+            if target.ty == NAT and out.ty != NAT:
+                commands.append(
+                    self.check(type_constraint(temp, NAT), ObligationKind.SUBSET_TYPE, target.span)
+                )
+            commands.append(self.store(target, temp))
         return seq(*commands)
+
+    def havoc_heap_for_call(
+        self, modifies: tuple[ast.Expr, ...], mapping: dict[str, t.Term], returns: tuple[ast.Param, ...]
+    ) -> list[Command]:
+        """After a call: new contents for each array the callee may modify; more allocated."""
+        commands: list[Command] = []
+        for item in modifies:
+            element = element_sort(item)
+            array = t.substitute(self.translate(item), mapping)
+            contents = self.temp("contents", enc.contents_sort(element))
+            heap = enc.heap(element)
+            commands += [Havoc((contents,)), Assign(heap, t.app(t.Op.STORE, heap, array, contents))]
+        if any(out.ty is not None and out.ty.name == "array" for out in returns):
+            commands += self.grow_allocation()
+        return commands
+
+    def grow_allocation(self) -> list[Command]:
+        before = self.temp("alloc.before", enc.ALLOC.sort)
+        ref = t.Var("$q.r", t.REF)
+        kept = t.implies(t.app(t.Op.SELECT, before, ref), t.app(t.Op.SELECT, enc.alloc(), ref))
+        return [
+            Assign(before, enc.alloc()),
+            Havoc((enc.alloc(),)),
+            Assume(t.Forall((ref,), kept, ((t.app(t.Op.SELECT, enc.alloc(), ref),),))),
+        ]
 
     # ---- control flow
 
@@ -623,12 +756,10 @@ class _Body:
                     self.translate(part),
                     ObligationKind.INVARIANT_ENTRY,
                     part.token,
-                    description=self.unit.source.text_of(part.span),
+                    description=self.source.text_of(part.span),
                 )
             )
-        targets = sorted(assigned_variables(loop.body), key=lambda item: item[0].name)
-        commands.append(Havoc(tuple(var for var, _ in targets)))
-        commands += [Assume(type_constraint(var, ty)) for var, ty in targets]
+        commands += self.loop_frame(loop.body)
         for clause in loop.invariants:
             commands += self.wf(clause.expr)
             commands.append(Assume(self.translate(clause.expr)))
@@ -641,7 +772,7 @@ class _Body:
                 body += self.wf(expr)
         old_values = []
         for term in measure or []:
-            temp = self.temp("decreases", t.BOOL if _is_bool(term) else t.INT)
+            temp = self.temp("decreases", t.sort_of(term))
             body.append(Assign(temp, term))
             old_values.append(temp)
         body.append(self.block(loop.body.stmts))
@@ -651,7 +782,7 @@ class _Body:
                     self.translate(part),
                     ObligationKind.INVARIANT_MAINTAINED,
                     part.token,
-                    description=self.unit.source.text_of(part.span),
+                    description=self.source.text_of(part.span),
                 )
             )
         body += self.decreases_checks(loop, while_at, measure, old_values)
@@ -660,9 +791,34 @@ class _Body:
         commands.append(Mark(loop.span, "after the loop"))
         return seq(*commands)
 
+    def loop_frame(self, body: ast.Block) -> list[Command]:
+        """What an arbitrary iteration may have changed: the variables it assigns, the
+        contents of the arrays it writes (only those), and allocation if it allocates."""
+        variables = sorted(assigned_variables(body), key=lambda item: item[0].name)
+        commands: list[Command] = [Havoc(tuple(var for var, _ in variables))] if variables else []
+        commands += [Assume(type_constraint(var, ty)) for var, ty in variables]
+        changing = {var.name for var, _ in variables}
+        whole_heaps: set[t.Sort] = set()
+        for array in written_arrays(body, self.unit.methods):
+            element = element_sort(array)
+            if not isinstance(array, ast.Name) or array.uid in changing:
+                whole_heaps.add(element)
+                continue
+            contents = self.temp("contents", enc.contents_sort(element))
+            heap = enc.heap(element)
+            commands += [
+                Havoc((contents,)),
+                Assign(heap, t.app(t.Op.STORE, heap, self.translate(array), contents)),
+            ]
+        for element in sorted(whole_heaps, key=str):
+            commands.append(Havoc((enc.heap(element),)))
+        if allocates(body, self.unit.methods):
+            commands += self.grow_allocation()
+        return commands
+
     def loop_measure(self, loop: ast.While) -> list[t.Term] | None:
         if loop.decreases is not None:
-            return [self.translate(expr) for expr in loop.decreases.exprs]
+            return [measure(self.translate(expr)) for expr in loop.decreases.exprs]
         return guess_decreases(loop.cond, self.translate)
 
     def decreases_checks(
@@ -672,7 +828,7 @@ class _Body:
             return [self.check(t.FALSE, ObligationKind.DECREASES, while_at, message=LOOP_NEEDS_DECREASES)]
         guessed = loop.decreases is None
         related = () if guessed else (loop.decreases.span,)
-        description = "" if guessed else self.unit.source.text_of(loop.decreases.span)
+        description = "" if guessed else self.source.text_of(loop.decreases.span)
         new = list(measure)
         old_terms: list[t.Term] = list(old)
         return [
@@ -704,7 +860,7 @@ class _Body:
                     self.translate(part),
                     ObligationKind.ASSERTION,
                     part.token,
-                    description=self.unit.source.text_of(part.span),
+                    description=self.source.text_of(part.span),
                 )
             )
         return seq(*commands)
@@ -717,36 +873,43 @@ class _Body:
         assert isinstance(method, ast.Method)
         commands: list[Command] = []
         if stmt.values:
-            targets = [(param_var(p), p.ty, p.span) for p in method.returns]
-            commands.append(self.assign_values(targets, stmt.values))
+            targets = [_Target(p.span, var=param_var(p), ty=p.ty) for p in method.returns]
+            commands.append(self.assign_values([], targets, stmt.values))
         commands += self.exit_checks(Span.point(stmt.span.start_line, stmt.span.start_col))
         commands.append(self.mark(stmt))
         commands.append(Assume(t.FALSE))
         return seq(*commands)
 
 
+def _children(expr: ast.Expr) -> tuple[ast.Expr, ...]:
+    children = []
+    for item in dataclasses.fields(expr):
+        value = getattr(expr, item.name)
+        if isinstance(value, ast.Expr):
+            children.append(value)
+        elif isinstance(value, tuple):
+            children.extend(v for v in value if isinstance(v, ast.Expr))
+    return tuple(children)
+
+
 def guess_decreases(cond: ast.Expr, translate: Translator) -> list[t.Term] | None:
     """Dafny's guess for a loop without `decreases`, from the shape of its condition."""
+    if isinstance(cond, ast.Binary) and cond.op == "&&":
+        return guess_decreases(cond.left, translate) or guess_decreases(cond.right, translate)
     if not isinstance(cond, ast.Binary) or cond.op not in ("<", "<=", ">", ">=", "!="):
+        return None
+    if not ast.type_of(cond.left).is_numeric:
         return None
     left, right = translate(cond.left), translate(cond.right)
     if cond.op in ("<", "<="):
         return [t.app(t.Op.SUB, right, left)]
     if cond.op in (">", ">="):
         return [t.app(t.Op.SUB, left, right)]
-    if cond.op == "!=" and ast.type_of(cond.left).is_numeric:
-        return [
-            t.ite(
-                t.app(t.Op.LT, left, right),
-                t.app(t.Op.SUB, right, left),
-                t.app(t.Op.SUB, left, right),
-            )
-        ]
-    return None
+    return [t.ite(t.app(t.Op.LT, left, right), t.app(t.Op.SUB, right, left), t.app(t.Op.SUB, left, right))]
 
 
 def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
-    """The variables a loop body may change (its frame), with their types."""
+    """The variables a loop body may change, with their types."""
     found: set[tuple[t.Var, Type | None]] = set()
     if isinstance(stmt, ast.Assign):
         for target in stmt.targets:
@@ -754,7 +917,50 @@ def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
                 found.add((t.Var(target.uid, sort_of(ast.type_of(target))), target.ty))
     elif isinstance(stmt, ast.VarDecl):
         for var in stmt.variables:
-            found.add((t.Var(var.uid, sort_of(var.ty or NAT)), var.ty))
+            found.add((t.Var(var.uid, sort_of(var.ty)), var.ty))
     for child in callgraph.stmt_children(stmt):
         found |= assigned_variables(child)
     return found
+
+
+def written_arrays(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> list[ast.Expr]:
+    """The arrays whose elements a statement may write, directly or through a call."""
+    found: list[ast.Expr] = []
+    if isinstance(stmt, ast.Assign):
+        found += [target.seq for target in stmt.targets if isinstance(target, ast.Index)]
+    for call in _calls_of(stmt):
+        callee = methods.get(call.name)
+        if callee is None:
+            continue
+        positions = {param.name: index for index, param in enumerate(callee.params)}
+        for item in callee.modifies:
+            if isinstance(item, ast.Name) and item.name in positions:
+                found.append(call.args[positions[item.name]])
+    for child in callgraph.stmt_children(stmt):
+        found += written_arrays(child, methods)
+    return found
+
+
+def allocates(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:
+    rhs = stmt.rhs if isinstance(stmt, ast.VarDecl | ast.Assign) else ()
+    if any(isinstance(expr, ast.NewArray) for expr in rhs):
+        return True
+    for call in _calls_of(stmt):
+        callee = methods.get(call.name)
+        if callee is not None and any(
+            out.ty is not None and out.ty.name == "array" for out in callee.returns
+        ):
+            return True
+    return any(allocates(child, methods) for child in callgraph.stmt_children(stmt))
+
+
+def _calls_of(stmt: ast.Stmt) -> list[ast.Call]:
+    if isinstance(stmt, ast.CallStmt):
+        return [stmt.call]
+    if (
+        isinstance(stmt, ast.VarDecl | ast.Assign)
+        and len(stmt.rhs) == 1
+        and isinstance(stmt.rhs[0], ast.Call)
+    ):
+        return [stmt.rhs[0]]
+    return []

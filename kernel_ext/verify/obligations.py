@@ -119,6 +119,8 @@ class ObligationKind(Enum):
 # Messages a kind uses in particular situations, still in Dafny's words.
 BOUNDED_BELOW = "decreases expression must be bounded below by 0"
 LOOP_NEEDS_DECREASES = "cannot prove termination; try supplying a decreases clause for the loop"
+CALL_MODIFIES = "call may violate context's modifies clause"
+NEGATIVE_SIZE = "array size might be negative"
 
 
 @dataclass(frozen=True)

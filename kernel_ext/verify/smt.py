@@ -118,7 +118,11 @@ def _model(solver: z3.Solver) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values))
 
 
-SORTS = {t.INT: "Int", t.BOOL: "Bool", t.FUEL: "Fuel"}
+def _sort(sort: t.Sort) -> str:
+    if not sort.args:
+        return sort.name
+    return f"({sort.name} {' '.join(_sort(arg) for arg in sort.args)})"
+
 
 OPERATORS = {
     t.Op.ADD: "+",
@@ -140,6 +144,18 @@ OPERATORS = {
     t.Op.IFF: "=",
     t.Op.ITE: "ite",
     t.Op.FUEL_SUCC: "$succ",
+    t.Op.SELECT: "select",
+    t.Op.STORE: "store",
+    t.Op.SEQ_LEN: "seq.len",
+    t.Op.SEQ_NTH: "seq.nth",
+    t.Op.SEQ_CONCAT: "seq.++",
+    t.Op.SEQ_EXTRACT: "seq.extract",
+    t.Op.SEQ_UNIT: "seq.unit",
+    t.Op.SEQ_CONTAINS: "seq.contains",
+    t.Op.MAP_ADD: "(_ map (+ (Int Int) Int))",
+    t.Op.MAP_AND: "(_ map and)",
+    t.Op.MAP_OR: "(_ map or)",
+    t.Op.MAP_NOT: "(_ map not)",
 }  # SMT-LIB's div and mod are Euclidean, as Dafny's / and %
 
 
@@ -161,7 +177,7 @@ class _Smt2Writer:
         for term in (*task.axioms, *(var for var, _ in task.definitions), *(v for _, v in task.definitions)):
             declarations |= self.symbols(term)
         declarations |= self.symbols(task.hypothesis) | self.symbols(task.goal)
-        lines = ["(declare-sort Fuel 0)", "(declare-fun $succ (Fuel) Fuel)"]
+        lines = ["(declare-sort Fuel 0)", "(declare-sort Ref 0)", "(declare-fun $succ (Fuel) Fuel)"]
         lines += [declaration for _, declaration in sorted(declarations)]
         lines += [f"(assert {assertion})" for assertion in assertions]
         return "\n".join(lines) + "\n"
@@ -192,7 +208,7 @@ class _Smt2Writer:
             symbol = _symbol(term.name)
             if term.name in bound:
                 return symbol, frozenset()
-            return symbol, frozenset({(term.name, f"(declare-const {symbol} {SORTS[term.sort]})")})
+            return symbol, frozenset({(term.name, f"(declare-const {symbol} {_sort(term.sort)})")})
         if isinstance(term, t.IntVal):
             return (str(term.value) if term.value >= 0 else f"(- {-term.value})"), frozenset()
         if isinstance(term, t.BoolVal):
@@ -201,16 +217,21 @@ class _Smt2Writer:
             parts = [self._write(arg, bound) for arg in term.args]
             symbols = frozenset().union(*(s for _, s in parts))
             return f"({OPERATORS[term.op]} {' '.join(text for text, _ in parts)})", symbols
+        if isinstance(term, t.SortedConst):
+            if term.kind == "empty":
+                return f"(as seq.empty {_sort(term.sort)})", frozenset()
+            value, symbols = self._write(term.value, bound)
+            return f"((as const {_sort(term.sort)}) {value})", symbols
         if isinstance(term, t.FunApp):
-            args = (term.fuel, *term.args)
+            args = term.args if term.fuel is None else (term.fuel, *term.args)
             parts = [self._write(arg, bound) for arg in args]
-            domain = " ".join(SORTS[t.sort_of(arg)] for arg in args)
-            declaration = f"(declare-fun {_symbol(term.name)} ({domain}) {SORTS[term.sort]})"
+            domain = " ".join(_sort(t.sort_of(arg)) for arg in args)
+            declaration = f"(declare-fun {_symbol(term.name)} ({domain}) {_sort(term.sort)})"
             symbols = frozenset({(term.name, declaration)}).union(*(s for _, s in parts))
             return f"({_symbol(term.name)} {' '.join(text for text, _ in parts)})", symbols
         if isinstance(term, t.Forall):
             inner = bound | {var.name for var in term.bound}
-            variables = " ".join(f"({_symbol(var.name)} {SORTS[var.sort]})" for var in term.bound)
+            variables = " ".join(f"({_symbol(var.name)} {_sort(var.sort)})" for var in term.bound)
             body, symbols = self._write_new(term.body, inner)
             patterns = ""
             for group in term.patterns:
@@ -219,5 +240,6 @@ class _Smt2Writer:
                 patterns += f" :pattern ({' '.join(text for text, _ in written)})"
             if patterns:
                 body = f"(! {body}{patterns})"
-            return f"(forall ({variables}) {body})", symbols
+            word = "exists" if term.is_exists else "forall"
+            return f"({word} ({variables}) {body})", symbols
         raise TypeError(f"cannot encode {term!r}")

@@ -10,14 +10,31 @@ from functools import cached_property
 @dataclass(frozen=True)
 class Sort:
     name: str
+    args: tuple[Sort, ...] = ()
 
     def __str__(self) -> str:
-        return self.name
+        if not self.args:
+            return self.name
+        return f"({self.name} {' '.join(str(arg) for arg in self.args)})"
+
+    @property
+    def element(self) -> Sort:
+        return self.args[-1]
 
 
 INT = Sort("Int")
 BOOL = Sort("Bool")
 FUEL = Sort("Fuel")
+REF = Sort("Ref")
+
+
+def array_sort(domain: Sort, range_: Sort) -> Sort:
+    """SMT arrays: array contents (Int -> elem), heaps (Ref -> contents), sets, multisets."""
+    return Sort("Array", (domain, range_))
+
+
+def seq_sort(element: Sort) -> Sort:
+    return Sort("Seq", (element,))
 
 
 class Op(Enum):
@@ -40,6 +57,18 @@ class Op(Enum):
     IFF = "<==>"
     ITE = "ite"
     FUEL_SUCC = "succ"
+    SELECT = "select"
+    STORE = "store"
+    SEQ_LEN = "seq.len"
+    SEQ_NTH = "seq.nth"
+    SEQ_CONCAT = "seq.++"
+    SEQ_EXTRACT = "seq.extract"
+    SEQ_UNIT = "seq.unit"
+    SEQ_CONTAINS = "seq.contains"
+    MAP_ADD = "map+"
+    MAP_AND = "map-and"
+    MAP_OR = "map-or"
+    MAP_NOT = "map-not"
 
 
 class Term:
@@ -88,10 +117,11 @@ class App(Term):
 
 @dataclass(frozen=True)
 class FunApp(Term):
-    """An application of a user function, at a fuel layer (see smt.py and lower.py)."""
+    """An uninterpreted function: a user function at a fuel layer (see lower.py), or, with no
+    fuel, a symbol of the encoding such as an array's length."""
 
     name: str
-    fuel: Term
+    fuel: Term | None
     args: tuple[Term, ...]
     sort: Sort
 
@@ -101,9 +131,24 @@ class FunApp(Term):
 
 @dataclass(frozen=True)
 class Forall(Term):
+    """A quantifier (`exists` when `is_exists`), with its trigger patterns."""
+
     bound: tuple[Var, ...]
     body: Term
     patterns: tuple[tuple[Term, ...], ...] = ()
+    is_exists: bool = False
+
+    def __str__(self) -> str:
+        return show(self)
+
+
+@dataclass(frozen=True)
+class SortedConst(Term):
+    """A constant that needs its sort spelled out: the empty sequence, a constant array."""
+
+    kind: str  # "empty" or "const"
+    sort: Sort
+    value: Term | None = None
 
     def __str__(self) -> str:
         return show(self)
@@ -194,10 +239,26 @@ def _free_names(term: Term) -> frozenset[str]:
     if isinstance(term, App):
         return frozenset().union(*(arg.free_names for arg in term.args))
     if isinstance(term, FunApp):
-        return frozenset().union(term.fuel.free_names, *(arg.free_names for arg in term.args))
+        fuel = term.fuel.free_names if term.fuel is not None else frozenset()
+        return frozenset().union(fuel, *(arg.free_names for arg in term.args))
     if isinstance(term, Forall):
-        return term.body.free_names - {var.name for var in term.bound}
+        names = term.body.free_names.union(*(p.free_names for group in term.patterns for p in group))
+        return names - {var.name for var in term.bound}
+    if isinstance(term, SortedConst) and term.value is not None:
+        return term.value.free_names
     return frozenset()
+
+
+def children(term: Term) -> tuple[Term, ...]:
+    if isinstance(term, App):
+        return term.args
+    if isinstance(term, FunApp):
+        return term.args if term.fuel is None else (term.fuel, *term.args)
+    if isinstance(term, Forall):
+        return (term.body,)
+    if isinstance(term, SortedConst) and term.value is not None:
+        return (term.value,)
+    return ()
 
 
 def substitute(term: Term, mapping: dict[str, Term]) -> Term:
@@ -211,7 +272,7 @@ def substitute(term: Term, mapping: dict[str, Term]) -> Term:
     if isinstance(term, FunApp):
         return FunApp(
             term.name,
-            substitute(term.fuel, mapping),
+            substitute(term.fuel, mapping) if term.fuel is not None else None,
             tuple(substitute(arg, mapping) for arg in term.args),
             term.sort,
         )
@@ -221,40 +282,51 @@ def substitute(term: Term, mapping: dict[str, Term]) -> Term:
             term.bound,
             substitute(term.body, inner),
             tuple(tuple(substitute(p, inner) for p in group) for group in term.patterns),
+            term.is_exists,
         )
+    if isinstance(term, SortedConst) and term.value is not None:
+        return SortedConst(term.kind, term.sort, substitute(term.value, mapping))
     return term
 
 
 def function_names(term: Term) -> frozenset[str]:
-    """The user functions a term applies."""
-    if isinstance(term, FunApp):
-        return frozenset((term.name,)).union(*(function_names(arg) for arg in term.args))
-    if isinstance(term, App):
-        return frozenset().union(*(function_names(arg) for arg in term.args))
-    if isinstance(term, Forall):
-        return function_names(term.body)
-    return frozenset()
+    """The uninterpreted functions a term applies."""
+    own = frozenset((term.name,)) if isinstance(term, FunApp) else frozenset()
+    return own.union(*(function_names(child) for child in children(term)))
 
 
 BOOL_OPS = frozenset({Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.NOT, Op.IMPLIES, Op.IFF})
 
 
 def sort_of(term: Term) -> Sort:
-    if isinstance(term, Var | FunApp):
+    if isinstance(term, Var | FunApp | SortedConst):
         return term.sort
     if isinstance(term, IntVal):
         return INT
     if isinstance(term, BoolVal | Forall):
         return BOOL
     if isinstance(term, App):
-        if term.op in BOOL_OPS:
-            return BOOL
-        if term.op == Op.ITE:
-            return sort_of(term.args[1])
-        if term.op == Op.FUEL_SUCC:
-            return FUEL
-        return INT
+        return _app_sort(term)
     raise TypeError(f"no sort for {term!r}")
+
+
+def _app_sort(term: App) -> Sort:
+    op = term.op
+    if op in BOOL_OPS or op == Op.SEQ_CONTAINS:
+        return BOOL
+    if op == Op.ITE:
+        return sort_of(term.args[1])
+    if op == Op.FUEL_SUCC:
+        return FUEL
+    if op == Op.SELECT:
+        return sort_of(term.args[0]).element
+    if op == Op.SEQ_NTH:
+        return sort_of(term.args[0]).element
+    if op == Op.SEQ_UNIT:
+        return seq_sort(sort_of(term.args[0]))
+    if op in (Op.STORE, Op.SEQ_CONCAT, Op.SEQ_EXTRACT, Op.MAP_ADD, Op.MAP_AND, Op.MAP_OR, Op.MAP_NOT):
+        return sort_of(term.args[0])
+    return INT
 
 
 # ------------------------------------------------------------ printing as source
@@ -296,10 +368,15 @@ def show(term: Term, context: int = 0) -> str:
             return f"({text})" if context else text
         if term.op == Op.FUEL_SUCC:
             return f"succ({show(term.args[0])})"
+    if isinstance(term, App):
+        return f"{term.op.value}({', '.join(show(arg) for arg in term.args)})"
     if isinstance(term, FunApp):
         return f"{term.name}({', '.join(show(arg) for arg in term.args)})"
     if isinstance(term, Forall):
         names = ", ".join(f"{v.name}: {v.sort}" for v in term.bound)
-        text = f"forall {names} :: {show(term.body)}"
+        word = "exists" if term.is_exists else "forall"
+        text = f"{word} {names} :: {show(term.body)}"
         return f"({text})" if context else text
+    if isinstance(term, SortedConst):
+        return "[]" if term.kind == "empty" else f"const({show(term.value) if term.value else ''})"
     return str(term)

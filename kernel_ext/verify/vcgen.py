@@ -14,8 +14,19 @@ import hashlib
 from dataclasses import dataclass, field
 
 from kernel_ext.verify import terms as t
-from kernel_ext.verify.gcl import Assert, Assign, Assume, Choice, Command, Havoc, Mark, Procedure, Seq
-from kernel_ext.verify.lower import FunctionAxiom, LoweredProgram
+from kernel_ext.verify.gcl import (
+    Assert,
+    Assign,
+    Assume,
+    Choice,
+    Command,
+    FunctionAxiom,
+    Havoc,
+    Mark,
+    Procedure,
+    Seq,
+)
+from kernel_ext.verify.lower import LoweredProgram
 from kernel_ext.verify.obligations import Obligation
 
 
@@ -204,14 +215,7 @@ class _Passifier:
 def _sort_in(term: t.Term, name: str) -> t.Sort:
     if isinstance(term, t.Var):
         return term.sort
-    children: tuple[t.Term, ...] = ()
-    if isinstance(term, t.App):
-        children = term.args
-    elif isinstance(term, t.FunApp):
-        children = (term.fuel, *term.args)
-    elif isinstance(term, t.Forall):
-        children = (term.body,)
-    for child in children:
+    for child in t.children(term):
         if name in child.free_names:
             return _sort_in(child, name)
     raise KeyError(name)

@@ -104,7 +104,7 @@ def test_unclosed_brace_at_the_end() -> None:
         ("method {:axiom} M() { }", "attributes"),
         ("method M<T>(x: T) { }", "generic"),
         ("function method F(): int { 1 }", "`function method`"),
-        ("method M() { var s := [1]; }", "`[`"),
+        ("method M(m: map<int, int>) { }", "`map`"),
         ("method M() decreases * { }", "`decreases *`"),
         ("method M() { print 1; }", "`print`"),
     ],

@@ -1,0 +1,312 @@
+"""Typed expressions -> terms, and the triggers of the quantifiers they contain.
+
+A Translator knows the state it reads: the current or the `old` heap in methods, and in a
+function the contents of the arrays its `reads` clause names (a function sees array
+contents as values, so writes to other arrays never change it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.types import BOOL as BOOL_TYPE
+from kernel_ext.lang.types import NAT, Type
+from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import terms as t
+
+PROGRAM_FUEL = t.fuel(2)
+
+BINARY_OPS = {
+    "+": t.Op.ADD,
+    "-": t.Op.SUB,
+    "*": t.Op.MUL,
+    "/": t.Op.DIV,
+    "%": t.Op.MOD,
+    "<": t.Op.LT,
+    "<=": t.Op.LE,
+    ">": t.Op.GT,
+    ">=": t.Op.GE,
+    "==": t.Op.EQ,
+    "!=": t.Op.NE,
+    "&&": t.Op.AND,
+    "||": t.Op.OR,
+    "==>": t.Op.IMPLIES,
+    "<==>": t.Op.IFF,
+}
+
+
+def sort_of(ty: Type | None) -> t.Sort:
+    if ty is None:
+        return t.INT
+    if ty == BOOL_TYPE:
+        return t.BOOL
+    if ty.name == "array":
+        return t.REF
+    if ty.name == "seq":
+        return t.seq_sort(sort_of(ty.element))
+    if ty.name == "set":
+        return t.array_sort(sort_of(ty.element), t.BOOL)
+    if ty.name == "multiset":
+        return t.array_sort(sort_of(ty.element), t.INT)
+    return t.INT
+
+
+def element_sort(expr: ast.Expr) -> t.Sort:
+    return sort_of(ast.type_of(expr).element)
+
+
+def value_constraint(var: t.Term, ty: Type | None) -> t.Term:
+    """What a value of the type satisfies in any state: a `nat` is not negative."""
+    if ty == NAT:
+        return t.app(t.Op.GE, var, t.IntVal(0))
+    return t.TRUE
+
+
+def type_constraint(var: t.Term, ty: Type | None) -> t.Term:
+    """What a method may assume of a variable of the type: also, an array is allocated."""
+    if ty is not None and ty.name == "array":
+        return t.app(t.Op.SELECT, enc.ALLOC, var)
+    return value_constraint(var, ty)
+
+
+@dataclass(frozen=True)
+class Translator:
+    functions: Mapping[str, ast.Function]
+    fuel_of: Mapping[str, t.Term] = field(default_factory=dict)
+    old: bool = False
+    in_function: bool = False
+    contents_of: Mapping[str, t.Term] = field(default_factory=dict)
+
+    def at_old(self) -> Translator:
+        return dataclasses.replace(self, old=True)
+
+    def fuel(self, name: str) -> t.Term:
+        return self.fuel_of.get(name, PROGRAM_FUEL)
+
+    def array_contents(self, array: ast.Expr) -> t.Term:
+        element = element_sort(array)
+        if self.in_function:
+            if isinstance(array, ast.Name) and array.uid in self.contents_of:
+                return self.contents_of[array.uid]
+            # Not in the reads clause (an obligation says so): an unknown value.
+            return t.FunApp(f"$unread.{element}", None, (self(array),), enc.contents_sort(element))
+        return enc.contents(self(array), element, self.old)
+
+    def __call__(self, expr: ast.Expr) -> t.Term:
+        method = getattr(self, f"_{type(expr).__name__}", None)
+        if method is None:
+            raise NotImplementedError(type(expr).__name__)
+        return method(expr)
+
+    # ---- level 1
+
+    def _IntLit(self, expr: ast.IntLit) -> t.Term:
+        return t.IntVal(expr.value)
+
+    def _BoolLit(self, expr: ast.BoolLit) -> t.Term:
+        return t.BoolVal(expr.value)
+
+    def _Name(self, expr: ast.Name) -> t.Term:
+        return t.Var(expr.uid, sort_of(ast.type_of(expr)))
+
+    def _Unary(self, expr: ast.Unary) -> t.Term:
+        operand = self(expr.operand)
+        return t.not_(operand) if expr.op == "!" else t.app(t.Op.NEG, operand)
+
+    def _Binary(self, expr: ast.Binary) -> t.Term:
+        left, right = self(expr.left), self(expr.right)
+        left_ty = ast.type_of(expr.left)
+        if expr.op in ("in", "!in"):
+            member = self.membership(left, right, ast.type_of(expr.right))
+            return member if expr.op == "in" else t.not_(member)
+        if left_ty.is_collection and expr.op not in ("==", "!="):
+            return self.collection_op(expr.op, left, right, left_ty)
+        if expr.op == "<==":
+            return t.implies(right, left)
+        if expr.op == "&&":
+            return t.and_(left, right)
+        if expr.op == "||":
+            return t.or_(left, right)
+        if expr.op == "==" and left_ty == BOOL_TYPE:
+            return t.app(t.Op.IFF, left, right)
+        return t.app(BINARY_OPS[expr.op], left, right)
+
+    def membership(self, value: t.Term, container: t.Term, container_ty: Type) -> t.Term:
+        if container_ty.name == "seq":
+            return enc.seq_contains(container, value)
+        if container_ty.name == "set":
+            return t.app(t.Op.SELECT, container, value)
+        return t.app(t.Op.LT, t.IntVal(0), t.app(t.Op.SELECT, container, value))
+
+    def collection_op(self, op: str, left: t.Term, right: t.Term, ty: Type) -> t.Term:
+        if ty.name == "seq":
+            return enc.concat(left, right)
+        if op == "+":
+            return t.app(t.Op.MAP_ADD if ty.name == "multiset" else t.Op.MAP_OR, left, right)
+        if ty.name == "set":
+            if op == "*":
+                return t.app(t.Op.MAP_AND, left, right)
+            if op == "-":
+                return enc.set_difference(left, right)
+            if op in ("<=", ">="):
+                small, large = (left, right) if op == "<=" else (right, left)
+                return enc.subset(small, large)
+            if op in ("<", ">"):
+                small, large = (left, right) if op == "<" else (right, left)
+                return t.and_(enc.subset(small, large), t.app(t.Op.NE, small, large))
+        raise NotImplementedError(f"{op} on {ty}")
+
+    def _IfThenElse(self, expr: ast.IfThenElse) -> t.Term:
+        return t.ite(self(expr.cond), self(expr.then), self(expr.else_))
+
+    def _Call(self, expr: ast.Call) -> t.Term:
+        function = self.functions[expr.name]
+        args = [self(arg) for arg in expr.args]
+        for array in reads_arguments(function, expr):
+            args.append(self.array_contents(array))
+        sort = t.BOOL if function.is_predicate else sort_of(function.result_ty)
+        return t.FunApp(expr.name, self.fuel(expr.name), tuple(args), sort)
+
+    def _Old(self, expr: ast.Old) -> t.Term:
+        return self.at_old()(expr.expr)
+
+    # ---- level 2
+
+    def _Fresh(self, expr: ast.Fresh) -> t.Term:
+        array = self(expr.expr)
+        allocated_before = t.app(t.Op.SELECT, enc.alloc(old=True), array)
+        return t.and_(t.not_(allocated_before), t.app(t.Op.SELECT, enc.alloc(self.old), array))
+
+    def _Index(self, expr: ast.Index) -> t.Term:
+        index = self(expr.index)
+        if ast.type_of(expr.seq).name == "array":
+            return t.app(t.Op.SELECT, self.array_contents(expr.seq), index)
+        return enc.nth(self(expr.seq), index)
+
+    def as_sequence(self, expr: ast.Expr) -> t.Term:
+        """A sequence, or an array's contents as one (`a[..]`)."""
+        if ast.type_of(expr).name == "array":
+            return enc.array_seq(self.array_contents(expr), enc.length(self(expr)), element_sort(expr))
+        return self(expr)
+
+    def _Slice(self, expr: ast.Slice) -> t.Term:
+        whole = self.as_sequence(expr.seq)
+        if expr.lo is None and expr.hi is None:
+            return whole
+        lo = self(expr.lo) if expr.lo is not None else t.IntVal(0)
+        hi = self(expr.hi) if expr.hi is not None else enc.seq_len(whole)
+        return enc.extract(whole, lo, hi)
+
+    def _SeqUpdate(self, expr: ast.SeqUpdate) -> t.Term:
+        return enc.seq_update(self(expr.seq), self(expr.index), self(expr.value))
+
+    def _Length(self, expr: ast.Length) -> t.Term:
+        return enc.length(self(expr.array))
+
+    def _Cardinality(self, expr: ast.Cardinality) -> t.Term:
+        return enc.seq_len(self(expr.expr))
+
+    def _SeqDisplay(self, expr: ast.SeqDisplay) -> t.Term:
+        return enc.seq_display([self(e) for e in expr.elements], element_sort(expr))
+
+    def _SetDisplay(self, expr: ast.SetDisplay) -> t.Term:
+        result = enc.empty_set(element_sort(expr))
+        for element in expr.elements:
+            result = enc.set_add(result, self(element))
+        return result
+
+    def _MultisetDisplay(self, expr: ast.MultisetDisplay) -> t.Term:
+        result = enc.empty_multiset(element_sort(expr))
+        for element in expr.elements:
+            result = enc.multiset_add(result, self(element))
+        return result
+
+    def _MultisetOf(self, expr: ast.MultisetOf) -> t.Term:
+        return enc.multiset_of(self(expr.expr), element_sort(expr))
+
+    def _Quantifier(self, expr: ast.Quantifier) -> t.Term:
+        bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in expr.bound)
+        body = self(expr.body)
+        return t.Forall(bound, body, choose_triggers(body, bound), not expr.is_forall)
+
+
+def reads_arguments(function: ast.Function, call: ast.Call) -> list[ast.Expr]:
+    """The arguments of a call that stand for the arrays the function reads."""
+    positions = {param.name: index for index, param in enumerate(function.params)}
+    arrays = []
+    for item in function.reads:
+        if isinstance(item, ast.Name) and item.name in positions:
+            arrays.append(call.args[positions[item.name]])
+    return arrays
+
+
+def reads_contents(function: ast.Function) -> dict[str, t.Var]:
+    """Inside a function: the contents variable of each array its reads clause names."""
+    contents: dict[str, t.Var] = {}
+    for item in function.reads:
+        if isinstance(item, ast.Name):
+            contents[item.uid] = t.Var(f"{item.uid}.contents", enc.contents_sort(element_sort(item)))
+    return contents
+
+
+# ------------------------------------------------------------ triggers
+
+TRIGGER_OPS = (t.Op.SELECT, t.Op.SEQ_NTH)
+
+
+def choose_triggers(body: t.Term, bound: tuple[t.Var, ...]) -> tuple[tuple[t.Term, ...], ...]:
+    """Dafny-like triggers: the smallest function applications (array reads, sequence
+    indexing, user functions) that mention the bound variables only as plain arguments."""
+    names = {var.name for var in bound}
+    candidates = [term for term in _subterms(body) if _is_trigger(term, names) and term.free_names & names]
+    covering = [term for term in candidates if names <= term.free_names]
+    minimal = [
+        term
+        for term in covering
+        if not any(other is not term and other in _subterms_of(term) for other in covering)
+    ]
+    if minimal:
+        return tuple((term,) for term in _unique(minimal))
+    chosen: list[t.Term] = []
+    covered: set[str] = set()
+    for term in sorted(candidates, key=lambda c: -len(c.free_names & names)):
+        if not (term.free_names & names) <= covered:
+            chosen.append(term)
+            covered |= term.free_names & names
+    return (tuple(chosen),) if covered >= names and chosen else ()
+
+
+def _unique(terms: list[t.Term]) -> list[t.Term]:
+    seen: list[t.Term] = []
+    for term in terms:
+        if term not in seen:
+            seen.append(term)
+    return seen
+
+
+def _subterms(term: t.Term) -> list[t.Term]:
+    found = [term]
+    if isinstance(term, t.Forall):
+        return found
+    for child in t.children(term):
+        found.extend(_subterms(child))
+    return found
+
+
+def _subterms_of(term: t.Term) -> list[t.Term]:
+    return [sub for child in t.children(term) for sub in _subterms(child)]
+
+
+def _is_trigger(term: t.Term, names: set[str]) -> bool:
+    if isinstance(term, t.FunApp) or (isinstance(term, t.App) and term.op in TRIGGER_OPS):
+        return all(_plain_argument(child, names) for child in t.children(term))
+    return False
+
+
+def _plain_argument(term: t.Term, names: set[str]) -> bool:
+    if isinstance(term, t.Var) or not (term.free_names & names):
+        return True
+    return _is_trigger(term, names)
