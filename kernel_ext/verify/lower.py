@@ -43,6 +43,7 @@ from kernel_ext.verify.obligations import (
 from kernel_ext.verify.translate import (
     PROGRAM_FUEL,
     Translator,
+    array_params,
     choose_triggers,
     element_sort,
     reads_contents,
@@ -359,7 +360,8 @@ class _Body:
         owner = self.owner
         if not isinstance(owner, ast.Function):
             return []
-        if isinstance(array, ast.Name) and array.uid in tr.contents_of:
+        named = {item.uid for item in owner.reads if isinstance(item, ast.Name)}
+        if isinstance(array, ast.Name) and array.uid in named:
             return []
         allowed = [t.eq(tr(array), tr(item)) for item in owner.reads]
         return [self.check(t.implies(path, t.or_(*allowed)), ObligationKind.READS, span)]
@@ -414,13 +416,12 @@ class _Body:
         return commands
 
     def callee_contents(self, function: ast.Function, call: ast.Call, tr: Translator) -> dict[str, t.Term]:
-        """The callee's reads-array contents variables, mapped to what the caller passes."""
-        positions = {param.name: index for index, param in enumerate(function.params)}
-        mapping: dict[str, t.Term] = {}
-        for item in function.reads:
-            if isinstance(item, ast.Name) and item.name in positions:
-                mapping[f"{item.uid}.contents"] = tr.array_contents(call.args[positions[item.name]])
-        return mapping
+        """The callee's array-contents variables, mapped to what the caller passes."""
+        contents = reads_contents(function)
+        return {
+            contents[param.name].name: tr.array_contents(call.args[index])
+            for index, param in array_params(function)
+        }
 
     def termination_check(
         self, callee: ast.Method | ast.Function, mapping: dict[str, t.Term], call: ast.Call, path: t.Term

@@ -233,23 +233,25 @@ class Translator:
         return t.Forall(bound, body, choose_triggers(body, bound), not expr.is_forall)
 
 
+def array_params(function: ast.Function) -> list[tuple[int, ast.Param]]:
+    return [
+        (index, p) for index, p in enumerate(function.params) if p.ty is not None and p.ty.name == "array"
+    ]
+
+
 def reads_arguments(function: ast.Function, call: ast.Call) -> list[ast.Expr]:
-    """The arguments of a call that stand for the arrays the function reads."""
-    positions = {param.name: index for index, param in enumerate(function.params)}
-    arrays = []
-    for item in function.reads:
-        if isinstance(item, ast.Name) and item.name in positions:
-            arrays.append(call.args[positions[item.name]])
-    return arrays
+    """The arguments of a call whose contents the function is applied to: its array
+    parameters. (Whether it may read them is the reads clause's business, checked apart.)"""
+    return [call.args[index] for index, _ in array_params(function)]
 
 
 def reads_contents(function: ast.Function) -> dict[str, t.Var]:
-    """Inside a function: the contents variable of each array its reads clause names."""
-    contents: dict[str, t.Var] = {}
-    for item in function.reads:
-        if isinstance(item, ast.Name):
-            contents[item.uid] = t.Var(f"{item.uid}.contents", enc.contents_sort(element_sort(item)))
-    return contents
+    """Inside a function: the contents variable of each array parameter."""
+    return {
+        param.name: t.Var(f"{param.name}.contents", enc.contents_sort(sort_of(param.ty.element)))
+        for _, param in array_params(function)
+        if param.ty is not None
+    }
 
 
 # ------------------------------------------------------------ triggers
