@@ -590,7 +590,11 @@ class _Checker:
 
     def cardinality(self, expr: ast.Cardinality, ctx: Context) -> ast.Cardinality:
         inner = self.expr(expr.expr, ctx)
-        self.expect_kind(inner, ("seq", "set", "multiset"), "the value of `|...|`")
+        kind = self.expect_kind(inner, ("seq", "set", "multiset"), "the value of `|...|`")
+        if kind.name != "seq":
+            raise self.fail(
+                NOT_MINIDAFNY, expr.span, f"the size `|...|` of a {kind.name} is not part of MiniDafny yet"
+            )
         return dataclasses.replace(expr, expr=inner, ty=INT)
 
     def display(self, expr: ast.SeqDisplay | ast.SetDisplay | ast.MultisetDisplay, ctx: Context) -> ast.Expr:

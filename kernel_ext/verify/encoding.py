@@ -138,8 +138,50 @@ def theory_axioms(elements: tuple[t.Sort, ...] = (t.INT, t.BOOL)) -> list[Functi
         )
     ]
     for element in elements:
-        axioms += _array_seq_axioms(element) + _multiset_axioms(element)
+        axioms += _array_seq_axioms(element) + _multiset_axioms(element) + _sequence_axioms(element)
     return axioms
+
+
+def _sequence_axioms(element: t.Sort) -> list[FunctionAxiom]:
+    """Indexing into slices and concatenations, stated so that E-matching finds them."""
+    whole, other = _bound("s", t.seq_sort(element)), _bound("t", t.seq_sort(element))
+    start, count, index = _bound("i", t.INT), _bound("n", t.INT), _bound("k", t.INT)
+    part = t.app(t.Op.SEQ_EXTRACT, whole, start, count)
+    inside = t.and_(
+        t.app(t.Op.LE, ZERO, start),
+        t.app(t.Op.LE, ZERO, index),
+        t.app(t.Op.LT, index, count),
+        t.app(t.Op.LE, t.app(t.Op.ADD, start, count), seq_len(whole)),
+    )
+    joined = t.app(t.Op.SEQ_CONCAT, whole, other)
+    in_joined = t.and_(
+        t.app(t.Op.LE, ZERO, index), t.app(t.Op.LT, index, t.app(t.Op.ADD, seq_len(whole), seq_len(other)))
+    )
+    from_joined = t.ite(
+        t.app(t.Op.LT, index, seq_len(whole)),
+        nth(whole, index),
+        nth(other, t.app(t.Op.SUB, index, seq_len(whole))),
+    )
+    return [
+        FunctionAxiom(
+            f"seq.extract.{element}",
+            "theory",
+            t.Forall(
+                (whole, start, count, index),
+                t.implies(inside, t.eq(nth(part, index), nth(whole, t.app(t.Op.ADD, start, index)))),
+                ((nth(part, index),),),
+            ),
+        ),
+        FunctionAxiom(
+            f"seq.++.{element}",
+            "theory",
+            t.Forall(
+                (whole, other, index),
+                t.implies(in_joined, t.eq(nth(joined, index), from_joined)),
+                ((nth(joined, index),),),
+            ),
+        ),
+    ]
 
 
 def _array_seq_axioms(element: t.Sort) -> list[FunctionAxiom]:

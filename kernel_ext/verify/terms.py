@@ -291,11 +291,19 @@ def substitute(term: Term, mapping: dict[str, Term]) -> Term:
 
 def function_names(term: Term) -> frozenset[str]:
     """The uninterpreted functions a term applies."""
-    own = frozenset((term.name,)) if isinstance(term, FunApp) else frozenset()
+    own: frozenset[str] = frozenset()
+    if isinstance(term, FunApp):
+        own = frozenset((term.name,))
+    elif isinstance(term, App) and term.op in AXIOMATISED_OPS:
+        own = frozenset((f"{term.op.value}.{sort_of(term).element}",))
     return own.union(*(function_names(child) for child in children(term)))
 
 
 BOOL_OPS = frozenset({Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.NOT, Op.IMPLIES, Op.IFF})
+
+
+# Interpreted operations that get axioms of their own too (to guide quantifier instantiation).
+AXIOMATISED_OPS = frozenset({Op.SEQ_EXTRACT, Op.SEQ_CONCAT})
 
 
 def sort_of(term: Term) -> Sort:

@@ -137,3 +137,31 @@ def test_comments_and_hex_literals() -> None:
     program = parse_text("/* a\n comment */ method M() { // rest\n assert 0x10 == 1_6; }")
     stmt = program.methods()[0].body.stmts[0]
     assert stmt.expr.left.value == 16 and stmt.expr.right.value == 16
+
+
+def test_level_two_expressions() -> None:
+    assert isinstance(only_expr("a[i] == s[i..j][0]"), ast.Binary)
+    slice_ = only_expr("s[..j] == s")
+    assert isinstance(slice_.left, ast.Slice) and slice_.left.lo is None
+    assert isinstance(only_expr("|s| == a.Length").left, ast.Cardinality)
+    assert isinstance(only_expr("x !in s").op, str) and only_expr("x !in s").op == "!in"
+    assert isinstance(only_expr("s[0 := 1] == [1, 2]").left, ast.SeqUpdate)
+    assert isinstance(only_expr("multiset(a[..]) == multiset{}").left, ast.MultisetOf)
+    quantifier = only_expr("forall i, j :: 0 <= i < j < n ==> a[i] <= a[j]")
+    assert isinstance(quantifier, ast.Quantifier) and [v.name for v in quantifier.bound] == ["i", "j"]
+
+
+def test_a_quantifier_extends_to_the_right_as_in_dafny() -> None:
+    expr = only_expr("b == forall k :: 0 <= k ==> k * k >= 0")
+    assert expr.op == "==" and isinstance(expr.right, ast.Quantifier)
+    assert expr.right.body.op == "==>"
+
+
+def test_array_element_assignment_and_allocation() -> None:
+    program = parse_text(
+        "method M(a: array<int>) modifies a { a[0], a[1] := a[1], a[0]; var b := new int[3]; }"
+    )
+    method = program.methods()[0]
+    assert [type(target).__name__ for target in method.body.stmts[0].targets] == ["Index", "Index"]
+    assert isinstance(method.body.stmts[1].rhs[0], ast.NewArray)
+    assert method.modifies[0] == ast.Name(span=Span(0, 0, 0, 0), name="a")

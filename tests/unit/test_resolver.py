@@ -105,3 +105,20 @@ def test_predicates_are_bool_and_functions_need_a_result_type() -> None:
 def test_duplicate_declarations() -> None:
     assert "duplicate" in errors("method M() { }\nmethod M() { }")[0]
     assert "duplicate" in errors("method M() { var x := 1; var x := 2; }")[0]
+
+
+def test_level_two_types() -> None:
+    checked = check(
+        "method M(a: array<int>, s: seq<int>) returns (t: seq<int>) modifies a\n"
+        "{ t := a[..] + s[1..]; a[0] := |t|; var m := multiset(t); var e := []; assert e == t[..0]; }"
+    )
+    body = checked.program.methods()[0].body
+    assert body.stmts[0].rhs[0].ty.name == "seq"
+    assert body.stmts[2].variables[0].ty.name == "multiset"
+
+
+def test_level_two_type_errors() -> None:
+    assert "array or seq" in errors("method M(x: int) { assert x[0] == 1; }")[0]
+    assert "sequences are values" in errors("method M(s: seq<int>) { s[0] := 1; }")[0]
+    assert "`new` may only stand alone" in errors("method M() { var b := 1 + new int[3]; }")[0]
+    assert "method's postconditions" in errors("function F(a: array<int>): bool { fresh(a) }")[0]
