@@ -119,13 +119,28 @@ class Results:
 
 def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--levels", nargs="+", default=["1"], metavar="L",
-                        help="levels to run, e.g. '1' or '1 2' or '1,2' (default: 1)")
+    parser.add_argument(
+        "--levels",
+        nargs="+",
+        default=["1"],
+        metavar="L",
+        help="levels to run, e.g. '1' or '1 2' or '1,2' (default: 1)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="OUT",
-                        help=f"where to write the numbers (default: {_shown(DEFAULT_JSON)})")
-    parser.add_argument("--programs", type=Path, default=DEFAULT_PROGRAMS, metavar="DIR",
-                        help="folder of conformance programs (default: ../shared/conformance)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=DEFAULT_JSON,
+        metavar="OUT",
+        help=f"where to write the numbers (default: {_shown(DEFAULT_JSON)})",
+    )
+    parser.add_argument(
+        "--programs",
+        type=Path,
+        default=DEFAULT_PROGRAMS,
+        metavar="DIR",
+        help="folder of conformance programs (default: ../shared/conformance)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -155,8 +170,10 @@ def ensure_dafny() -> Dafny | None:
 
 def _install_dafny() -> str | None:
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        print("setup: `dafny` is not on PATH and apt-get (as root) is not available;"
-              " the Dafny columns are skipped")
+        print(
+            "setup: `dafny` is not on PATH and apt-get (as root) is not available;"
+            " the Dafny columns are skipped"
+        )
         return None
     print("setup: `dafny` is not on PATH; installing Debian's package (apt-get install dafny)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -190,8 +207,9 @@ def timed_run(command: Sequence[str]) -> tuple[float, subprocess.CompletedProces
     """Wall time (ms) of a fresh process, and what it printed."""
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT,
-                              timeout=PROCESS_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, cwd=REPO_ROOT, timeout=PROCESS_TIMEOUT_S, check=False
+        )
     except subprocess.TimeoutExpired as error:
         raise BenchError(f"timed out after {PROCESS_TIMEOUT_S} s") from error
     return (time.perf_counter() - started) * 1000, done
@@ -376,27 +394,40 @@ def verdict_word(result: FileResult) -> str:
 
 
 def print_header(env: dict[str, str]) -> None:
-    print(f"MiniDafny benchmark — Python {env['python']}, z3 {env['z3']}, {env['dafny']},"
-          f" {env['machine']}; median of {env['repeat']}")
-    print(f"programs: {env['programs']} (levels {env['levels']});"
-          f" load average {env['load_at_start']} (other work on the machine adds noise)")
+    print(
+        f"MiniDafny benchmark — Python {env['python']}, z3 {env['z3']}, {env['dafny']},"
+        f" {env['machine']}; median of {env['repeat']}"
+    )
+    print(
+        f"programs: {env['programs']} (levels {env['levels']});"
+        f" load average {env['load_at_start']} (other work on the machine adds noise)"
+    )
     print()
     print(ROW.format("file", "cold", "warm", "z3", "dafny", "cold/", "warm/", "verdict"))
     print(ROW.format("", "ms", "ms", "ms", "ms", "dafny", "dafny", "").rstrip())
 
 
 def print_file(result: FileResult) -> None:
-    line = ROW.format(result.file, fmt_ms(result.cold_ms), fmt_ms(result.warm_ms),
-                      fmt_ms(result.z3_ms), fmt_ms(result.dafny_ms), fmt_ratio(result.cold_ratio),
-                      fmt_ratio(result.warm_ratio), verdict_word(result))
+    line = ROW.format(
+        result.file,
+        fmt_ms(result.cold_ms),
+        fmt_ms(result.warm_ms),
+        fmt_ms(result.z3_ms),
+        fmt_ms(result.dafny_ms),
+        fmt_ratio(result.cold_ratio),
+        fmt_ratio(result.warm_ratio),
+        verdict_word(result),
+    )
     print(line.rstrip(), flush=True)
 
 
 def print_summary(summary: dict[str, float | int | None]) -> None:
     print()
-    print(f"{summary['measured']} of {summary['files']} files measured,"
-          f" {summary['unsupported']} unsupported, {summary['failed']} failed;"
-          f" verdicts differing from Dafny: {summary['verdict_disagreements']}")
+    print(
+        f"{summary['measured']} of {summary['files']} files measured,"
+        f" {summary['unsupported']} unsupported, {summary['failed']} failed;"
+        f" verdicts differing from Dafny: {summary['verdict_disagreements']}"
+    )
     for kind, target in (("cold", TARGET_COLD), ("warm", TARGET_WARM)):
         value = summary[f"median_{kind}_ratio"]
         line = f"median {kind}/dafny: {fmt_ratio(value):>7}   target <= {target}x   "
@@ -414,8 +445,10 @@ def _mark(value: float | None, target: float) -> str:
 def print_linear(results: Sequence[LinearResult], ratios: dict[str, float | None]) -> None:
     small, large = results
     print()
-    print(f"Linear VC check: one method with N `if` statements in a row"
-          f" (N={small.n}: {small.obligations} obligations, N={large.n}: {large.obligations})")
+    print(
+        f"Linear VC check: one method with N `if` statements in a row"
+        f" (N={small.n}: {small.obligations} obligations, N={large.n}: {large.obligations})"
+    )
     row = "  {:<26} {:>9} {:>9} {:>9}   {}"
     print(row.format("", f"N={small.n} ms", f"N={large.n} ms", f"{large.n}/{small.n}", "target"))
     rows = (
@@ -428,8 +461,7 @@ def print_linear(results: Sequence[LinearResult], ratios: dict[str, float | None
     for label, ms_small, ms_large, key, target in rows:
         if key == "cold":
             target = f"{target} {_mark(ratios[key], TARGET_LINEAR)}"
-        print(row.format(label, fmt_ms(ms_small), fmt_ms(ms_large), fmt_ratio(ratios[key]),
-                         target))
+        print(row.format(label, fmt_ms(ms_small), fmt_ms(ms_large), fmt_ratio(ratios[key]), target))
     for result in results:
         if result.note:
             print(f"  N={result.n}: {result.note}")
