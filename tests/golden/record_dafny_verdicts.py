@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Run the Dafny oracle on every level-1 golden program and record its verdicts.
+"""Run the Dafny oracle on every program of a folder and record its verdicts.
 
 Usage (from the repository root):
 
-    python tests/golden/l1/record_dafny_verdicts.py [FILE.dfy ...]
+    python tests/golden/record_dafny_verdicts.py FOLDER [FILE.dfy ...]
 
-For each ``*.dfy`` file in this directory (or just the files given) this runs
+For each ``*.dfy`` file in FOLDER (or just the files given) this runs
 
     dafny /compile:0 /timeLimit:20 FILE.dfy
 
-(two files at a time) and writes ``dafny_verdicts.json`` next to this script:
+(two files at a time) and writes ``dafny_verdicts.json`` into FOLDER:
 a JSON list sorted by file name, one entry per program::
 
     {"file": "post_bad.dfy",
@@ -39,8 +39,6 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "dafny_verdicts.json"
 JOBS = 2
 TIME_LIMIT = 20
 
@@ -118,20 +116,25 @@ def parse_output(name: str, output: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    files = [Path(a).resolve() for a in argv] if argv else sorted(HERE.glob("*.dfy"))
+    if not argv:
+        print("usage: record_dafny_verdicts.py FOLDER [FILE.dfy ...]", file=sys.stderr)
+        return 2
+    folder, chosen = Path(argv[0]).resolve(), argv[1:]
+    out = folder / "dafny_verdicts.json"
+    files = [Path(a).resolve() for a in chosen] if chosen else sorted(folder.glob("*.dfy"))
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
         results = list(pool.map(run_one, files))
 
     verdicts: dict[str, dict] = {}
-    if argv and OUT.exists():
-        verdicts = {e["file"]: e for e in json.loads(OUT.read_text())}
-        existing = {p.name for p in HERE.glob("*.dfy")}
+    if chosen and out.exists():
+        verdicts = {e["file"]: e for e in json.loads(out.read_text())}
+        existing = {p.name for p in folder.glob("*.dfy")}
         verdicts = {k: v for k, v in verdicts.items() if k in existing}
     for r in results:
         verdicts[r["file"]] = r
     entries = [verdicts[k] for k in sorted(verdicts)]
     # One entry per line keeps diffs readable.
-    OUT.write_text("[\n" + ",\n".join("  " + json.dumps(e) for e in entries) + "\n]\n")
+    out.write_text("[\n" + ",\n".join("  " + json.dumps(e) for e in entries) + "\n]\n")
 
     # Report files whose name disagrees with the verdict.
     mismatches = 0
@@ -143,7 +146,7 @@ def main(argv: list[str]) -> int:
         if resolution or e["errors"] < 0 or (ok_name and e["errors"] != 0) or (bad_name and e["errors"] == 0):
             mismatches += 1
             print(f"MISMATCH {e['file']}: errors={e['errors']} {e['error_kinds']}", file=sys.stderr)
-    print(f"wrote {OUT} ({len(entries)} files, {mismatches} mismatches)")
+    print(f"wrote {out} ({len(entries)} files, {mismatches} mismatches)")
     return 1 if mismatches else 0
 
 
