@@ -36,7 +36,10 @@ from kernel_ext.verify.obligations import (
     BOUNDED_BELOW,
     CALL_MODIFIES,
     LOOP_NEEDS_DECREASES,
+    LOWER_BOUND,
     NEGATIVE_SIZE,
+    UPPER_BOUND,
+    UPPER_BOUND_ONLY,
     Obligation,
     ObligationKind,
 )
@@ -345,16 +348,39 @@ class _Body:
             size = enc.seq_len(tr(expr.seq))
         zero = t.IntVal(0)
         if isinstance(expr, ast.Slice):
-            lo = tr(expr.lo) if expr.lo is not None else zero
-            hi = tr(expr.hi) if expr.hi is not None else size
-            in_range = t.and_(t.app(t.Op.LE, zero, lo), t.app(t.Op.LE, lo, hi), t.app(t.Op.LE, hi, size))
-            if expr.lo is None and expr.hi is None:
-                return commands
-        else:
-            index = tr(expr.index)
-            in_range = t.and_(t.app(t.Op.LE, zero, index), t.app(t.Op.LT, index, size))
+            return commands + self.slice_checks(expr, size, is_array, path, tr)
+        index = tr(expr.index)
+        in_range = t.and_(t.app(t.Op.LE, zero, index), t.app(t.Op.LT, index, size))
         commands.append(self.check(t.implies(path, in_range), ObligationKind.INDEX_RANGE, expr.token))
         return commands
+
+    def slice_checks(
+        self, expr: ast.Slice, size: t.Term, is_array: bool, path: t.Term, tr: Translator
+    ) -> list[Command]:
+        """Dafny's two checks of `s[lo..hi]`, each with its own message."""
+        zero = t.IntVal(0)
+        checks: list[Command] = []
+        lo = tr(expr.lo) if expr.lo is not None else zero
+        if expr.lo is not None:
+            upper = size if expr.hi is None else tr(expr.hi)
+            in_range = t.and_(
+                t.app(t.Op.LE, zero, lo), t.app(t.Op.LE, lo, upper) if expr.hi is None else t.TRUE
+            )
+            checks.append(
+                self.check(
+                    t.implies(path, in_range), ObligationKind.INDEX_RANGE, expr.token, message=LOWER_BOUND
+                )
+            )
+        if expr.hi is not None:
+            hi = tr(expr.hi)
+            in_range = t.and_(t.app(t.Op.LE, lo, hi), t.app(t.Op.LE, hi, size))
+            message = UPPER_BOUND.format(what="array" if is_array else "sequence")
+            if expr.lo is None:
+                message = UPPER_BOUND_ONLY
+            checks.append(
+                self.check(t.implies(path, in_range), ObligationKind.INDEX_RANGE, expr.token, message=message)
+            )
+        return checks
 
     def reads_check(self, array: ast.Expr, span: Span, path: t.Term, tr: Translator) -> list[Command]:
         owner = self.owner

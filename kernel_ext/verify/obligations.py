@@ -121,6 +121,9 @@ BOUNDED_BELOW = "decreases expression must be bounded below by 0"
 LOOP_NEEDS_DECREASES = "cannot prove termination; try supplying a decreases clause for the loop"
 CALL_MODIFIES = "call may violate context's modifies clause"
 NEGATIVE_SIZE = "array size might be negative"
+LOWER_BOUND = "lower bound out of range"
+UPPER_BOUND_ONLY = "upper bound above length of sequence"
+UPPER_BOUND = "upper bound below lower bound or above length of {what}"
 
 
 @dataclass(frozen=True)
