@@ -314,7 +314,9 @@ class _Body:
             return self.wf_call(expr, path, tr)
         if isinstance(expr, ast.Quantifier):
             return self.wf_quantifier(expr, path, tr)
-        commands = [command for child in _children(expr) for command in self.wf(child, path, tr)]
+        commands = [
+            command for child in callgraph.expr_children(expr) for command in self.wf(child, path, tr)
+        ]
         if isinstance(expr, ast.Index | ast.Slice | ast.SeqUpdate):
             commands += self.wf_access(expr, path, tr)
         return commands
@@ -906,17 +908,6 @@ class _Body:
         commands.append(self.mark(stmt))
         commands.append(Assume(t.FALSE))
         return seq(*commands)
-
-
-def _children(expr: ast.Expr) -> tuple[ast.Expr, ...]:
-    children = []
-    for item in dataclasses.fields(expr):
-        value = getattr(expr, item.name)
-        if isinstance(value, ast.Expr):
-            children.append(value)
-        elif isinstance(value, tuple):
-            children.extend(v for v in value if isinstance(v, ast.Expr))
-    return tuple(children)
 
 
 def guess_decreases(cond: ast.Expr, translate: Translator) -> list[t.Term] | None:

@@ -94,12 +94,25 @@ def test_recursion_needs_a_decreasing_measure() -> None:
     assert failures("method R(n: int) { R(n - 1); }") == [(1, "termination")]
 
 
+def test_recursion_is_found_inside_every_kind_of_expression() -> None:
+    # F and G call each other only inside a sequence display, an index and a quantifier:
+    # a missed cycle would skip the termination checks and let an inconsistent definition in.
+    program = (
+        "function F(n: int): int { [G(n) + 1][0] }\n"
+        "function G(n: int): int { F(n) }\n"
+        "predicate P(n: int) { forall k :: 0 <= k < n ==> Q(k) }\n"
+        "predicate Q(n: int) { P(n + 1) }\n"
+    )
+    # P(n) calls Q(k) only where k < n, which decreases; Q(n) calls P(n + 1), which does not.
+    assert failures(program) == [(1, "termination"), (2, "termination"), (4, "termination")]
+
+
 def test_nat_is_a_subset_type_with_obligations() -> None:
     assert failures("method M(x: nat) { var y: nat := x - 1; }") == [(1, "subset-type")]
     assert failures("method M(x: nat) { var y: nat := x + 1; }") == []
     assert failures("function F(x: int): nat { x }") == [(1, "subset-type")]
 
 
-def test_unknown_is_its_own_status() -> None:
+def test_a_refuted_assertion_is_failed_not_unknown() -> None:
     report = verify("method M(x: int) { assert x > 0; }", "t.dfy")
     assert report.errors[0].status == Status.FAILED
