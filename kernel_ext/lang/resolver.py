@@ -41,6 +41,27 @@ from kernel_ext.lang.types import (
 )
 
 
+def _is_open(ty: Type) -> bool:
+    return ty == UNKNOWN or any(_is_open(arg) for arg in ty.args)
+
+
+def settle(expr: ast.Expr, expected: Type) -> ast.Expr:
+    """Give an empty display (`[]`, `{}`), and what is built from it, the type its context
+    expects, so that `var s: seq<bool> := [];` is a sequence of booleans."""
+    current = getattr(expr, "ty", None)  # none for a method call's results
+    if current is None or not _is_open(current) or not compatible(current, expected):
+        return expr
+    ty = join(current, expected.base)
+    if isinstance(expr, ast.SeqDisplay | ast.SetDisplay | ast.MultisetDisplay):
+        elements = tuple(settle(element, ty.element) for element in expr.elements)
+        return dataclasses.replace(expr, elements=elements, ty=ty)
+    if isinstance(expr, ast.Binary) and current.is_collection:
+        return dataclasses.replace(expr, left=settle(expr.left, ty), right=settle(expr.right, ty), ty=ty)
+    if isinstance(expr, ast.IfThenElse):
+        return dataclasses.replace(expr, then=settle(expr.then, ty), else_=settle(expr.else_, ty), ty=ty)
+    return expr
+
+
 @dataclass(frozen=True)
 class CheckedProgram:
     """A program that parsed and type-checked: the input of the verifier."""
@@ -250,6 +271,7 @@ class _Checker:
         if function.body is not None:
             body = self.expr(function.body, ctx)
             self.expect(body, result_ty, f"the body of {function.kind_word} '{function.name}'")
+            body = settle(body, result_ty)
         return dataclasses.replace(
             function,
             params=params,
@@ -309,6 +331,7 @@ class _Checker:
                         f"cannot initialise '{stmt.variables[index].name}' of type {declared[index]} "
                         f"with a value of type {value_ty}",
                     )
+            rhs = self.settle_all(rhs, declared)
         variables = []
         for var, ty in zip(stmt.variables, declared, strict=True):
             if ty is None:
@@ -398,7 +421,14 @@ class _Checker:
                     rhs[min(index, len(rhs) - 1)].span,
                     f"cannot assign a value of type {value_ty} to '{target.name}' of type {target.ty}",
                 )
+        rhs = self.settle_all(rhs, [ast.type_of(target) for target in targets])
         return dataclasses.replace(stmt, targets=tuple(targets), rhs=rhs)
+
+    @staticmethod
+    def settle_all(rhs: tuple[ast.Expr, ...], types: list[Type | None]) -> tuple[ast.Expr, ...]:
+        if len(rhs) != len(types):  # a method call's results
+            return rhs
+        return tuple(expr if ty is None else settle(expr, ty) for expr, ty in zip(rhs, types, strict=True))
 
     def element_target(self, target: ast.Index, ctx: Context) -> ast.Index:
         checked = self.expr(target, ctx)
@@ -436,10 +466,9 @@ class _Checker:
         args = []
         for arg, param in zip(call.args, params, strict=True):
             checked = self.expr(arg, ctx)
-            self.expect(
-                checked, self.type_of_ref(param.type_ref), f"argument '{param.name}' of '{call.name}'"
-            )
-            args.append(checked)
+            param_ty = self.type_of_ref(param.type_ref)
+            self.expect(checked, param_ty, f"argument '{param.name}' of '{call.name}'")
+            args.append(settle(checked, param_ty))
         return tuple(args)
 
     def call_stmt(self, stmt: ast.CallStmt, ctx: Context) -> ast.CallStmt:
@@ -590,11 +619,7 @@ class _Checker:
 
     def cardinality(self, expr: ast.Cardinality, ctx: Context) -> ast.Cardinality:
         inner = self.expr(expr.expr, ctx)
-        kind = self.expect_kind(inner, ("seq", "set", "multiset"), "the value of `|...|`")
-        if kind.name != "seq":
-            raise self.fail(
-                NOT_MINIDAFNY, expr.span, f"the size `|...|` of a {kind.name} is not part of MiniDafny yet"
-            )
+        self.expect_kind(inner, ("seq", "set", "multiset"), "the value of `|...|`")
         return dataclasses.replace(expr, expr=inner, ty=INT)
 
     def display(self, expr: ast.SeqDisplay | ast.SetDisplay | ast.MultisetDisplay, ctx: Context) -> ast.Expr:
@@ -606,6 +631,7 @@ class _Checker:
                     TYPE_MISMATCH, element.span, "all elements of a display must have the same type"
                 )
             element_ty = join(element_ty, ast.type_of(element).base)
+        elements = tuple(settle(element, element_ty) for element in elements)
         name = {ast.SeqDisplay: "seq", ast.SetDisplay: "set", ast.MultisetDisplay: "multiset"}[type(expr)]
         return dataclasses.replace(expr, elements=elements, ty=Type(name, (element_ty,)))
 
@@ -657,14 +683,16 @@ class _Checker:
         if op in ("in", "!in"):
             container = self.expect_kind(right, ("seq", "set", "multiset"), f"the right operand of '{op}'")
             self.expect(left, container.element, f"the left operand of '{op}'")
+            right = settle(right, Type(container.name, (left_ty.base,)))
             return dataclasses.replace(expr, left=left, right=right, ty=BOOL)
         if left_ty.is_collection and op in ("+", "-", "*", "<", "<=", ">", ">="):
             if not compatible(left_ty, right_ty):
                 raise self.fail(TYPE_MISMATCH, expr.op_span, f"'{op}' combines {left_ty} and {right_ty}")
             if left_ty.name == "seq" and op != "+":
                 raise self.fail(TYPE_MISMATCH, expr.op_span, f"'{op}' is not defined on sequences")
-            ty = join(left_ty.base, right_ty.base) if op in ("+", "-", "*") else BOOL
-            return dataclasses.replace(expr, left=left, right=right, ty=ty)
+            joined = join(left_ty.base, right_ty.base)
+            ty = joined if op in ("+", "-", "*") else BOOL
+            return dataclasses.replace(expr, left=settle(left, joined), right=settle(right, joined), ty=ty)
         if op in ARITHMETIC or op in ORDERING:
             self.expect(left, INT, f"the left operand of '{op}'")
             self.expect(right, INT, f"the right operand of '{op}'")
@@ -677,6 +705,7 @@ class _Checker:
                     f"'{op}' compares values of different types: {ast.type_of(left).base} and "
                     f"{ast.type_of(right).base}",
                 )
+            left, right = settle(left, right_ty), settle(right, left_ty)
             ty = BOOL
         else:
             self.expect(left, BOOL, f"the left operand of '{op}'")
@@ -690,13 +719,14 @@ class _Checker:
         then = self.expr(expr.then, ctx)
         else_ = self.expr(expr.else_, ctx)
         then_ty, else_ty = ast.type_of(then), ast.type_of(else_)
-        if then_ty.base != else_ty.base:
+        if not compatible(then_ty, else_ty):
             raise self.fail(
                 TYPE_MISMATCH,
                 expr.span,
                 f"the branches of if-then-else have different types: {then_ty.base} and {else_ty.base}",
             )
-        ty = then_ty if then_ty == else_ty else then_ty.base
+        ty = then_ty if then_ty == else_ty else join(then_ty.base, else_ty.base)
+        then, else_ = settle(then, ty), settle(else_, ty)
         return dataclasses.replace(expr, cond=cond, then=then, else_=else_, ty=ty)
 
     def function_call(self, call: ast.Call, ctx: Context) -> ast.Call:

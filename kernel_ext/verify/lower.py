@@ -38,6 +38,7 @@ from kernel_ext.verify.obligations import (
     LOOP_NEEDS_DECREASES,
     LOWER_BOUND,
     NEGATIVE_SIZE,
+    SAME_LOCATION,
     UPPER_BOUND,
     UPPER_BOUND_ONLY,
     Obligation,
@@ -58,6 +59,28 @@ from kernel_ext.verify.translate import (
 ELEMENT_SORTS = (t.INT, t.BOOL)
 
 
+def element_sorts(program: ast.Program) -> tuple[t.Sort, ...]:
+    """The sorts of the elements of every collection type the program mentions, nested ones
+    included (`seq<seq<int>>` needs the theory of `seq<int>` and of `int`)."""
+    found: dict[t.Sort, None] = dict.fromkeys(ELEMENT_SORTS)
+    stack: list[object] = [program]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Type):
+            stack.extend(node.args)
+            if node.args:
+                found[sort_of(node.element)] = None
+        elif isinstance(node, tuple | list):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class LoweredProgram:
     procedures: tuple[Procedure, ...]
@@ -68,7 +91,7 @@ def lower(checked: CheckedProgram, source: SourceFile) -> LoweredProgram:
     program = checked.program
     unit = _Unit(program, source, callgraph.components(program))
     procedures: list[Procedure] = []
-    axioms: list[FunctionAxiom] = enc.theory_axioms(ELEMENT_SORTS)
+    axioms: list[FunctionAxiom] = enc.theory_axioms(unit.element_sorts)
     for decl in program.decls:
         if isinstance(decl, ast.Method):
             procedures.extend(unit.method_procedures(decl))
@@ -146,6 +169,7 @@ class _Unit:
         self.functions = {f.name: f for f in self.program.functions()}
         self.methods = {m.name: m for m in self.program.methods()}
         self.translate = Translator(self.functions)
+        self.element_sorts = element_sorts(self.program)
 
     def recursive_with(self, caller: str, callee: str) -> bool:
         return callee in self.components.get(caller, frozenset())
@@ -465,7 +489,7 @@ class _Body:
     def method_entry(self) -> list[Command]:
         """The parameters' types, and the pre-state that `old` and `fresh` refer to."""
         commands: list[Command] = [self.assume_params()]
-        for element in ELEMENT_SORTS:
+        for element in self.unit.element_sorts:
             commands.append(Assign(enc.heap(element, old=True), enc.heap(element)))
         commands.append(Assign(enc.alloc(old=True), enc.alloc()))
         return commands
@@ -635,9 +659,25 @@ class _Body:
             temps = [self.temp("rhs", t.sort_of(value)) for value in values]
             commands += [Assign(temp, value) for temp, value in zip(temps, values, strict=True)]
             values = list(temps)
+        commands += self.same_location_checks(targets, values)
         for target, value in zip(targets, values, strict=True):
             commands.append(self.store(target, value))
         return seq(*commands)
+
+    def same_location_checks(self, targets: list[_Target], values: list[t.Term]) -> list[Command]:
+        """Two array elements assigned at once may be one element: then with one value."""
+        commands: list[Command] = []
+        for second, (target, value) in enumerate(zip(targets, values, strict=True)):
+            for first in range(second):
+                other = targets[first]
+                if target.var is not None or other.var is not None or other.element != target.element:
+                    continue
+                assert target.array is not None and other.array is not None
+                same = t.and_(t.eq(other.array, target.array), t.eq(other.index, target.index))
+                message = SAME_LOCATION.format(first=first, second=second)
+                ok = t.implies(same, t.eq(values[first], value))
+                commands.append(self.check(ok, ObligationKind.SAME_LOCATION, target.span, message=message))
+        return commands
 
     def store(self, target: _Target, value: t.Term) -> Command:
         if target.var is not None:
@@ -707,7 +747,7 @@ class _Body:
             )
         if self.unit.recursive_with(self.owner.name, callee.name):
             commands.append(self.termination_check(callee, mapping, call, t.TRUE))
-        for element in ELEMENT_SORTS:
+        for element in self.unit.element_sorts:
             before = self.temp(f"heap.{element}.before", enc.heap(element).sort)
             commands.append(Assign(before, enc.heap(element)))
             mapping[enc.heap(element, old=True).name] = before
@@ -726,6 +766,7 @@ class _Body:
             commands.append(Assume(type_constraint(temp, out.ty)))
         for clause in callee.ensures:
             commands.append(Assume(t.substitute(self.translate(clause.expr), mapping)))
+        commands += self.same_location_checks(targets, outs)
         for target, out, temp in zip(targets, callee.returns, outs, strict=True):
             if target.ty == NAT and out.ty != NAT:
                 commands.append(
@@ -821,29 +862,26 @@ class _Body:
         return seq(*commands)
 
     def loop_frame(self, body: ast.Block) -> list[Command]:
-        """What an arbitrary iteration may have changed: the variables it assigns, the
-        contents of the arrays it writes (only those), and allocation if it allocates."""
+        """What an arbitrary iteration may have changed: the variables it assigns and, as in
+        Dafny, if it touches the heap at all (an array write, a call, a `new`), the contents
+        of every array the method may modify."""
         variables = sorted(assigned_variables(body), key=lambda item: item[0].name)
         commands: list[Command] = [Havoc(tuple(var for var, _ in variables))] if variables else []
         commands += [Assume(type_constraint(var, ty)) for var, ty in variables]
-        changing = {var.name for var, _ in variables}
-        whole_heaps: set[t.Sort] = set()
-        for array in written_arrays(body, self.unit.methods):
-            element = element_sort(array)
-            if not isinstance(array, ast.Name) or array.uid in changing:
-                whole_heaps.add(element)
-                continue
-            contents = self.temp("contents", enc.contents_sort(element))
-            heap = enc.heap(element)
-            commands += [
-                Havoc((contents,)),
-                Assign(heap, t.app(t.Op.STORE, heap, self.translate(array), contents)),
-            ]
-        for element in sorted(whole_heaps, key=str):
-            commands.append(Havoc((enc.heap(element),)))
+        if touches_heap(body, self.unit.methods):
+            for element in self.unit.element_sorts:
+                commands += self.havoc_modifiable(element)
         if allocates(body, self.unit.methods):
             commands += self.grow_allocation()
         return commands
+
+    def havoc_modifiable(self, element: t.Sort) -> list[Command]:
+        heap = enc.heap(element)
+        before = self.temp(f"heap.{element}.before", heap.sort)
+        ref = t.Var("$q.r", t.REF)
+        now = t.app(t.Op.SELECT, heap, ref)
+        kept = t.implies(t.not_(self.may_modify(ref)), t.eq(now, t.app(t.Op.SELECT, before, ref)))
+        return [Assign(before, heap), Havoc((heap,)), Assume(t.Forall((ref,), kept, ((now,),)))]
 
     def loop_measure(self, loop: ast.While) -> list[t.Term] | None:
         if loop.decreases is not None:
@@ -941,22 +979,17 @@ def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
     return found
 
 
-def written_arrays(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> list[ast.Expr]:
-    """The arrays whose elements a statement may write, directly or through a call."""
-    found: list[ast.Expr] = []
-    if isinstance(stmt, ast.Assign):
-        found += [target.seq for target in stmt.targets if isinstance(target, ast.Index)]
-    for call in _calls_of(stmt):
-        callee = methods.get(call.name)
-        if callee is None:
-            continue
-        positions = {param.name: index for index, param in enumerate(callee.params)}
-        for item in callee.modifies:
-            if isinstance(item, ast.Name) and item.name in positions:
-                found.append(call.args[positions[item.name]])
-    for child in callgraph.stmt_children(stmt):
-        found += written_arrays(child, methods)
-    return found
+def touches_heap(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:
+    """Writes an array element, calls a method or lemma, or allocates: Dafny's test for
+    whether a loop body changes the heap."""
+    if isinstance(stmt, ast.Assign) and any(isinstance(target, ast.Index) for target in stmt.targets):
+        return True
+    rhs = stmt.rhs if isinstance(stmt, ast.VarDecl | ast.Assign) else ()
+    if any(call.name in methods for call in _calls_of(stmt)):
+        return True
+    if any(isinstance(expr, ast.NewArray) for expr in rhs):
+        return True
+    return any(touches_heap(child, methods) for child in callgraph.stmt_children(stmt))
 
 
 def allocates(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:

@@ -84,6 +84,13 @@ class ObligationKind(Enum):
         "",
         "A function may read only what its `reads` clause names.",
     )
+    SAME_LOCATION = (
+        "same-location",
+        "left-hand sides may refer to the same location, and then must be assigned the same value",
+        "",
+        "Two array elements assigned in one statement may be the same element (the indices "
+        "may be equal), and they get different values: which one wins is not defined.",
+    )
     SUBSET_TYPE = (
         "subset-type",
         "value does not satisfy the subset constraints of 'nat'",
@@ -123,6 +130,10 @@ CALL_MODIFIES = "call may violate context's modifies clause"
 NEGATIVE_SIZE = "array size might be negative"
 LOWER_BOUND = "lower bound out of range"
 UPPER_BOUND_ONLY = "upper bound above length of sequence"
+SAME_LOCATION = (
+    "when left-hand sides {first} and {second} may refer to the same location, "
+    "they must be assigned the same value"
+)
 UPPER_BOUND = "upper bound below lower bound or above length of {what}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -62,6 +63,11 @@ class Prover:
             False,
             "mbqi",
             False,
+            # Solving equations away would also take ground terms out of the E-graph (`m = a[0]`
+            # substituted into its uses), and with them the instances of quantifiers that the
+            # proof needs, as in `exists k :: a[k] == m`.
+            "solve_eqs",
+            False,
         )
         try:
             solver.from_string(script)
@@ -119,9 +125,21 @@ def _model(solver: z3.Solver) -> tuple[tuple[str, str], ...]:
 
 
 def _sort(sort: t.Sort) -> str:
+    if sort.name == "Seq":
+        return _symbol(f"Seq.{sort.element}")
     if not sort.args:
         return sort.name
     return f"({sort.name} {' '.join(_sort(arg) for arg in sort.args)})"
+
+
+@functools.cache
+def _sort_declarations(sort: t.Sort) -> frozenset[tuple[str, str]]:
+    """The sequence sorts within a sort, each an uninterpreted sort of its own (declared
+    first: the leading space orders them before every function symbol)."""
+    found = frozenset().union(*(_sort_declarations(arg) for arg in sort.args))
+    if sort.name == "Seq":
+        found |= {(f" {sort}", f"(declare-sort {_sort(sort)} 0)")}
+    return found
 
 
 OPERATORS = {
@@ -146,12 +164,6 @@ OPERATORS = {
     t.Op.FUEL_SUCC: "$succ",
     t.Op.SELECT: "select",
     t.Op.STORE: "store",
-    t.Op.SEQ_LEN: "seq.len",
-    t.Op.SEQ_NTH: "seq.nth",
-    t.Op.SEQ_CONCAT: "seq.++",
-    t.Op.SEQ_EXTRACT: "seq.extract",
-    t.Op.SEQ_UNIT: "seq.unit",
-    t.Op.SEQ_CONTAINS: "seq.contains",
     t.Op.MAP_ADD: "(_ map (+ (Int Int) Int))",
     t.Op.MAP_AND: "(_ map and)",
     t.Op.MAP_OR: "(_ map or)",
@@ -208,7 +220,8 @@ class _Smt2Writer:
             symbol = _symbol(term.name)
             if term.name in bound:
                 return symbol, frozenset()
-            return symbol, frozenset({(term.name, f"(declare-const {symbol} {_sort(term.sort)})")})
+            declaration = (term.name, f"(declare-const {symbol} {_sort(term.sort)})")
+            return symbol, frozenset({declaration}) | _sort_declarations(term.sort)
         if isinstance(term, t.IntVal):
             return (str(term.value) if term.value >= 0 else f"(- {-term.value})"), frozenset()
         if isinstance(term, t.BoolVal):
@@ -218,16 +231,21 @@ class _Smt2Writer:
             symbols = frozenset().union(*(s for _, s in parts))
             return f"({OPERATORS[term.op]} {' '.join(text for text, _ in parts)})", symbols
         if isinstance(term, t.SortedConst):
-            if term.kind == "empty":
-                return f"(as seq.empty {_sort(term.sort)})", frozenset()
             value, symbols = self._write(term.value, bound)
-            return f"((as const {_sort(term.sort)}) {value})", symbols
+            return f"((as const {_sort(term.sort)}) {value})", symbols | _sort_declarations(term.sort)
         if isinstance(term, t.FunApp):
             args = term.args if term.fuel is None else (term.fuel, *term.args)
             parts = [self._write(arg, bound) for arg in args]
-            domain = " ".join(_sort(t.sort_of(arg)) for arg in args)
+            sorts = [t.sort_of(arg) for arg in args]
+            domain = " ".join(_sort(sort) for sort in sorts)
             declaration = f"(declare-fun {_symbol(term.name)} ({domain}) {_sort(term.sort)})"
-            symbols = frozenset({(term.name, declaration)}).union(*(s for _, s in parts))
+            symbols = frozenset({(term.name, declaration)}).union(
+                _sort_declarations(term.sort),
+                *(_sort_declarations(sort) for sort in sorts),
+                *(s for _, s in parts),
+            )
+            if not parts:
+                return _symbol(term.name), symbols
             return f"({_symbol(term.name)} {' '.join(text for text, _ in parts)})", symbols
         if isinstance(term, t.Forall):
             inner = bound | {var.name for var in term.bound}

@@ -59,12 +59,6 @@ class Op(Enum):
     FUEL_SUCC = "succ"
     SELECT = "select"
     STORE = "store"
-    SEQ_LEN = "seq.len"
-    SEQ_NTH = "seq.nth"
-    SEQ_CONCAT = "seq.++"
-    SEQ_EXTRACT = "seq.extract"
-    SEQ_UNIT = "seq.unit"
-    SEQ_CONTAINS = "seq.contains"
     MAP_ADD = "map+"
     MAP_AND = "map-and"
     MAP_OR = "map-or"
@@ -144,9 +138,9 @@ class Forall(Term):
 
 @dataclass(frozen=True)
 class SortedConst(Term):
-    """A constant that needs its sort spelled out: the empty sequence, a constant array."""
+    """A constant that needs its sort spelled out: a constant array."""
 
-    kind: str  # "empty" or "const"
+    kind: str  # "const"
     sort: Sort
     value: Term | None = None
 
@@ -291,19 +285,11 @@ def substitute(term: Term, mapping: dict[str, Term]) -> Term:
 
 def function_names(term: Term) -> frozenset[str]:
     """The uninterpreted functions a term applies."""
-    own: frozenset[str] = frozenset()
-    if isinstance(term, FunApp):
-        own = frozenset((term.name,))
-    elif isinstance(term, App) and term.op in AXIOMATISED_OPS:
-        own = frozenset((f"{term.op.value}.{sort_of(term).element}",))
+    own = frozenset((term.name,)) if isinstance(term, FunApp) else frozenset()
     return own.union(*(function_names(child) for child in children(term)))
 
 
 BOOL_OPS = frozenset({Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.NOT, Op.IMPLIES, Op.IFF})
-
-
-# Interpreted operations that get axioms of their own too (to guide quantifier instantiation).
-AXIOMATISED_OPS = frozenset({Op.SEQ_EXTRACT, Op.SEQ_CONCAT})
 
 
 def sort_of(term: Term) -> Sort:
@@ -320,7 +306,7 @@ def sort_of(term: Term) -> Sort:
 
 def _app_sort(term: App) -> Sort:
     op = term.op
-    if op in BOOL_OPS or op == Op.SEQ_CONTAINS:
+    if op in BOOL_OPS:
         return BOOL
     if op == Op.ITE:
         return sort_of(term.args[1])
@@ -328,11 +314,7 @@ def _app_sort(term: App) -> Sort:
         return FUEL
     if op == Op.SELECT:
         return sort_of(term.args[0]).element
-    if op == Op.SEQ_NTH:
-        return sort_of(term.args[0]).element
-    if op == Op.SEQ_UNIT:
-        return seq_sort(sort_of(term.args[0]))
-    if op in (Op.STORE, Op.SEQ_CONCAT, Op.SEQ_EXTRACT, Op.MAP_ADD, Op.MAP_AND, Op.MAP_OR, Op.MAP_NOT):
+    if op in (Op.STORE, Op.MAP_ADD, Op.MAP_AND, Op.MAP_OR, Op.MAP_NOT):
         return sort_of(term.args[0])
     return INT
 
@@ -386,5 +368,5 @@ def show(term: Term, context: int = 0) -> str:
         text = f"{word} {names} :: {show(term.body)}"
         return f"({text})" if context else text
     if isinstance(term, SortedConst):
-        return "[]" if term.kind == "empty" else f"const({show(term.value) if term.value else ''})"
+        return f"const({show(term.value) if term.value else ''})"
     return str(term)

@@ -132,6 +132,9 @@ class Translator:
             return t.or_(left, right)
         if expr.op == "==" and left_ty == BOOL_TYPE:
             return t.app(t.Op.IFF, left, right)
+        if expr.op in ("==", "!=") and left_ty.name == "seq":
+            equal = enc.seq_equal(left, right)
+            return equal if expr.op == "==" else t.not_(equal)
         return t.app(BINARY_OPS[expr.op], left, right)
 
     def membership(self, value: t.Term, container: t.Term, container_ty: Type) -> t.Term:
@@ -143,7 +146,7 @@ class Translator:
 
     def collection_op(self, op: str, left: t.Term, right: t.Term, ty: Type) -> t.Term:
         if ty.name == "seq":
-            return enc.concat(left, right)
+            return enc.append(left, right)
         if op == "+":
             return t.app(t.Op.MAP_ADD if ty.name == "multiset" else t.Op.MAP_OR, left, right)
         if ty.name == "set":
@@ -194,11 +197,9 @@ class Translator:
 
     def _Slice(self, expr: ast.Slice) -> t.Term:
         whole = self.as_sequence(expr.seq)
-        if expr.lo is None and expr.hi is None:
-            return whole
-        lo = self(expr.lo) if expr.lo is not None else t.IntVal(0)
-        hi = self(expr.hi) if expr.hi is not None else enc.seq_len(whole)
-        return enc.extract(whole, lo, hi)
+        lo = self(expr.lo) if expr.lo is not None else None
+        hi = self(expr.hi) if expr.hi is not None else None
+        return enc.slice_of(whole, lo, hi)
 
     def _SeqUpdate(self, expr: ast.SeqUpdate) -> t.Term:
         return enc.seq_update(self(expr.seq), self(expr.index), self(expr.value))
@@ -207,7 +208,11 @@ class Translator:
         return enc.length(self(expr.array))
 
     def _Cardinality(self, expr: ast.Cardinality) -> t.Term:
-        return enc.seq_len(self(expr.expr))
+        kind = ast.type_of(expr.expr).name
+        inner = self(expr.expr)
+        if kind == "set":
+            return enc.set_size(inner)
+        return enc.multiset_size(inner) if kind == "multiset" else enc.seq_len(inner)
 
     def _SeqDisplay(self, expr: ast.SeqDisplay) -> t.Term:
         return enc.seq_display([self(e) for e in expr.elements], element_sort(expr))
@@ -256,7 +261,7 @@ def reads_contents(function: ast.Function) -> dict[str, t.Var]:
 
 # ------------------------------------------------------------ triggers
 
-TRIGGER_OPS = (t.Op.SELECT, t.Op.SEQ_NTH)
+TRIGGER_OPS = (t.Op.SELECT,)
 
 
 def choose_triggers(body: t.Term, bound: tuple[t.Var, ...]) -> tuple[tuple[t.Term, ...], ...]:

@@ -122,3 +122,25 @@ def test_level_two_type_errors() -> None:
     assert "sequences are values" in errors("method M(s: seq<int>) { s[0] := 1; }")[0]
     assert "`new` may only stand alone" in errors("method M() { var b := 1 + new int[3]; }")[0]
     assert "method's postconditions" in errors("function F(a: array<int>): bool { fresh(a) }")[0]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("var s: seq<bool> := [];", "seq<bool>"),
+        ("var s: seq<seq<int>> := [[]];", "seq<seq<int>>"),
+        ("var s: set<bool> := {} + {};", "set<bool>"),
+        ("var s: seq<bool> := if true then [] else [];", "seq<bool>"),
+    ],
+)
+def test_an_empty_display_takes_the_type_its_context_expects(text: str, expected: str) -> None:
+    method = check(f"method M() {{ {text} }}").program.decls[0]
+    decl = method.body.stmts[0]
+    assert str(ast.type_of(decl.rhs[0])) == expected
+
+
+def test_an_empty_display_takes_the_type_of_what_it_is_compared_with() -> None:
+    method = check("method M(s: seq<bool>) { assert s == [] && false in {}; }").program.decls[0]
+    both = method.body.stmts[0].expr
+    assert str(ast.type_of(both.left.right)) == "seq<bool>"
+    assert str(ast.type_of(both.right.right)) == "set<bool>"

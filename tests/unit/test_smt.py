@@ -40,3 +40,24 @@ def test_recursive_definitions_unfold_a_bounded_number_of_times() -> None:
 def test_verdicts_are_deterministic() -> None:
     text = FIB + "method M(n: nat) requires n > 3 { assert Fib(n) == Fib(n - 1) + Fib(n - 2); }"
     assert statuses(text) == statuses(text)
+
+
+def test_sequences_of_every_element_sort_get_a_sort_of_their_own() -> None:
+    program = """
+    method M(s: seq<seq<int>>, b: seq<bool>)
+      requires |s| > 0 && |b| > 0
+    {
+      var t := s + [[1], []];
+      assert t[|s|] == [1] && t[|s| + 1] == [];
+      assert b[..1] + b[1..] == b;
+    }
+    """
+    assert set(statuses(program)) == {"proved"}
+
+
+def test_set_and_multiset_sizes_follow_dafny() -> None:
+    assert set(statuses("method M(S: set<int>) requires 3 !in S { assert |S + {3}| == |S| + 1; }")) == {
+        "proved"
+    }
+    assert statuses("method M(S: set<int>) { assert |S + {3}| == |S| + 1; }") == ["failed"]
+    assert set(statuses("method M(s: seq<int>) { assert |multiset(s + [1])| == |s| + 1; }")) == {"proved"}
