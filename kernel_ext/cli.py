@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--explain", action="store_true", help="show each failure with its source and plain words"
     )
+    check.add_argument(
+        "--trace", action="store_true", help="show each failure's counterexample, step by step"
+    )
     return parser
 
 
@@ -45,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps(report.to_json()))
         else:
-            _print_text(report, source, args.explain)
+            _print_text(report, source, args.explain, args.trace)
         worst = max(worst, report.exit_code)
     return worst
 
@@ -63,11 +66,14 @@ def _verify_file(path: Path, options: Options) -> tuple[VerificationReport, Sour
     return verify(content, str(path), options), SourceFile(str(path), content)
 
 
-def _print_text(report: VerificationReport, source: SourceFile | None, explain: bool) -> None:
+def _print_text(report: VerificationReport, source: SourceFile | None, explain: bool, trace: bool) -> None:
     for line in text.dafny_lines(report):
         print(line)
     if explain and source is not None:
         for line in text.excerpts(report, source):
+            print(line)
+    if trace:
+        for line in text.trace_lines(report):
             print(line)
     print()
     print(text.summary(report))

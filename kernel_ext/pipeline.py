@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
-from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.verify.counterexample import Trace, build_trace
 from kernel_ext.verify.lower import lower
-from kernel_ext.verify.smt import Limits, Prover, SolverOutcome
+from kernel_ext.verify.smt import Limits, Prover, SolverOutcome, Status
 from kernel_ext.verify.vcgen import ProofTask, generate
 
 MAX_CHARACTERS = 2_000_000
@@ -54,8 +55,9 @@ def verify(
     started = time.perf_counter()
     source = SourceFile(name, text)
     try:
-        tasks, declarations = _prepare(source, options)
-        results = _prove_all(tasks, options, cache)
+        tasks, checked = _prepare(source, options)
+        results = _prove_all(tasks, options, cache, checked)
+        declarations = tuple(decl.name for decl in checked.program.decls)
     except DiagnosticError as error:
         return VerificationReport(name, tuple(error.diagnostics), time_s=time.perf_counter() - started)
     except Exception as error:  # a bug of ours: say so plainly, never show a traceback
@@ -69,7 +71,7 @@ def verify(
     return VerificationReport(name, (), results, time.perf_counter() - started, declarations)
 
 
-def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], tuple[str, ...]]:
+def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], CheckedProgram]:
     if len(source.text) > MAX_CHARACTERS:
         raise DiagnosticError(
             [
@@ -107,21 +109,27 @@ def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], tup
                 ]
             )
         tasks = [task for task in tasks if task.obligation.owner == options.only]
-    return tasks, tuple(decl.name for decl in checked.program.decls)
+    return tasks, checked
 
 
 def _prove_all(
-    tasks: list[ProofTask], options: Options, cache: OutcomeCache | None
+    tasks: list[ProofTask], options: Options, cache: OutcomeCache | None, checked: CheckedProgram
 ) -> tuple[ObligationResult, ...]:
     """Each task in its own Z3 context, so they can run side by side (Z3 releases the GIL)."""
     prover = Prover(options.limits)
+
+    def prove(task: ProofTask) -> ObligationResult:
+        return _prove(task, prover, cache, checked)
+
     if options.jobs <= 1 or len(tasks) <= 1:
-        return tuple(_prove(task, prover, cache) for task in tasks)
+        return tuple(prove(task) for task in tasks)
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        return tuple(pool.map(lambda task: _prove(task, prover, cache), tasks))
+        return tuple(pool.map(prove, tasks))
 
 
-def _prove(task: ProofTask, prover: Prover, cache: OutcomeCache | None) -> ObligationResult:
+def _prove(
+    task: ProofTask, prover: Prover, cache: OutcomeCache | None, checked: CheckedProgram
+) -> ObligationResult:
     limits = prover.limits
     outcome = cache.lookup(task, limits) if cache is not None else None
     cached = outcome is not None
@@ -142,4 +150,17 @@ def _prove(task: ProofTask, prover: Prover, cache: OutcomeCache | None) -> Oblig
         time_ms=0.0 if cached else outcome.time_ms,
         reason=outcome.reason,
         cached=cached,
+        trace=_trace(task, outcome, checked),
     )
+
+
+def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> Trace | None:
+    """The counterexample of a failed obligation, replayed; none if the model cannot be read
+    (a trace is an aid: its absence must never hide the verdict)."""
+    decl = checked.decl(task.obligation.owner)
+    if outcome.status != Status.FAILED or outcome.model is None or decl is None:
+        return None
+    try:
+        return build_trace(task, outcome.model, decl)
+    except Exception:  # noqa: BLE001 - see the docstring
+        return None

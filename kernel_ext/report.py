@@ -7,6 +7,7 @@ from typing import Any
 
 from kernel_ext.lang.diagnostics import Diagnostic, Phase
 from kernel_ext.lang.source import Span
+from kernel_ext.verify.counterexample import Trace
 from kernel_ext.verify.obligations import ObligationKind
 from kernel_ext.verify.smt import Status
 
@@ -24,6 +25,7 @@ class ObligationResult:
     time_ms: float
     reason: str = ""
     cached: bool = False
+    trace: Trace | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +84,7 @@ class VerificationReport:
                     "description": ob.description,
                     "explanation": ob.kind.explanation,
                     "related": [_position(span) for span in ob.related],
+                    "trace": ob.trace.to_json() if ob.trace is not None else None,
                 }
                 for ob in self.errors
             ],

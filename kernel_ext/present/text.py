@@ -59,3 +59,40 @@ def excerpts(report: VerificationReport, source: SourceFile) -> list[str]:
             lines.append(source.excerpt(span))
         lines.append(f"  why: {ob.kind.explanation}")
     return lines
+
+
+STEP_NOTES = {
+    "then": "condition true",
+    "else": "condition false",
+    "loop-head": "loop head: after any number of iterations, the invariants hold",
+    "iteration": "an arbitrary iteration begins",
+    "loop-exit": "after the loop",
+    "call": "after the call: the callee's postcondition holds",
+}
+
+REPLAY_WORDS = {
+    "confirmed": "confirmed: running these inputs fails the same check, so the program has a bug",
+    "not-reproduced": "not reproduced: running these inputs succeeds",
+    "not-run": "not replayed",
+}
+
+
+def trace_lines(report: VerificationReport) -> list[str]:
+    """Each failed obligation's counterexample: the inputs, then the path step by step."""
+    lines: list[str] = []
+    for ob in report.errors:
+        if ob.trace is None:
+            continue
+        lines.append(f"{_where(report.file, ob.span)}: counterexample for: {ob.message}")
+        inputs = ", ".join(f"{b.name} = {b.text}" for b in ob.trace.inputs)
+        lines.append(f"    inputs: {inputs or '(none)'}")
+        for step in ob.trace.steps:
+            note = STEP_NOTES.get(step.kind)
+            lines.append(f"    line {step.line}: {step.text}" + (f"    [{note}]" if note else ""))
+            if step.values:
+                lines.append("        " + ", ".join(f"{b.name} = {b.text}" for b in step.values))
+        replay = ob.trace.replay
+        if replay is not None:
+            words = REPLAY_WORDS.get(replay.verdict, replay.verdict)
+            lines.append(f"    replay: {words}" + (f". {replay.detail}" if replay.detail else ""))
+    return lines

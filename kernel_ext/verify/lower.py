@@ -528,6 +528,7 @@ class _Body:
         commands = self.method_entry()
         commands += [Assume(self.translate(clause.expr)) for clause in method.requires]
         commands += self.havoc_outs(method)
+        commands.append(Mark(method.name_span, self.source.line(method.span.start_line).strip(), "entry"))
         commands.append(self.block(method.body.stmts, exit_at=method.body.open_brace))
         return seq(*commands)
 
@@ -570,8 +571,8 @@ class _Body:
             commands += self.exit_checks(exit_at)
         return seq(*commands)
 
-    def mark(self, stmt: ast.Stmt) -> Mark:
-        return Mark(stmt.span, self.source.line(stmt.span.start_line).strip())
+    def mark(self, stmt: ast.Stmt, kind: str = "step") -> Mark:
+        return Mark(stmt.span, self.source.line(stmt.span.start_line).strip(), kind)
 
     def stmt(self, stmt: ast.Stmt) -> Command:
         if isinstance(stmt, ast.Block):
@@ -588,7 +589,10 @@ class _Body:
             ast.Assume: self.assume_stmt,
             ast.Return: self.return_stmt,
         }[type(stmt)](stmt)
-        return seq(lowered, self.mark(stmt))
+        return seq(lowered, self.mark(stmt, "call" if self.calls_method(stmt) else "step"))
+
+    def calls_method(self, stmt: ast.Stmt) -> bool:
+        return any(call.name in self.unit.methods for call in _calls_of(stmt))
 
     # ---- assignments and calls
 
@@ -805,15 +809,19 @@ class _Body:
     def if_stmt(self, stmt: ast.If, tail: bool) -> Command:
         cond = self.translate(stmt.cond)
         then_exit = stmt.then.open_brace if tail else None
-        then = seq(Assume(cond), self.block(stmt.then.stmts, exit_at=then_exit))
+        then = seq(Assume(cond), self.mark(stmt, "then"), self.block(stmt.then.stmts, exit_at=then_exit))
         if isinstance(stmt.else_, ast.If):
-            else_ = seq(Assume(t.not_(cond)), self.if_stmt(stmt.else_, tail))
+            else_ = seq(Assume(t.not_(cond)), self.mark(stmt, "else"), self.if_stmt(stmt.else_, tail))
         elif isinstance(stmt.else_, ast.Block):
             else_exit = stmt.else_.open_brace if tail else None
-            else_ = seq(Assume(t.not_(cond)), self.block(stmt.else_.stmts, exit_at=else_exit))
+            else_ = seq(
+                Assume(t.not_(cond)), self.mark(stmt, "else"), self.block(stmt.else_.stmts, exit_at=else_exit)
+            )
         else:
             if_at = Span.point(stmt.span.start_line, stmt.span.start_col)
-            else_ = seq(Assume(t.not_(cond)), *(self.exit_checks(if_at) if tail else []))
+            else_ = seq(
+                Assume(t.not_(cond)), self.mark(stmt, "else"), *(self.exit_checks(if_at) if tail else [])
+            )
         return seq(*self.wf(stmt.cond), Choice((then, else_)))
 
     def while_stmt(self, loop: ast.While) -> Command:
@@ -833,10 +841,11 @@ class _Body:
         for clause in loop.invariants:
             commands += self.wf(clause.expr)
             commands.append(Assume(self.translate(clause.expr)))
+        commands.append(self.mark(loop, "loop-head"))
         commands += self.wf(loop.cond)
         cond = self.translate(loop.cond)
         measure = self.loop_measure(loop)
-        body: list[Command] = [Assume(cond)]
+        body: list[Command] = [Assume(cond), self.mark(loop, "iteration")]
         if loop.decreases is not None:
             for expr in loop.decreases.exprs:
                 body += self.wf(expr)
@@ -858,7 +867,7 @@ class _Body:
         body += self.decreases_checks(loop, while_at, measure, old_values)
         body.append(Assume(t.FALSE))
         commands.append(Choice((seq(*body), Assume(t.not_(cond)))))
-        commands.append(Mark(loop.span, "after the loop"))
+        commands.append(self.mark(loop, "loop-exit"))
         return seq(*commands)
 
     def loop_frame(self, body: ast.Block) -> list[Command]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import z3
@@ -30,12 +30,45 @@ class Limits:
     seed: int = 0
 
 
+PRELUDE = ("(declare-sort Fuel 0)", "(declare-sort Ref 0)", "(declare-fun $succ (Fuel) Fuel)")
+
+
+class ModelView:
+    """A counterexample: the model Z3 found for a failed task, asked about terms afterwards.
+    It keeps the task's own Z3 context alive; use it from one thread at a time."""
+
+    def __init__(self, model: z3.ModelRef, context: z3.Context, writer: _Smt2Writer):
+        self._model = model
+        self._context = context
+        self._writer = writer
+
+    def value(self, term: t.Term) -> z3.ExprRef | None:
+        """The term's value in the model (completed where the model is silent), or None if
+        Z3 cannot read it."""
+        return self._evaluate(term, completion=True)
+
+    def is_free(self, term: t.Term) -> bool:
+        """Whether the model leaves the term unconstrained: any value would do."""
+        value = self._evaluate(term, completion=False)
+        return value is None or not (z3.is_int_value(value) or z3.is_true(value) or z3.is_false(value))
+
+    def _evaluate(self, term: t.Term, completion: bool) -> z3.ExprRef | None:
+        declarations = [text for _, text in sorted(self._writer.symbols(term))]
+        written = self._writer.text(term)
+        script = "\n".join([*PRELUDE, *declarations, f"(assert (= {written} {written}))"])
+        try:
+            parsed = z3.parse_smt2_string(script, ctx=self._context)
+            return self._model.eval(parsed[0].arg(0), model_completion=completion)
+        except (z3.Z3Exception, IndexError):
+            return None
+
+
 @dataclass(frozen=True)
 class SolverOutcome:
     status: Status
     time_ms: float
     reason: str = ""
-    model: tuple[tuple[str, str], ...] = ()
+    model: ModelView | None = field(default=None, compare=False)
 
 
 class Prover:
@@ -80,7 +113,26 @@ class Prover:
         if answer == z3.unknown and not _is_incompleteness(reason):
             elapsed = _since(started)
             return SolverOutcome(Status.UNKNOWN, elapsed, _explain_unknown(reason, elapsed, self.limits))
-        return SolverOutcome(Status.FAILED, _since(started), reason, _model(solver))
+        model = self.small_model(solver, task, context) or _model(solver, context, self.writer)
+        return SolverOutcome(Status.FAILED, _since(started), reason, model)
+
+    def small_model(self, solver: z3.Solver, task: ProofTask, context: z3.Context) -> ModelView | None:
+        """A counterexample with small inputs (integers within ±SMALL, lengths up to
+        SMALL_LENGTH), when there is one: easier to read and to replay than Z3's first pick."""
+        bounds = [_bound_text(term, self.writer) for term in _input_measures(task)]
+        if not bounds:
+            return None
+        symbols = sorted(set().union(*(self.writer.symbols(term) for term in _input_measures(task))))
+        script = "\n".join([*PRELUDE, *(text for _, text in symbols), *bounds])
+        try:
+            solver.push()
+            solver.add(*z3.parse_smt2_string(script, ctx=context))
+            if solver.check() == z3.unsat:
+                solver.pop()
+                return None
+        except z3.Z3Exception:
+            return None
+        return _model(solver, context, self.writer)
 
     def smtlib(self, task: ProofTask) -> str:
         """The task as an SMT-LIB script (to read, or to run with any SMT solver)."""
@@ -112,16 +164,63 @@ def _explain_unknown(reason: str, elapsed_ms: float, limits: Limits) -> str:
     return reason or "the solver gave up"
 
 
-def _model(solver: z3.Solver) -> tuple[tuple[str, str], ...]:
+SMALL = 10
+SMALL_LENGTH = 6
+
+
+def _input_measures(task: ProofTask) -> list[t.Term]:
+    """The integers, array lengths and sequence lengths of the task's inputs (the initial,
+    `@0`, versions of its variables)."""
+    inputs: dict[str, t.Var] = {}
+    stack = [task.hypothesis, task.goal, *(value for _, value in task.definitions)]
+    seen: set[int] = set()
+    while stack:
+        term = stack.pop()
+        if id(term) in seen:
+            continue
+        seen.add(id(term))
+        if isinstance(term, t.Var):
+            if term.name.endswith("@0") and not term.name.startswith("$"):
+                inputs[term.name] = term
+        elif not isinstance(term, t.Forall):
+            stack.extend(t.children(term))
+    found: list[t.Term] = []
+    int_heap = inputs.get("heap.Int@0")
+    for name in sorted(inputs):
+        var = inputs[name]
+        if var.sort == t.INT:
+            found.append(var)
+        elif var.sort == t.REF:
+            found.append(t.FunApp("$len", None, (var,), t.INT))
+            if int_heap is not None:
+                contents = t.app(t.Op.SELECT, int_heap, var)
+                found += [t.app(t.Op.SELECT, contents, t.IntVal(k)) for k in range(SMALL_LENGTH)]
+        elif var.sort == t.seq_sort(t.INT):
+            found.append(t.FunApp("Seq#Length.Int", None, (var,), t.INT))
+            found += [t.FunApp("Seq#Index.Int", None, (var, t.IntVal(k)), t.INT) for k in range(SMALL_LENGTH)]
+    return found
+
+
+def _bound_text(term: t.Term, writer: _Smt2Writer) -> str:
+    text = writer.text(term)
+    if isinstance(term, t.FunApp) and term.name in ("$len", "Seq#Length.Int"):
+        return f"(assert (<= {text} {SMALL_LENGTH}))"
+    return f"(assert (and (<= (- {SMALL}) {text}) (<= {text} {SMALL})))"
+
+
+def _model(solver: z3.Solver, context: z3.Context, writer: _Smt2Writer) -> ModelView | None:
+    """The counterexample. When Z3 gave up on quantifiers it keeps no model unless asked for
+    its candidate, which changes how it reports giving up: so ask only afterwards."""
     try:
-        model = solver.model()
+        return ModelView(solver.model(), context, writer)
     except z3.Z3Exception:
-        return ()
-    values = []
-    for decl in model.decls():
-        if decl.arity() == 0 and not decl.name().startswith("$"):
-            values.append((decl.name(), str(model[decl])))
-    return tuple(sorted(values))
+        pass
+    try:
+        solver.set("candidate_models", True)
+        solver.check()
+        return ModelView(solver.model(), context, writer)
+    except z3.Z3Exception:
+        return None
 
 
 def _sort(sort: t.Sort) -> str:
@@ -189,7 +288,7 @@ class _Smt2Writer:
         for term in (*task.axioms, *(var for var, _ in task.definitions), *(v for _, v in task.definitions)):
             declarations |= self.symbols(term)
         declarations |= self.symbols(task.hypothesis) | self.symbols(task.goal)
-        lines = ["(declare-sort Fuel 0)", "(declare-sort Ref 0)", "(declare-fun $succ (Fuel) Fuel)"]
+        lines = list(PRELUDE)
         lines += [declaration for _, declaration in sorted(declarations)]
         lines += [f"(assert {assertion})" for assertion in assertions]
         return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from kernel_ext.lang.source import Span
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import (
     Assert,
@@ -32,9 +33,11 @@ from kernel_ext.verify.obligations import Obligation
 
 @dataclass(frozen=True)
 class ProgramPoint:
-    """A statement on some path, with the reachability constant and the variables' SSA names."""
+    """A statement on some path (see `Mark`), with the reachability constant and the
+    variables' SSA names there."""
 
-    span_line: int
+    span: Span
+    kind: str
     text: str
     reach: t.Term
     names: tuple[tuple[str, t.Var], ...]
@@ -146,7 +149,7 @@ class _Passifier:
             return self.join([self.execute(branch, state) for branch in command.branches], state)
         if isinstance(command, Mark):
             names = tuple(sorted(state.env.items()))
-            self.points.append(ProgramPoint(command.span.start_line, command.text, state.reach, names))
+            self.points.append(ProgramPoint(command.span, command.kind, command.text, state.reach, names))
             return state
         raise TypeError(f"unknown command {command!r}")
 
@@ -192,9 +195,13 @@ class _Passifier:
         for _, value in definitions:
             functions |= t.function_names(value)
         axioms = self.axioms_for(functions)
-        return ProofTask(
-            obligation, self.procedure.name, axioms, definitions, reach, goal, tuple(self.points)
+        defined = {var.name for var, _ in definitions}
+        points = tuple(
+            point
+            for point in self.points
+            if point.reach == t.TRUE or (isinstance(point.reach, t.Var) and point.reach.name in defined)
         )
+        return ProofTask(obligation, self.procedure.name, axioms, definitions, reach, goal, points)
 
     def axioms_for(self, functions: set[str]) -> tuple[t.Term, ...]:
         chosen: list[t.Term] = []

@@ -1,0 +1,288 @@
+"""Z3 model -> Trace: the inputs and the path to a failed obligation, as a student reads them.
+
+The lowering marks program points (`Mark`); the passifier records at each one its
+reachability constant and the SSA names of the variables. A point is on the failing path
+when its reachability constant is true in the model; the values at it are read through
+those SSA names: `x = -3`, `a = [3, 1, 2]` (with `a.Length`), `s = [1, 2]`, `true`, and
+"any value" where the model leaves a variable unconstrained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.types import Type
+from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import terms as t
+from kernel_ext.verify.smt import ModelView
+from kernel_ext.verify.translate import sort_of
+from kernel_ext.verify.vcgen import ProgramPoint, ProofTask
+
+SHOWN_ELEMENTS = 20  # longer arrays and sequences are cut, with "…"
+ANY_VALUE = "any value"
+
+
+@dataclass(frozen=True)
+class ArrayValue:
+    """An array in a counterexample: its identity (aliasing), length and first elements."""
+
+    ref: str
+    length: int
+    elements: tuple[Any, ...]
+
+
+class Free:
+    """A value the model leaves open."""
+
+    def __repr__(self) -> str:
+        return ANY_VALUE
+
+
+FREE = Free()
+
+
+@dataclass(frozen=True)
+class Binding:
+    name: str
+    text: str
+    value: Any = field(default=None, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "value": self.text}
+
+
+@dataclass(frozen=True)
+class Step:
+    line: int
+    column: int
+    kind: str  # a `Mark` kind: step, entry, then, else, loop-head, iteration, loop-exit, call
+    text: str
+    values: tuple[Binding, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "kind": self.kind,
+            "text": self.text,
+            "values": [b.to_json() for b in self.values],
+        }
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What running the trace's inputs concretely showed (see `replay.py`)."""
+
+    verdict: str  # "confirmed", "not-reproduced" or "not-run"
+    detail: str
+    through: str = ""  # the loop or call whose summary the failing path went through
+
+    def to_json(self) -> dict[str, str]:
+        return {"verdict": self.verdict, "detail": self.detail, "through": self.through}
+
+
+@dataclass(frozen=True)
+class Trace:
+    inputs: tuple[Binding, ...]
+    steps: tuple[Step, ...]
+    replay: Replay | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "inputs": [b.to_json() for b in self.inputs],
+            "steps": [s.to_json() for s in self.steps],
+            "replay": self.replay.to_json() if self.replay else {"verdict": "not-run", "detail": ""},
+        }
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A source variable: its SSA base name, its type, and the lines where it is in scope."""
+
+    uid: str
+    name: str
+    ty: Type
+    first_line: int
+    last_line: int
+    is_input: bool = False
+
+
+def variables_of(decl: ast.Method | ast.Function) -> tuple[Variable, ...]:
+    end = decl.span.end_line
+    found = [
+        Variable(p.name, p.name, p.ty, decl.span.start_line, end, is_input=True)
+        for p in decl.params
+        if p.ty is not None
+    ]
+    if isinstance(decl, ast.Method):
+        found += [Variable(p.name, p.name, p.ty, decl.span.start_line, end) for p in decl.returns if p.ty]
+        if decl.body is not None:
+            found += _locals(decl.body)
+    return tuple(found)
+
+
+def _locals(block: ast.Block) -> list[Variable]:
+    found: list[Variable] = []
+    for stmt in block.stmts:
+        if isinstance(stmt, ast.VarDecl):
+            found += [
+                Variable(v.uid, v.name, v.ty, stmt.span.start_line, block.span.end_line)
+                for v in stmt.variables
+                if v.ty is not None
+            ]
+        for child in _blocks(stmt):
+            found += _locals(child)
+    return found
+
+
+def _blocks(stmt: ast.Stmt) -> list[ast.Block]:
+    if isinstance(stmt, ast.Block):
+        return [stmt]
+    if isinstance(stmt, ast.While):
+        return [stmt.body]
+    if isinstance(stmt, ast.If):
+        rest = [] if stmt.else_ is None else _blocks(stmt.else_)
+        return [stmt.then, *rest]
+    return []
+
+
+def build_trace(task: ProofTask, model: ModelView, decl: ast.Method | ast.Function) -> Trace:
+    variables = variables_of(decl)
+    reader = _Reader(model)
+    on_path = [point for point in task.points if reader.holds(point.reach)]
+    entry = next((p for p in on_path if p.kind == "entry"), None)
+    names = dict(entry.names) if entry is not None else {}
+    inputs = tuple(reader.binding(v, names) for v in variables if v.is_input)
+    steps = tuple(_step(point, variables, reader) for point in on_path if point.kind != "entry")
+    return Trace(inputs, steps)
+
+
+def _step(point: ProgramPoint, variables: tuple[Variable, ...], reader: _Reader) -> Step:
+    line = point.span.start_line
+    names = dict(point.names)
+    values = tuple(
+        reader.binding(v, names) for v in variables if v.first_line <= line <= v.last_line or v.is_input
+    )
+    return Step(line, point.span.start_col, point.kind, point.text, values)
+
+
+class _Reader:
+    """Reads source-level values out of the model."""
+
+    def __init__(self, model: ModelView):
+        self.model = model
+
+    def holds(self, condition: t.Term) -> bool:
+        if isinstance(condition, t.BoolVal):
+            return condition.value
+        value = self.model.value(condition)
+        return value is not None and z3.is_true(value)
+
+    def binding(self, variable: Variable, names: dict[str, t.Var]) -> Binding:
+        sort = sort_of(variable.ty)
+        term = names.get(variable.uid) or t.Var(f"{variable.uid}@0", sort)
+        if self.model.is_free(term) and variable.ty.name not in ("array", "seq", "set", "multiset"):
+            return Binding(variable.name, ANY_VALUE, FREE)
+        value = self.decode(term, variable.ty, names)
+        return Binding(variable.name, show(value), value)
+
+    def decode(self, term: t.Term, ty: Type, names: dict[str, t.Var]) -> Any:
+        kind = ty.base.name
+        if kind == "array":
+            return self.array(term, ty, names)
+        if kind == "seq":
+            count = self.integer(enc.seq_len(term))
+            if count is None:
+                return FREE
+            shown = range(min(count, SHOWN_ELEMENTS))
+            elements = tuple(self.decode(enc.nth(term, t.IntVal(i)), ty.element, names) for i in shown)
+            return elements + ((ELLIPSIS,) if count > SHOWN_ELEMENTS else ())
+        if kind in ("set", "multiset"):
+            return self.collection(term, kind)
+        value = self.model.value(term)
+        if value is None:
+            return FREE
+        if z3.is_true(value) or z3.is_false(value):
+            return z3.is_true(value)
+        return value.as_long() if z3.is_int_value(value) else FREE
+
+    def integer(self, term: t.Term) -> int | None:
+        value = self.model.value(term)
+        return value.as_long() if value is not None and z3.is_int_value(value) else None
+
+    def array(self, term: t.Term, ty: Type, names: dict[str, t.Var]) -> Any:
+        ref = self.model.value(term)
+        length = self.integer(enc.length(term))
+        if ref is None or length is None:
+            return FREE
+        element = sort_of(ty.element)
+        heap_name = enc.heap(element).name
+        heap = names.get(heap_name) or t.Var(f"{heap_name}@0", enc.heap(element).sort)
+        contents = t.app(t.Op.SELECT, heap, term)
+        elements = tuple(
+            self.decode(t.app(t.Op.SELECT, contents, t.IntVal(i)), ty.element, names)
+            for i in range(min(length, SHOWN_ELEMENTS))
+        )
+        return ArrayValue(str(ref), length, elements + ((ELLIPSIS,) if length > SHOWN_ELEMENTS else ()))
+
+    def collection(self, term: t.Term, kind: str) -> Any:
+        """A set or multiset from Z3's array value: stores over a constant default."""
+        value = self.model.value(term)
+        counts: dict[Any, int] = {}
+        while value is not None and z3.is_store(value):
+            key, entry = _literal(value.arg(1)), _literal(value.arg(2))
+            counts.setdefault(key, int(entry) if not isinstance(entry, bool) else int(entry))
+            value = value.arg(0)
+        if value is None or not z3.is_K(value) or _literal(value.arg(0)) not in (False, 0):
+            return FREE
+        if kind == "set":
+            return frozenset(key for key, count in counts.items() if count)
+        return Multiset(tuple(sorted((k, c) for k, c in counts.items() if c > 0)))
+
+
+@dataclass(frozen=True)
+class Multiset:
+    counts: tuple[tuple[Any, int], ...]
+
+
+class _Ellipsis:
+    def __repr__(self) -> str:
+        return "…"
+
+
+ELLIPSIS = _Ellipsis()
+
+
+def _literal(value: z3.ExprRef) -> Any:
+    if z3.is_true(value) or z3.is_false(value):
+        return z3.is_true(value)
+    if z3.is_int_value(value):
+        return value.as_long()
+    return str(value)
+
+
+def show(value: Any) -> str:
+    """A value as a student writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, ArrayValue):
+        return f"{_items(value.elements)} (Length {value.length})"
+    if isinstance(value, tuple):
+        return _items(value)
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(show(v) for v in sorted(value, key=_order)) + "}"
+    if isinstance(value, Multiset):
+        return "multiset{" + ", ".join(show(k) for k, c in value.counts for _ in range(c)) + "}"
+    return repr(value) if isinstance(value, Free | _Ellipsis) else str(value)
+
+
+def _items(elements: tuple[Any, ...]) -> str:
+    return "[" + ", ".join(show(e) for e in elements) + "]"
+
+
+def _order(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) else (1, str(value))

@@ -1,0 +1,144 @@
+"""Counterexample traces, read off real Z3 models: their shape and the values they show."""
+
+from __future__ import annotations
+
+from kernel_ext import verify
+from kernel_ext.report import ObligationResult
+from kernel_ext.verify.counterexample import ANY_VALUE, Trace
+
+
+def failures(text: str) -> list[ObligationResult]:
+    report = verify(text, "t.dfy")
+    assert not report.diagnostics, report.diagnostics
+    assert report.errors, "the program was expected to fail"
+    return list(report.errors)
+
+
+def trace_of(text: str) -> Trace:
+    trace = failures(text)[0].trace
+    assert trace is not None
+    return trace
+
+
+def values(bindings) -> dict[str, str]:
+    return {b.name: b.text for b in bindings}
+
+
+def test_a_straight_line_failure_shows_the_only_inputs_that_fail() -> None:
+    trace = trace_of("method M(x: int) { var y := x * 2; assert y != 6; }")
+    assert values(trace.inputs) == {"x": "3"}
+    assert [(s.line, s.kind) for s in trace.steps] == [(1, "step")]
+    assert values(trace.steps[0].values) == {"x": "3", "y": "6"}
+
+
+def test_the_branch_taken_is_a_step() -> None:
+    text = """method M(x: int) returns (y: int)
+      ensures y == 1
+    {
+      if x > 0 {
+        y := 1;
+      } else {
+        y := 2;
+      }
+    }"""
+    trace = trace_of(text)
+    assert int(values(trace.inputs)["x"]) <= 0
+    kinds = [(s.line, s.kind) for s in trace.steps]
+    assert (4, "else") in kinds and (7, "step") in kinds
+    assert (4, "then") not in kinds and (5, "step") not in kinds
+    assert values(trace.steps[-1].values)["y"] == "2"
+
+
+SUM = """method Sum(n: nat) returns (s: int)
+  ensures s == n * (n + 1) / 2
+{
+  s := 0;
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+    invariant s == i * (i + 1) / 2 + {extra}
+  {
+    i := i + 1;
+    s := s + i;
+  }
+}"""
+
+
+def test_a_loop_shows_its_head_and_an_arbitrary_iteration() -> None:
+    # With `+ 0` the invariant is right; weakened to `s >= 0` it no longer carries the proof.
+    text = SUM.replace("s == i * (i + 1) / 2 + {extra}", "s >= 0")
+    post = next(ob for ob in failures(text) if ob.kind.id == "postcondition")
+    assert post.trace is not None
+    kinds = [s.kind for s in post.trace.steps]
+    assert kinds[-2:] == ["loop-head", "loop-exit"]
+    head = values(post.trace.steps[-2].values)
+    assert head["i"] == values(post.trace.inputs)["n"]  # the loop ended: i == n
+
+
+def test_an_entry_failure_stops_before_the_loop() -> None:
+    text = SUM.replace("{extra}", "1")
+    entry = next(ob for ob in failures(text) if ob.kind.id == "invariant-entry")
+    assert entry.trace is not None
+    assert entry.trace.steps[-1].line == 5
+
+
+def test_a_failure_inside_the_loop_goes_through_an_iteration() -> None:
+    text = SUM.replace("{extra}", "0").replace("i := i + 1;\n    s := s + i;", "s := s + i;\n    i := i + 1;")
+    maintained = next(ob for ob in failures(text) if ob.kind.id == "invariant-maintained")
+    assert maintained.trace is not None
+    kinds = [(s.line, s.kind) for s in maintained.trace.steps]
+    assert kinds[-4:] == [(6, "loop-head"), (6, "iteration"), (10, "step"), (11, "step")]
+    before, after = (values(s.values) for s in maintained.trace.steps[-3:-1])
+    assert int(after["s"]) == int(before["s"]) + int(before["i"])
+
+
+def test_a_call_step_shows_the_callee_result() -> None:
+    text = """method Inc(x: int) returns (y: int)
+      ensures y > x
+    {
+      y := x + 1;
+    }
+
+    method M() {
+      var r := Inc(3);
+      assert r == 4;
+    }"""
+    bad = next(ob for ob in failures(text) if ob.owner == "M")
+    assert bad.trace is not None
+    call = bad.trace.steps[-1]
+    assert call.kind == "call" and call.line == 8
+    assert int(values(call.values)["r"]) > 4
+
+
+def test_arrays_show_contents_and_length_and_inputs_are_small() -> None:
+    text = """method M(a: array<int>)
+      requires a.Length > 2
+    {
+      assert a[0] <= a[1];
+    }"""
+    shown = values(trace_of(text).inputs)["a"]
+    contents, _, length = shown.partition(" (Length ")
+    items = [int(x) for x in contents.strip("[]").split(", ")]
+    assert 2 < len(items) == int(length.rstrip(")")) <= 6
+    assert items[0] > items[1] and all(-10 <= x <= 10 for x in items)
+
+
+def test_sequences_are_shown_as_displays() -> None:
+    trace = trace_of("method M(s: seq<int>) requires |s| == 2 { assert s[0] != s[1]; }")
+    s = values(trace.inputs)["s"]
+    first, second = s.strip("[]").split(", ")
+    assert first == second
+
+
+def test_unconstrained_inputs_are_any_value() -> None:
+    trace = trace_of("method M(x: int, y: int) { assert x > 0; }")
+    assert values(trace.inputs)["y"] == ANY_VALUE
+
+
+def test_the_json_result_carries_the_trace() -> None:
+    report = verify("method M(x: int) { var y := x * 2; assert y != 6; }", "t.dfy")
+    error = report.to_json()["errors"][0]
+    trace = error["trace"]
+    assert trace["inputs"] == [{"name": "x", "value": "3"}]
+    assert trace["steps"][0]["line"] == 1 and {"name": "y", "value": "6"} in trace["steps"][0]["values"]
+    assert trace["replay"]["verdict"] in ("confirmed", "not-reproduced", "not-run")
