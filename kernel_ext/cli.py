@@ -1,4 +1,5 @@
-"""`minidafny verify FILE.dfy...`: Dafny-style lines or JSON, and Dafny-like exit codes."""
+"""`minidafny verify FILE.dfy...`: Dafny-style lines or JSON, and Dafny-like exit codes;
+`minidafny run FILE.dfy --method M --args ...`: run a method concretely (see `run/command.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, verify
 from kernel_ext.present import text
 from kernel_ext.report import VerificationReport
+from kernel_ext.run.command import add_run_parser, run_command
 from kernel_ext.verify.smt import Limits
 
 EXIT_INPUT_ERROR = 2
@@ -35,11 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--trace", action="store_true", help="show each failure's counterexample, step by step"
     )
+    add_run_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return run_command(args)
     limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
     options = Options(limits=limits, only=args.only)
     worst = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,8 +13,9 @@ from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
-from kernel_ext.verify.counterexample import Trace, build_trace
+from kernel_ext.verify.counterexample import Replay, Trace, build_trace
 from kernel_ext.verify.lower import lower
+from kernel_ext.verify.replay import replay
 from kernel_ext.verify.smt import Limits, Prover, SolverOutcome, Status
 from kernel_ext.verify.vcgen import ProofTask, generate
 
@@ -161,6 +163,11 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
     if outcome.status != Status.FAILED or outcome.model is None or decl is None:
         return None
     try:
-        return build_trace(task, outcome.model, decl)
+        trace = build_trace(task, outcome.model, decl)
     except Exception:  # noqa: BLE001 - see the docstring
         return None
+    try:
+        verdict = replay(trace, task.obligation, task.procedure, checked)
+    except Exception as error:  # noqa: BLE001 - the same: a bug of the replay, not of the program
+        verdict = Replay("not-run", f"the replay failed ({type(error).__name__})")
+    return dataclasses.replace(trace, replay=verdict)

@@ -98,3 +98,27 @@ def test_a_real_process(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"{program}(1,29): Error: assertion might not hold" in result.stdout
     assert result.stderr == ""
+
+
+def test_trace_prints_the_counterexample_and_its_replay(capsys) -> None:
+    path = Path(__file__).resolve().parent / "replay" / "weak" / "sum_nothing.dfy"
+    code, out = run(capsys, "verify", "--trace", str(path))
+    assert code == 1
+    assert f"{path}(7,3): counterexample for: A postcondition might not hold" in out
+    assert "    inputs: n = " in out
+    assert "[loop head: after any number of iterations, the invariants hold]" in out
+    assert "replay: not reproduced. Running these inputs succeeds." in out and "the loop at line 7" in out
+
+
+def test_run_executes_a_method_with_its_contracts(tmp_path: Path, capsys) -> None:
+    program = tmp_path / "p.dfy"
+    program.write_text(
+        "method Double(x: int) returns (y: int)\n  ensures y == 2 * x\n{\n  y := x + x + 1;\n}\n"
+    )
+    code, out = run(capsys, "run", str(program), "--method", "Double", "--args", "4")
+    assert code == 1
+    assert f"{program}(3,1): Error: A postcondition might not hold on this return path." in out
+    assert "(with x = 4, y = 9)" in out
+    program.write_text("method Double(x: int) returns (y: int)\n  ensures y == 2 * x\n{\n  y := x + x;\n}\n")
+    code, out = run(capsys, "run", str(program), "--method", "Double", "--args", "4")
+    assert code == 0 and "y = 8" in out

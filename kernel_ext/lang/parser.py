@@ -733,3 +733,33 @@ def _check_chain(ops: list[Token]) -> None:
                 )
             ]
         )
+
+
+# ------------------------------------------------------------------ one expression
+
+
+@cache
+def _expression_lark() -> Lark:
+    return Lark(
+        GRAMMAR.read_text(),
+        parser="lalr",
+        lexer="basic",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"NAME": _retype_unsupported},
+        start="expression",
+    )
+
+
+def parse_expression(source: SourceFile) -> ast.Expr:
+    """Parse a text that is one MiniDafny expression (e.g. `[1, -2]`); raises DiagnosticError."""
+    try:
+        tree = _expression_lark().parse(source.text)
+    except UnexpectedInput as error:
+        raise DiagnosticError([_describe(error, source)]) from None
+    try:
+        return _Builder(source).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, DiagnosticError):
+            raise error.orig_exc from None
+        raise

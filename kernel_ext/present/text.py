@@ -70,11 +70,7 @@ STEP_NOTES = {
     "call": "after the call: the callee's postcondition holds",
 }
 
-REPLAY_WORDS = {
-    "confirmed": "confirmed: running these inputs fails the same check, so the program has a bug",
-    "not-reproduced": "not reproduced: running these inputs succeeds",
-    "not-run": "not replayed",
-}
+REPLAY_WORDS = {"confirmed": "a confirmed bug", "not-reproduced": "not reproduced", "not-run": "not replayed"}
 
 
 def trace_lines(report: VerificationReport) -> list[str]:
@@ -94,5 +90,5 @@ def trace_lines(report: VerificationReport) -> list[str]:
         replay = ob.trace.replay
         if replay is not None:
             words = REPLAY_WORDS.get(replay.verdict, replay.verdict)
-            lines.append(f"    replay: {words}" + (f". {replay.detail}" if replay.detail else ""))
+            lines.append(f"    replay: {words}." + (f" {replay.detail}" if replay.detail else ""))
     return lines

@@ -185,7 +185,7 @@ class _Reader:
     def binding(self, variable: Variable, names: dict[str, t.Var]) -> Binding:
         sort = sort_of(variable.ty)
         term = names.get(variable.uid) or t.Var(f"{variable.uid}@0", sort)
-        if self.model.is_free(term) and variable.ty.name not in ("array", "seq", "set", "multiset"):
+        if self.model.is_free(term):
             return Binding(variable.name, ANY_VALUE, FREE)
         value = self.decode(term, variable.ty, names)
         return Binding(variable.name, show(value), value)

@@ -49,16 +49,22 @@ class ModelView:
 
     def is_free(self, term: t.Term) -> bool:
         """Whether the model leaves the term unconstrained: any value would do."""
-        value = self._evaluate(term, completion=False)
-        return value is None or not (z3.is_int_value(value) or z3.is_true(value) or z3.is_false(value))
+        parsed = self._parse(term)
+        if parsed is None:
+            return True
+        value = self._model.eval(parsed, model_completion=False)
+        return value.eq(parsed)
 
     def _evaluate(self, term: t.Term, completion: bool) -> z3.ExprRef | None:
+        parsed = self._parse(term)
+        return None if parsed is None else self._model.eval(parsed, model_completion=completion)
+
+    def _parse(self, term: t.Term) -> z3.ExprRef | None:
         declarations = [text for _, text in sorted(self._writer.symbols(term))]
         written = self._writer.text(term)
         script = "\n".join([*PRELUDE, *declarations, f"(assert (= {written} {written}))"])
         try:
-            parsed = z3.parse_smt2_string(script, ctx=self._context)
-            return self._model.eval(parsed[0].arg(0), model_completion=completion)
+            return z3.parse_smt2_string(script, ctx=self._context)[0].arg(0)
         except (z3.Z3Exception, IndexError):
             return None
 
@@ -113,26 +119,41 @@ class Prover:
         if answer == z3.unknown and not _is_incompleteness(reason):
             elapsed = _since(started)
             return SolverOutcome(Status.UNKNOWN, elapsed, _explain_unknown(reason, elapsed, self.limits))
-        model = self.small_model(solver, task, context) or _model(solver, context, self.writer)
+        model = self.counterexample(solver, task, context) or _model(solver, context, self.writer)
         return SolverOutcome(Status.FAILED, _since(started), reason, model)
 
-    def small_model(self, solver: z3.Solver, task: ProofTask, context: z3.Context) -> ModelView | None:
-        """A counterexample with small inputs (integers within ±SMALL, lengths up to
-        SMALL_LENGTH), when there is one: easier to read and to replay than Z3's first pick."""
-        bounds = [_bound_text(term, self.writer) for term in _input_measures(task)]
-        if not bounds:
-            return None
-        symbols = sorted(set().union(*(self.writer.symbols(term) for term in _input_measures(task))))
-        script = "\n".join([*PRELUDE, *(text for _, text in symbols), *bounds])
-        try:
-            solver.push()
-            solver.add(*z3.parse_smt2_string(script, ctx=context))
-            if solver.check() == z3.unsat:
+    def counterexample(self, solver: z3.Solver, task: ProofTask, context: z3.Context) -> ModelView | None:
+        """The model to show. Sequence elements are uninterpreted, so Z3's model says
+        nothing reliable about an element that no axiom instance mentions: the elements a
+        trace will show are named first (as fresh constants equal to them), so that the
+        model is built with their axioms instantiated. Small inputs are preferred (integers
+        within ±SMALL, lengths up to SMALL_LENGTH): easier to read and to replay."""
+        observed = self._parse([_defined(term, n) for n, term in enumerate(_observations(task))], context)
+        bounds = self._parse([_bound(term) for term in _input_measures(task)], context)
+        for extra in ([*observed, *bounds], observed) if bounds else (observed,):
+            try:
+                solver.push()
+                solver.add(*extra)
+                if solver.check() != z3.unsat:
+                    return _model(solver, context, self.writer)
                 solver.pop()
+            except z3.Z3Exception:
                 return None
+        return None
+
+    def _parse(self, formulas: list[t.Term], context: z3.Context) -> list[z3.ExprRef]:
+        if not formulas:
+            return []
+        symbols = sorted(set().union(*(self.writer.symbols(f) for f in formulas)))
+        lines = [
+            *PRELUDE,
+            *(text for _, text in symbols),
+            *(f"(assert {self.writer.text(f)})" for f in formulas),
+        ]
+        try:
+            return list(z3.parse_smt2_string("\n".join(lines), ctx=context))
         except z3.Z3Exception:
-            return None
-        return _model(solver, context, self.writer)
+            return []
 
     def smtlib(self, task: ProofTask) -> str:
         """The task as an SMT-LIB script (to read, or to run with any SMT solver)."""
@@ -166,6 +187,7 @@ def _explain_unknown(reason: str, elapsed_ms: float, limits: Limits) -> str:
 
 SMALL = 10
 SMALL_LENGTH = 6
+OBSERVED = 8  # sequence elements named before a trace is read
 
 
 def _input_measures(task: ProofTask) -> list[t.Term]:
@@ -201,11 +223,36 @@ def _input_measures(task: ProofTask) -> list[t.Term]:
     return found
 
 
-def _bound_text(term: t.Term, writer: _Smt2Writer) -> str:
-    text = writer.text(term)
+def _bound(term: t.Term) -> t.Term:
     if isinstance(term, t.FunApp) and term.name in ("$len", "Seq#Length.Int"):
-        return f"(assert (<= {text} {SMALL_LENGTH}))"
-    return f"(assert (and (<= (- {SMALL}) {text}) (<= {text} {SMALL})))"
+        return t.app(t.Op.LE, term, t.IntVal(SMALL_LENGTH))
+    return t.and_(t.app(t.Op.LE, t.IntVal(-SMALL), term), t.app(t.Op.LE, term, t.IntVal(SMALL)))
+
+
+def _observations(task: ProofTask) -> list[t.Term]:
+    """The lengths and first elements of the sequences that a trace of the task shows."""
+    mentioned = task.hypothesis.free_names | task.goal.free_names
+    for var, value in task.definitions:
+        mentioned |= value.free_names | {var.name}
+    found: dict[str, t.Var] = {}
+    for point in task.points:
+        for _, var in point.names:
+            if var.sort.name == "Seq" and var.name in mentioned:
+                found[var.name] = var
+    terms: list[t.Term] = []
+    for name in sorted(found):
+        var = found[name]
+        element = var.sort.element
+        terms.append(t.FunApp(f"Seq#Length.{element}", None, (var,), t.INT))
+        terms += [
+            t.FunApp(f"Seq#Index.{element}", None, (var, t.IntVal(k)), element) for k in range(OBSERVED)
+        ]
+    return terms
+
+
+def _defined(term: t.Term, number: int) -> t.Term:
+    """`$obs.N = term`, for a fresh `$obs.N`: puts the term into Z3's E-graph."""
+    return t.eq(t.Var(f"$obs.{number}", t.sort_of(term)), term)
 
 
 def _model(solver: z3.Solver, context: z3.Context, writer: _Smt2Writer) -> ModelView | None:

@@ -1,0 +1,116 @@
+"""Small inputs for a method, chosen automatically from its precondition.
+
+Every parameter type has a fixed list of small candidate values, moderate ones first (an
+int 3 before 0, an array `[3, 1, 2]` before `[]`) so that loops run a few times, then every
+sequence of length 0 to 4 of small elements. Combinations are tried in order of the sum
+of their positions in these lists, and the first that satisfies the `requires` is taken.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.types import Type
+from kernel_ext.run.interp import find_method, precondition_holds
+from kernel_ext.run.values import ArrayValue, Multiset
+
+MAX_ATTEMPTS = 3_000
+MAX_LENGTH = 4
+
+INTS = (3, 2, 1, 0, 4, 5, -1, -2, -3, 6, 7, 8, 10)
+NATS = tuple(value for value in INTS if value >= 0)
+BOOLS = (True, False)
+PREFERRED_INT_SEQUENCES = ((3, 1, 2), (1, 2, 3), (2, 2, 1), (0, 1, 2), (1,), (), (2, 1), (3, 1, 2, 0))
+
+
+def candidates(ty: Type) -> list[object]:
+    """Small values of a type, in the order they are tried; an array is given by its
+    contents (a tuple), made an array only when used."""
+    name = ty.name
+    if name == "int":
+        return list(INTS)
+    if name == "nat":
+        return list(NATS)
+    if name == "bool":
+        return list(BOOLS)
+    if name in ("seq", "array", "multiset"):
+        sequences = _sequences(ty.element)
+        return [Multiset(items) for items in sequences] if name == "multiset" else list(sequences)
+    if name == "set":
+        elements = candidates(ty.element)[:4]
+        subsets = [frozenset(elements[:3]), frozenset(), frozenset(elements[:1])]
+        for size in range(len(elements) + 1):
+            subsets += [frozenset(chosen) for chosen in itertools.combinations(elements, size)]
+        return list(dict.fromkeys(subsets))
+    return []
+
+
+def _sequences(element: Type) -> list[tuple[object, ...]]:
+    if element.name == "int":
+        preferred = list(PREFERRED_INT_SEQUENCES)
+        small: list[object] = [0, 1, 2, -1]
+    else:
+        small = candidates(element)[:3]
+        preferred = [tuple(small[index] for index in (1, 0, 2) if index < len(small))]
+    found = list(preferred)
+    for length in range(MAX_LENGTH + 1):
+        found += list(itertools.product(small, repeat=length))
+    return list(dict.fromkeys(found))
+
+
+def materialize(value: object, ty: Type) -> object:
+    """A candidate as a run-time value: fresh arrays for array types."""
+    if ty.name == "array" and isinstance(value, tuple):
+        return ArrayValue([materialize(item, ty.element) for item in value])
+    if ty.name == "seq" and isinstance(value, tuple):
+        return tuple(materialize(item, ty.element) for item in value)
+    return value
+
+
+def _positions(sizes: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every tuple of positions below `sizes`, by increasing sum."""
+    if not sizes:
+        yield ()
+        return
+    for total in range(sum(size - 1 for size in sizes) + 1):
+        yield from _with_sum(sizes, total)
+
+
+def _with_sum(sizes: list[int], total: int) -> Iterator[tuple[int, ...]]:
+    if len(sizes) == 1:
+        if total < sizes[0]:
+            yield (total,)
+        return
+    reachable_by_rest = sum(size - 1 for size in sizes[1:])
+    for first in range(max(0, total - reachable_by_rest), min(sizes[0] - 1, total) + 1):
+        for rest in _with_sum(sizes[1:], total - first):
+            yield (first, *rest)
+
+
+def choose_inputs(checked: CheckedProgram, method: str) -> dict[str, object] | None:
+    """The first small inputs (in the order above) that satisfy the method's precondition,
+    or None if none of the first few thousand does."""
+    decl = find_method(checked, method)
+    params = decl.params
+    pools = [candidates(param.ty) if param.ty is not None else [] for param in params]
+    if any(not pool for pool in pools):
+        return None
+    for attempt, positions in enumerate(_positions([len(pool) for pool in pools])):
+        if attempt >= MAX_ATTEMPTS:
+            return None
+        args = _arguments(params, pools, positions)
+        if precondition_holds(checked, method, args):
+            return _arguments(params, pools, positions)
+    return None
+
+
+def _arguments(
+    params: tuple[ast.Param, ...], pools: list[list[object]], positions: tuple[int, ...]
+) -> dict[str, object]:
+    return {
+        param.name: materialize(pool[position], param.ty)  # type: ignore[arg-type]
+        for param, pool, position in zip(params, pools, positions, strict=True)
+    }

@@ -1,0 +1,190 @@
+"""Expressions and statement heads written back as MiniDafny text, for traces and tables
+when the source text is not at hand. Comparison chains (`0 <= i < n`) are written as chains.
+"""
+
+from __future__ import annotations
+
+from kernel_ext.lang import syntax as ast
+
+# Dafny's precedence, loosest first.
+PRECEDENCE = {
+    "<==>": 1,
+    "==>": 2,
+    "<==": 2,
+    "&&": 3,
+    "||": 3,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "==": 4,
+    "!=": 4,
+    "in": 4,
+    "!in": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "%": 6,
+}
+UNARY = 7
+POSTFIX = 8
+ENDLESS = 0  # `if ... then ... else` and quantifiers extend as far right as they can
+COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
+
+
+def show_type(ref: ast.TypeRef) -> str:
+    if not ref.args:
+        return ref.name
+    return f"{ref.name}<{', '.join(show_type(arg) for arg in ref.args)}>"
+
+
+def show_expr(expr: ast.Expr) -> str:
+    """The expression as MiniDafny text, with only the parentheses it needs."""
+    return _show(expr)
+
+
+def _level(expr: ast.Expr) -> int:
+    if isinstance(expr, ast.Binary):
+        return PRECEDENCE["<"] if chain_links(expr) is not None else PRECEDENCE[expr.op]
+    if isinstance(expr, ast.Unary):
+        return UNARY
+    if isinstance(expr, ast.IntLit) and expr.value < 0:
+        return UNARY
+    if isinstance(expr, ast.IfThenElse | ast.Quantifier):
+        return ENDLESS
+    return POSTFIX
+
+
+def _wrapped(expr: ast.Expr, needed: int) -> str:
+    text = _show(expr)
+    return text if _level(expr) >= needed else f"({text})"
+
+
+def _show(expr: ast.Expr) -> str:
+    if isinstance(expr, ast.IntLit):
+        return str(expr.value)
+    if isinstance(expr, ast.BoolLit):
+        return "true" if expr.value else "false"
+    if isinstance(expr, ast.Name):
+        return expr.name
+    if isinstance(expr, ast.Unary):
+        return f"{expr.op}{_wrapped(expr.operand, UNARY)}"
+    if isinstance(expr, ast.Binary):
+        return _show_binary(expr)
+    if isinstance(expr, ast.IfThenElse):
+        return f"if {_show(expr.cond)} then {_show(expr.then)} else {_show(expr.else_)}"
+    if isinstance(expr, ast.Quantifier):
+        word = "forall" if expr.is_forall else "exists"
+        bound = ", ".join(
+            var.name + (f": {show_type(var.type_ref)}" if var.type_ref else "") for var in expr.bound
+        )
+        return f"{word} {bound} :: {_show(expr.body)}"
+    return _show_postfix(expr)
+
+
+def _show_postfix(expr: ast.Expr) -> str:
+    if isinstance(expr, ast.Call):
+        return f"{expr.name}({', '.join(_show(arg) for arg in expr.args)})"
+    if isinstance(expr, ast.Old):
+        return f"old({_show(expr.expr)})"
+    if isinstance(expr, ast.Fresh):
+        return f"fresh({_show(expr.expr)})"
+    if isinstance(expr, ast.Index):
+        return f"{_wrapped(expr.seq, POSTFIX)}[{_show(expr.index)}]"
+    if isinstance(expr, ast.Slice):
+        lo = _show(expr.lo) if expr.lo is not None else ""
+        hi = _show(expr.hi) if expr.hi is not None else ""
+        return f"{_wrapped(expr.seq, POSTFIX)}[{lo}..{hi}]"
+    if isinstance(expr, ast.SeqUpdate):
+        return f"{_wrapped(expr.seq, POSTFIX)}[{_show(expr.index)} := {_show(expr.value)}]"
+    if isinstance(expr, ast.Length):
+        return f"{_wrapped(expr.array, POSTFIX)}.Length"
+    if isinstance(expr, ast.Cardinality):
+        return f"|{_show(expr.expr)}|"
+    if isinstance(expr, ast.SeqDisplay):
+        return "[" + ", ".join(_show(e) for e in expr.elements) + "]"
+    if isinstance(expr, ast.SetDisplay):
+        return "{" + ", ".join(_show(e) for e in expr.elements) + "}"
+    if isinstance(expr, ast.MultisetDisplay):
+        return "multiset{" + ", ".join(_show(e) for e in expr.elements) + "}"
+    if isinstance(expr, ast.MultisetOf):
+        return f"multiset({_show(expr.expr)})"
+    if isinstance(expr, ast.NewArray):
+        return f"new {show_type(expr.element_ref)}[{_show(expr.size)}]"
+    return "?"
+
+
+def _show_binary(expr: ast.Binary) -> str:
+    chain = chain_links(expr)
+    if chain is not None:
+        text = _wrapped(chain[0].left, PRECEDENCE["<"] + 1)
+        for link in chain:
+            text += f" {link.op} {_wrapped(link.right, PRECEDENCE['<'] + 1)}"
+        return text
+    level = PRECEDENCE[expr.op]
+    if expr.op in ("&&", "||"):
+        left = _show_logical_operand(expr.left, expr.op)
+        right = _show_logical_operand(expr.right, expr.op, right=True)
+        return f"{left} {expr.op} {right}"
+    if expr.op == "==>":
+        return f"{_wrapped(expr.left, level + 1)} ==> {_wrapped(expr.right, level)}"
+    if expr.op in COMPARISONS or expr.op in ("in", "!in"):
+        return f"{_wrapped(expr.left, level + 1)} {expr.op} {_wrapped(expr.right, level + 1)}"
+    return f"{_wrapped(expr.left, level)} {expr.op} {_wrapped(expr.right, level + 1)}"
+
+
+def _show_logical_operand(expr: ast.Expr, op: str, right: bool = False) -> str:
+    """`&&` and `||` cannot be mixed without parentheses; a chain of one of them can."""
+    same = isinstance(expr, ast.Binary) and expr.op == op and chain_links(expr) is None
+    if same and not right:
+        return _show(expr)
+    return _wrapped(expr, PRECEDENCE["<"])
+
+
+def chain_links(expr: ast.Expr) -> list[ast.Binary] | None:
+    """The links of a comparison chain as the parser builds it (`a <= b && b < c`, where the
+    two `b` are one operand of the text), or None."""
+    if not isinstance(expr, ast.Binary):
+        return None
+    if expr.op in COMPARISONS:
+        return [expr]
+    if expr.op != "&&" or not isinstance(expr.right, ast.Binary) or expr.right.op not in COMPARISONS:
+        return None
+    left = chain_links(expr.left)
+    if left is None:
+        return None
+    shared_left, shared_right = left[-1].right, expr.right.left
+    if shared_left != shared_right or shared_left.span != shared_right.span:
+        return None
+    return [*left, expr.right]
+
+
+def show_stmt_head(stmt: ast.Stmt) -> str:
+    """A statement on one line: a simple statement whole, a compound one by its head."""
+    if isinstance(stmt, ast.VarDecl):
+        names = ", ".join(
+            ("ghost " if var.is_ghost else "")
+            + var.name
+            + (f": {show_type(var.type_ref)}" if var.type_ref else "")
+            for var in stmt.variables
+        )
+        if not stmt.rhs:
+            return f"var {names};"
+        return f"var {names} := {', '.join(_show(e) for e in stmt.rhs)};"
+    if isinstance(stmt, ast.Assign):
+        targets = ", ".join(_show(t) for t in stmt.targets)
+        return f"{targets} := {', '.join(_show(e) for e in stmt.rhs)};"
+    if isinstance(stmt, ast.CallStmt):
+        return f"{_show(stmt.call)};"
+    if isinstance(stmt, ast.Assert):
+        return f"assert {_show(stmt.expr)};"
+    if isinstance(stmt, ast.Assume):
+        return f"assume {_show(stmt.expr)};"
+    if isinstance(stmt, ast.Return):
+        return "return;" if not stmt.values else f"return {', '.join(_show(e) for e in stmt.values)};"
+    if isinstance(stmt, ast.If):
+        return f"if {_show(stmt.cond)}"
+    if isinstance(stmt, ast.While):
+        return f"while {_show(stmt.cond)}"
+    return "{ ... }"

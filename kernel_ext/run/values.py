@@ -1,0 +1,243 @@
+"""MiniDafny's run-time values, and how they are written down.
+
+| MiniDafny | Python |
+|---|---|
+| `int`, `nat` | `int` |
+| `bool` | `bool` |
+| `seq<T>` | `tuple` |
+| `set<T>` | `frozenset` |
+| `multiset<T>` | `Multiset` |
+| `array<T>` | `ArrayValue` (a reference: equal only to itself) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from kernel_ext.lang.types import Type
+
+# Beyond this many bits an integer is shown by its size: Python refuses to print it.
+SHOWN_INT_BITS = 10_000
+
+
+class ArrayValue:
+    """An array: a mutable list of elements with identity, as Dafny's arrays are references.
+
+    Two `ArrayValue`s are equal only if they are the same object, so passing one object as
+    two arguments makes them aliases. `ident` is a display number a run gives each array
+    it sees (1, 2, ... in the order met), so that a trace can tell two arrays apart.
+    """
+
+    __slots__ = ("elements", "ident")
+
+    def __init__(self, elements: Iterable[object] = (), ident: int = 0) -> None:
+        self.elements: list[object] = list(elements)
+        self.ident = ident
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def __repr__(self) -> str:
+        return f"ArrayValue({self.elements!r}, ident={self.ident})"
+
+
+def make_array(elements: list) -> ArrayValue:
+    """A new array holding `elements` (copied)."""
+    return ArrayValue(elements)
+
+
+class Multiset:
+    """A finite multiset: immutable and hashable, with Dafny's operations.
+
+    `+` is the sum (counts add up), `-` the difference (counts subtract, not below 0),
+    `*` the intersection (the smaller count); `<=` and `<` are (proper) inclusion, `len`
+    counts every occurrence and `x in m` tests for at least one.
+    """
+
+    __slots__ = ("_counts", "_hash")
+
+    def __init__(self, items: Iterable[object] = ()) -> None:
+        counts: dict[object, int] = {}
+        for item in items:
+            counts[item] = counts.get(item, 0) + 1
+        self._counts = counts
+        self._hash: int | None = None
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[object, int]) -> Multiset:
+        multiset = cls()
+        multiset._counts = {item: count for item, count in counts.items() if count > 0}
+        return multiset
+
+    def count(self, item: object) -> int:
+        return self._counts.get(item, 0)
+
+    def distinct(self) -> Iterator[object]:
+        """Each element once."""
+        return iter(self._counts)
+
+    def elements(self) -> Iterator[object]:
+        """Each element as often as it occurs."""
+        for item, count in self._counts.items():
+            for _ in range(count):
+                yield item
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._counts
+
+    def __len__(self) -> int:
+        return sum(self._counts.values())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Multiset) and self._counts == other._counts
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._counts.items()))
+        return self._hash
+
+    def __add__(self, other: Multiset) -> Multiset:
+        counts = dict(self._counts)
+        for item, count in other._counts.items():
+            counts[item] = counts.get(item, 0) + count
+        return Multiset.from_counts(counts)
+
+    def __sub__(self, other: Multiset) -> Multiset:
+        return Multiset.from_counts({item: n - other.count(item) for item, n in self._counts.items()})
+
+    def __mul__(self, other: Multiset) -> Multiset:
+        return Multiset.from_counts({item: min(n, other.count(item)) for item, n in self._counts.items()})
+
+    def __le__(self, other: Multiset) -> bool:
+        return all(n <= other.count(item) for item, n in self._counts.items())
+
+    def __lt__(self, other: Multiset) -> bool:
+        return self <= other and self != other
+
+    def __ge__(self, other: Multiset) -> bool:
+        return other <= self
+
+    def __gt__(self, other: Multiset) -> bool:
+        return other < self
+
+    def __repr__(self) -> str:
+        return f"Multiset({list(self.elements())!r})"
+
+
+# ------------------------------------------------------------------ display
+
+
+def order_key(value: object) -> tuple:
+    """A total order on values of one type, used to show sets and multisets sorted."""
+    if isinstance(value, bool | int):
+        return (0, int(value))
+    if isinstance(value, tuple):
+        return (1, tuple(order_key(item) for item in value))
+    if isinstance(value, frozenset):
+        return (2, tuple(sorted(order_key(item) for item in value)))
+    if isinstance(value, Multiset):
+        return (3, tuple(sorted(order_key(item) for item in value.elements())))
+    if isinstance(value, ArrayValue):
+        return (4, value.ident)
+    return (5, repr(value))
+
+
+def show_value(value: object) -> str:
+    """A value as a student writes it: `-3`, `true`, `[3, 1, 2]` (a sequence, or an array's
+    contents), `{1, 2}` (sorted), `multiset{1, 1, 2}`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return _show_int(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(show_value(item) for item in value) + "]"
+    if isinstance(value, ArrayValue):
+        return "[" + ", ".join(show_value(item) for item in value.elements) + "]"
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(show_value(item) for item in sorted(value, key=order_key)) + "}"
+    if isinstance(value, Multiset):
+        items = sorted(value.elements(), key=order_key)
+        return "multiset{" + ", ".join(show_value(item) for item in items) + "}"
+    return repr(value)
+
+
+def _show_int(value: int) -> str:
+    if value.bit_length() <= SHOWN_INT_BITS:
+        return str(value)
+    digits = int(value.bit_length() * 0.30103) + 1
+    return f"<{'-' if value < 0 else ''}an integer of about {digits:,} digits>"
+
+
+def snapshot(value: object) -> object:
+    """The value as it is now: an array's contents copied, so that later writes do not show."""
+    if isinstance(value, ArrayValue):
+        return tuple(snapshot(item) for item in value.elements)
+    return value
+
+
+# ------------------------------------------------------------------ types
+
+
+def default_value(ty: Type) -> object:
+    """What a variable or a new array element holds before it is assigned.
+
+    Dafny leaves these arbitrary; the interpreter starts numbers at 0, booleans at false,
+    collections empty and arrays with no elements, so that runs are reproducible.
+    """
+    name = ty.name
+    if name in ("int", "nat"):
+        return 0
+    if name == "bool":
+        return False
+    if name == "seq":
+        return ()
+    if name == "set":
+        return frozenset()
+    if name == "multiset":
+        return Multiset()
+    if name == "array":
+        return ArrayValue()
+    return 0
+
+
+def coerce(value: object, ty: Type, what: str) -> object:
+    """`value` as a run-time value of type `ty`; raises ValueError saying `what` is wrong.
+
+    Lists are accepted for sequences (and for arrays: a new array), sets for sets.
+    """
+    name = ty.name
+    if name in ("int", "nat"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{what} must be an int, not {value!r}")
+        return value
+    if name == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{what} must be a bool, not {value!r}")
+        return value
+    if name == "seq" and isinstance(value, tuple | list):
+        return tuple(coerce(item, ty.element, f"an element of {what}") for item in value)
+    if name == "set" and isinstance(value, frozenset | set):
+        return frozenset(coerce(item, ty.element, f"an element of {what}") for item in value)
+    if name == "multiset" and isinstance(value, Multiset):
+        for item in value.distinct():
+            coerce(item, ty.element, f"an element of {what}")
+        return value
+    if name == "array" and isinstance(value, ArrayValue | list):
+        array = value if isinstance(value, ArrayValue) else ArrayValue(value)
+        array.elements[:] = [coerce(item, ty.element, f"an element of {what}") for item in array.elements]
+        return array
+    raise ValueError(f"{what} must be a value of type {ty}, not {value!r}")
+
+
+def arrays_in(value: object) -> Iterator[ArrayValue]:
+    """Every array a value holds, itself included, nested ones too."""
+    if isinstance(value, ArrayValue):
+        yield value
+        for item in value.elements:
+            yield from arrays_in(item)
+    elif isinstance(value, tuple | frozenset):
+        for item in value:
+            yield from arrays_in(item)
+    elif isinstance(value, Multiset):
+        for item in value.distinct():
+            yield from arrays_in(item)

@@ -1,0 +1,187 @@
+"""Replay a counterexample in the interpreter, and say what it means.
+
+- *confirmed*: running the inputs fails the same check: the program has a bug (or the
+  invariant is wrong), and the run shows it concretely;
+- *not reproduced*: the run succeeds, so the failure comes from an abstraction: the
+  verifier reasoned about a loop through its invariants, or about a call through the
+  callee's postcondition, and they are too weak to carry the proof;
+- *not run*: the replay could not decide (a check about the specification itself, an
+  unbounded quantifier, a step limit), with the reason.
+
+When the counterexample's own inputs do not fail, a few small inputs that satisfy the
+precondition are tried too, chosen by a fixed seed: a wrong invariant is often violated
+only after some iterations that the verifier's inputs do not make.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.types import Type
+from kernel_ext.run.interp import Outcome, RunResult, run_method
+from kernel_ext.run.values import Multiset, default_value, make_array, show_value
+from kernel_ext.verify import counterexample as ce
+from kernel_ext.verify.counterexample import Replay, Trace
+from kernel_ext.verify.obligations import Obligation
+
+STEP_LIMIT = 50_000
+EXTRA_RUNS = 40
+SEED = 2026
+
+
+class _NotReplayable(Exception):
+    pass
+
+
+def replay(trace: Trace, obligation: Obligation, procedure: str, checked: CheckedProgram) -> Replay:
+    method = checked.decl(obligation.owner)
+    if not isinstance(method, ast.Method) or method.body is None or procedure.endswith("(specification)"):
+        return Replay("not-run", "This check is about a specification, which has no code to run.")
+    types = {p.name: p.ty for p in method.params if p.ty is not None}
+    try:
+        args = _arguments(trace, types)
+    except _NotReplayable as reason:
+        return Replay("not-run", str(reason))
+    result = run_method(checked, method.name, args, step_limit=STEP_LIMIT)
+    if _fails_here(result, obligation):
+        return Replay(
+            "confirmed",
+            f"Running these inputs fails the same check, at line {obligation.span.start_line}: {_what(result)}.",
+        )
+    if result.outcome != Outcome.OK:
+        return _undecided(result, obligation)
+    found = _other_inputs(checked, method, obligation)
+    if found is not None:
+        inputs = ", ".join(f"{name} = {text}" for name, text in found.items())
+        return Replay(
+            "confirmed",
+            f"These inputs run fine, but with {inputs} the run fails the same check, at line "
+            f"{obligation.span.start_line}.",
+        )
+    through = _abstraction(trace)
+    return Replay("not-reproduced", _advice(through), through)
+
+
+def _fails_here(result: RunResult, obligation: Obligation) -> bool:
+    violation = result.violation
+    if result.outcome != Outcome.VIOLATION or violation is None or violation.kind != obligation.kind:
+        return False
+    lines = {obligation.span.start_line, *(span.start_line for span in obligation.related)}
+    return violation.span.start_line in lines
+
+
+def _what(result: RunResult) -> str:
+    violation = result.violation
+    assert violation is not None
+    return violation.detail or violation.message
+
+
+def _undecided(result: RunResult, obligation: Obligation) -> Replay:
+    if result.outcome == Outcome.VIOLATION and result.violation is not None:
+        line = result.violation.span.start_line
+        return Replay(
+            "not-reproduced",
+            f"Running these inputs fails another check first, at line {line}: {_what(result)}. "
+            f"Fix that one, then verify again.",
+        )
+    reasons = {
+        Outcome.INVALID_INPUT: "the inputs do not satisfy the precondition when run",
+        Outcome.ASSUMPTION_FALSE: "an `assume` is false for these inputs",
+        Outcome.CANNOT_EVALUATE: "the run needs a value it cannot compute",
+        Outcome.STEP_LIMIT: "the run did not finish within the step limit",
+        Outcome.TOO_DEEP: "the run recursed too deeply",
+    }
+    reason = reasons.get(result.outcome, "the run could not be completed")
+    message = result.violation.message if result.violation is not None else getattr(result, "message", "")
+    return Replay("not-run", f"{reason[0].upper()}{reason[1:]}" + (f" ({message})." if message else "."))
+
+
+def _abstraction(trace: Trace) -> str:
+    """The loop or call whose summary the failing path went through (the last one)."""
+    for step in reversed(trace.steps):
+        if step.kind in ("loop-head", "iteration", "loop-exit"):
+            return f"the loop at line {step.line}"
+        if step.kind == "call":
+            return f"the call at line {step.line}"
+    return ""
+
+
+def _advice(through: str) -> str:
+    if through.startswith("the loop"):
+        return (
+            f"Running these inputs succeeds. The verifier reasoned about {through} through its "
+            "invariants alone, and they allow a state the loop never reaches: the invariant is "
+            "probably too weak (add what else is true at the loop head)."
+        )
+    if through.startswith("the call"):
+        return (
+            f"Running these inputs succeeds. The verifier reasoned about {through} through the "
+            "callee's postcondition alone: it is probably too weak (say more in its `ensures`)."
+        )
+    return (
+        "Running these inputs succeeds. The verifier knows a function only up to a few "
+        "unfoldings, or a lemma only by its `ensures`: a lemma call may be missing."
+    )
+
+
+# ------------------------------------------------------------ inputs
+
+
+def _arguments(trace: Trace, types: Mapping[str, Type]) -> dict[str, object]:
+    arrays: dict[str, object] = {}
+    given = {b.name: b.value for b in trace.inputs}
+    return {name: _runtime(given.get(name, ce.FREE), ty, arrays) for name, ty in types.items()}
+
+
+def _runtime(value: Any, ty: Type, arrays: dict[str, object]) -> object:
+    if value is ce.FREE or value is None:
+        return default_value(ty)
+    if value is ce.ELLIPSIS:
+        raise _NotReplayable("the counterexample's collections are too long to replay")
+    if isinstance(value, ce.ArrayValue):
+        if value.ref not in arrays:
+            arrays[value.ref] = make_array([_runtime(e, ty.element, arrays) for e in value.elements])
+        return arrays[value.ref]
+    if isinstance(value, tuple):
+        return tuple(_runtime(e, ty.element, arrays) for e in value)
+    if isinstance(value, ce.Multiset):
+        return Multiset.from_counts(dict(value.counts))
+    return value
+
+
+def _other_inputs(
+    checked: CheckedProgram, method: ast.Method, obligation: Obligation
+) -> dict[str, str] | None:
+    chooser = random.Random(SEED)
+    params = [(p.name, p.ty) for p in method.params if p.ty is not None]
+    if not params:
+        return None
+    for _ in range(EXTRA_RUNS):
+        args = {name: _sample(ty, chooser) for name, ty in params}
+        shown = {name: show_value(value) for name, value in args.items()}  # before the run changes them
+        result = run_method(checked, method.name, args, step_limit=STEP_LIMIT)
+        if _fails_here(result, obligation):
+            return shown
+    return None
+
+
+def _sample(ty: Type, chooser: random.Random) -> object:
+    name = ty.name
+    if name == "bool":
+        return chooser.random() < 0.5
+    if name == "nat":
+        return chooser.randint(0, 6)
+    if name == "int":
+        return chooser.randint(-4, 6)
+    if name in ("array", "seq", "set", "multiset"):
+        items = [_sample(ty.element, chooser) for _ in range(chooser.randint(0, 5))]
+        if name == "array":
+            return make_array(items)
+        if name == "seq":
+            return tuple(items)
+        return frozenset(items) if name == "set" else Multiset(items)
+    return default_value(ty)

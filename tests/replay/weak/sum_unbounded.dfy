@@ -1,0 +1,13 @@
+// too weak: without i <= n, the loop might overshoot n
+method Sum(n: nat) returns (s: int)
+  ensures s == n * (n + 1) / 2
+{
+  s := 0;
+  var i := 0;
+  while i < n
+    invariant s == i * (i + 1) / 2
+  {
+    i := i + 1;
+    s := s + i;
+  }
+}

@@ -1,0 +1,18 @@
+// wrong invariant: the maximum so far is not always the first element
+method Max(a: array<int>) returns (m: int)
+  requires a.Length > 0
+  ensures forall k :: 0 <= k < a.Length ==> a[k] <= m
+{
+  m := a[0];
+  var i := 1;
+  while i < a.Length
+    invariant 1 <= i <= a.Length
+    invariant m == a[0]
+    invariant forall k :: 0 <= k < i ==> a[k] <= m
+  {
+    if a[i] > m {
+      m := a[i];
+    }
+    i := i + 1;
+  }
+}

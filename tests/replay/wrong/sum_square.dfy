@@ -1,0 +1,14 @@
+// wrong invariant: the sum of 1..i is not i * i
+method Sum(n: nat) returns (s: int)
+  ensures s == n * (n + 1) / 2
+{
+  s := 0;
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+    invariant s == i * i
+  {
+    i := i + 1;
+    s := s + i;
+  }
+}

@@ -1,0 +1,118 @@
+"""Replaying counterexamples: real Z3 models run in the real interpreter.
+
+- every loop-free buggy conformance program: the counterexample's inputs reproduce the
+  failure, except where the failure comes from a contract too weak to carry the proof
+  (modular verification) rather than from a bug;
+- the values a trace shows agree with a concrete run of the same inputs, step by step;
+- wrong invariants (false in some run) are confirmed, too-weak ones (true but not
+  inductive) are not reproduced: at least 9 of 10 of each in `tests/replay/`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kernel_ext import verify
+from kernel_ext.lang.parser import parse
+from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.run.interp import run_method
+from kernel_ext.verify.counterexample import ANY_VALUE
+from kernel_ext.verify.replay import _arguments
+from tests.support import conformance_dir, load_conformance
+
+REPLAY = Path(__file__).resolve().parent / "replay"
+
+# Loop-free conformance programs whose failure is not a bug in the code but a contract too
+# weak for modular verification: the run succeeds, and replay must say so.
+ABSTRACTION_ONLY = {
+    "l1_max3_bad_weak_callee.dfy": "Max's postcondition does not say that m is a or b",
+    "l1_even_bad_no_lemma_call.dfy": "the lemma that relates IsEven to % is not called",
+}
+
+
+def _loop_free_bad() -> list[str]:
+    found = []
+    for entry in load_conformance():
+        text = (conformance_dir() / entry["file"]).read_text()
+        if entry["errors"] and "while" not in text and entry["level"] <= 2:
+            found.append(entry["file"])
+    return found
+
+
+def _errors_with_traces(report: VerificationReport) -> list[ObligationResult]:
+    errors = [ob for ob in report.errors if ob.trace is not None and ob.trace.replay is not None]
+    assert errors, "no failed obligation carries a replayed trace"
+    return errors
+
+
+@pytest.mark.parametrize("name", _loop_free_bad())
+def test_loop_free_bugs_are_confirmed_by_their_counterexample(name: str) -> None:
+    report = verify((conformance_dir() / name).read_text(), name)
+    verdicts = {ob.trace.replay.verdict for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    if name in ABSTRACTION_ONLY:
+        assert verdicts == {"not-reproduced"}, ABSTRACTION_ONLY[name]
+    else:
+        assert "confirmed" in verdicts, [ob.trace.replay for ob in report.errors]  # type: ignore[union-attr]
+
+
+def _normal(text: str) -> str:
+    return re.sub(r" \(Length \d+\)$", "", text)
+
+
+@pytest.mark.parametrize("name", [name for name in _loop_free_bad() if name not in ABSTRACTION_ONLY])
+def test_trace_values_agree_with_a_concrete_run(name: str) -> None:
+    """Each step's values are those of the concrete run (for these programs the callees'
+    contracts determine their results, so even after a call the values must agree)."""
+    text = (conformance_dir() / name).read_text()
+    checked = resolve(parse(SourceFile(name, text)))
+    report = verify(text, name)
+    compared = 0
+    shared_lines = 0
+    for ob in report.errors:
+        method = checked.decl(ob.owner)
+        if ob.trace is None or ob.trace.replay is None or ob.trace.replay.verdict != "confirmed":
+            continue
+        types = {p.name: p.ty for p in method.params}  # type: ignore[union-attr]
+        run = run_method(checked, ob.owner, _arguments(ob.trace, types))
+        concrete = {}
+        for step in run.trace:
+            concrete.setdefault(step.span.start_line, dict(step.variables))
+        for step in ob.trace.steps:
+            if step.kind not in ("step", "call") or step.line not in concrete:
+                continue
+            shared_lines += 1
+            for binding in step.values:
+                if binding.text == ANY_VALUE or binding.name not in concrete[step.line]:
+                    continue
+                assert _normal(binding.text) == _normal(concrete[step.line][binding.name]), (
+                    f"{name} line {step.line}: {binding.name}"
+                )
+                compared += 1
+    assert compared or not shared_lines, "steps in common with the run, but no value compared"
+
+
+def _classify(path: Path) -> str:
+    report = verify(path.read_text(), path.name)
+    verdicts = [ob.trace.replay.verdict for ob in _errors_with_traces(report)]  # type: ignore[union-attr]
+    return "wrong" if "confirmed" in verdicts else "weak" if set(verdicts) == {"not-reproduced"} else "?"
+
+
+@pytest.mark.parametrize("kind", ["wrong", "weak"])
+def test_wrong_and_too_weak_invariants_are_told_apart(kind: str) -> None:
+    programs = sorted((REPLAY / kind).glob("*.dfy"))
+    assert len(programs) >= 10
+    results = {path.name: _classify(path) for path in programs}
+    right = [name for name, verdict in results.items() if verdict == kind]
+    assert len(right) >= 0.9 * len(programs), results
+
+
+def test_not_reproduced_names_the_loop() -> None:
+    report = verify((REPLAY / "weak" / "sum_nothing.dfy").read_text(), "sum_nothing.dfy")
+    replay = report.errors[0].trace.replay  # type: ignore[union-attr]
+    assert replay.verdict == "not-reproduced" and replay.through == "the loop at line 7"
+    assert "invariant" in replay.detail
