@@ -106,7 +106,7 @@ def _retype_unsupported(token: Token) -> Token:
 
 
 @cache
-def _lark() -> Lark:
+def _lark(start: str = "start") -> Lark:
     return Lark(
         GRAMMAR.read_text(),
         parser="lalr",
@@ -114,14 +114,21 @@ def _lark() -> Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         lexer_callbacks={"NAME": _retype_unsupported},
-        cache=True,
+        cache=start == "start",
+        start=start,
     )
 
 
 def parse(source: SourceFile) -> ast.Program:
     """Parse a whole MiniDafny text; raises DiagnosticError with one clear diagnostic."""
+    program = _parse(source, "start")
+    assert isinstance(program, ast.Program)
+    return program
+
+
+def _parse(source: SourceFile, start: str) -> ast.Program | ast.Expr:
     try:
-        tree = _lark().parse(source.text)
+        tree = _lark(start).parse(source.text)
     except UnexpectedInput as error:
         raise DiagnosticError([_describe(error, source)]) from None
     try:
@@ -738,28 +745,8 @@ def _check_chain(ops: list[Token]) -> None:
 # ------------------------------------------------------------------ one expression
 
 
-@cache
-def _expression_lark() -> Lark:
-    return Lark(
-        GRAMMAR.read_text(),
-        parser="lalr",
-        lexer="basic",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        lexer_callbacks={"NAME": _retype_unsupported},
-        start="expression",
-    )
-
-
 def parse_expression(source: SourceFile) -> ast.Expr:
     """Parse a text that is one MiniDafny expression (e.g. `[1, -2]`); raises DiagnosticError."""
-    try:
-        tree = _expression_lark().parse(source.text)
-    except UnexpectedInput as error:
-        raise DiagnosticError([_describe(error, source)]) from None
-    try:
-        return _Builder(source).transform(tree)
-    except VisitError as error:
-        if isinstance(error.orig_exc, DiagnosticError):
-            raise error.orig_exc from None
-        raise
+    expr = _parse(source, "expression")
+    assert isinstance(expr, ast.Expr)
+    return expr

@@ -6,6 +6,7 @@ the type checker, which returns a new tree rather than changing this one.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from kernel_ext.lang.source import Span
@@ -226,6 +227,32 @@ def type_of(expr: Expr) -> Type:
     if ty is None:
         raise ValueError(f"expression at {expr.span} has not been type-checked")
     return ty
+
+
+def split_conjuncts(expr: Expr) -> list[Expr]:
+    """`A && B` and `A ==> B && C` are checked part by part, so a failure names its part."""
+    if isinstance(expr, Binary) and expr.op == "&&":
+        return split_conjuncts(expr.left) + split_conjuncts(expr.right)
+    if isinstance(expr, Binary) and expr.op == "==>":
+        parts = split_conjuncts(expr.right)
+        if len(parts) > 1:
+            return [
+                Binary(span=part.span, op="==>", left=expr.left, right=part, op_span=part.token, ty=expr.ty)
+                for part in parts
+            ]
+    return [expr]
+
+
+def expr_children(expr: Expr) -> tuple[Expr, ...]:
+    """The direct subexpressions of any expression node, of every level."""
+    children: list[Expr] = []
+    for item in dataclasses.fields(expr):
+        value = getattr(expr, item.name)
+        if isinstance(value, Expr):
+            children.append(value)
+        elif isinstance(value, tuple):
+            children.extend(v for v in value if isinstance(v, Expr))
+    return tuple(children)
 
 
 # ---------------------------------------------------------------- statements

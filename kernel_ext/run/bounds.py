@@ -10,11 +10,11 @@ evaluated: the run says so rather than guess.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.syntax import expr_children
 from kernel_ext.lang.types import BOOL, NAT
 from kernel_ext.run.values import Multiset, order_key
 
@@ -54,17 +54,6 @@ class Unbounded(Exception):
     def __init__(self, names: list[str]):
         super().__init__(", ".join(names))
         self.names = names
-
-
-def expr_children(expr: ast.Expr) -> list[ast.Expr]:
-    children: list[ast.Expr] = []
-    for item in dataclasses.fields(expr):
-        value = getattr(expr, item.name)
-        if isinstance(value, ast.Expr):
-            children.append(value)
-        elif isinstance(value, tuple):
-            children.extend(v for v in value if isinstance(v, ast.Expr))
-    return children
 
 
 def names_in(expr: ast.Expr) -> set[str]:

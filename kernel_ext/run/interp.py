@@ -30,6 +30,7 @@ from enum import Enum
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import BOOL, INT, NAT, Type
 from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_range
 from kernel_ext.run.heap import Heap
@@ -152,22 +153,6 @@ class _Return(Exception):
 
 def _point(span: Span) -> Span:
     return Span.point(span.start_line, span.start_col)
-
-
-def split_conjuncts(expr: ast.Expr) -> list[ast.Expr]:
-    """`A && B` and `A ==> B && C` are checked part by part, as the verifier does."""
-    if isinstance(expr, ast.Binary) and expr.op == "&&":
-        return split_conjuncts(expr.left) + split_conjuncts(expr.right)
-    if isinstance(expr, ast.Binary) and expr.op == "==>":
-        parts = split_conjuncts(expr.right)
-        if len(parts) > 1:
-            return [
-                ast.Binary(
-                    span=part.span, op="==>", left=expr.left, right=part, op_span=part.token, ty=expr.ty
-                )
-                for part in parts
-            ]
-    return [expr]
 
 
 def guessed_decreases(cond: ast.Expr) -> ast.Expr | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from kernel_ext.lang import syntax as ast
@@ -11,20 +10,8 @@ from kernel_ext.lang import syntax as ast
 def calls_in_expr(expr: ast.Expr) -> Iterator[str]:
     if isinstance(expr, ast.Call):
         yield expr.name
-    for child in expr_children(expr):
+    for child in ast.expr_children(expr):
         yield from calls_in_expr(child)
-
-
-def expr_children(expr: ast.Expr) -> tuple[ast.Expr, ...]:
-    """The direct subexpressions of any expression node, of every level."""
-    children: list[ast.Expr] = []
-    for item in dataclasses.fields(expr):
-        value = getattr(expr, item.name)
-        if isinstance(value, ast.Expr):
-            children.append(value)
-        elif isinstance(value, tuple):
-            children.extend(v for v in value if isinstance(v, ast.Expr))
-    return tuple(children)
 
 
 def calls_in_stmt(stmt: ast.Stmt) -> Iterator[str]:

@@ -154,6 +154,21 @@ def set_difference(left: t.Term, right: t.Term) -> t.Term:
     return t.app(t.Op.MAP_AND, left, t.app(t.Op.MAP_NOT, right))
 
 
+def _bag_function(name: str, left: t.Term, right: t.Term, result: t.Sort) -> t.Term:
+    return t.FunApp(f"{name}.{t.sort_of(left).args[0]}", None, (left, right), result)
+
+
+def multiset_op(op: str, left: t.Term, right: t.Term) -> t.Term:
+    """`-`, `*` and the comparisons on multisets (`+` is a pointwise sum of counts)."""
+    if op == "-":
+        return _bag_function("$mdiff", left, right, t.sort_of(left))
+    if op == "*":
+        return _bag_function("$mmin", left, right, t.sort_of(left))
+    small, large = (left, right) if op in ("<=", "<") else (right, left)
+    included = _bag_function("$msub", small, large, t.BOOL)
+    return included if op in ("<=", ">=") else t.and_(included, t.app(t.Op.NE, small, large))
+
+
 def set_size(set_: t.Term) -> t.Term:
     return t.FunApp(f"$card.{t.sort_of(set_).args[0]}", None, (set_,), t.INT)
 
@@ -552,6 +567,39 @@ def _size_axioms(element: t.Sort) -> list[FunctionAxiom]:
         ),
         _forall((m, m1), t.eq(multiset_size(sum_), _add(bag_size, multiset_size(m1))), multiset_size(sum_)),
     ]
-    return [FunctionAxiom(f"$card.{element}", "theory", f) for f in set_axioms] + [
-        FunctionAxiom(f"$mcard.{element}", "theory", f) for f in bag_axioms
+    return (
+        [FunctionAxiom(f"$card.{element}", "theory", f) for f in set_axioms]
+        + [FunctionAxiom(f"$mcard.{element}", "theory", f) for f in bag_axioms]
+        + _bag_operation_axioms(element)
+    )
+
+
+def _bag_operation_axioms(element: t.Sort) -> list[FunctionAxiom]:
+    """Multiset difference (counts never below 0), intersection and inclusion, as Dafny's."""
+    bag = t.array_sort(element, t.INT)
+    a, b, x = _bound("a", bag), _bound("b", bag), _bound("x", element)
+    in_a, in_b = _select(a, x), _select(b, x)
+    difference, common = multiset_op("-", a, b), multiset_op("*", a, b)
+    included = multiset_op("<=", a, b)
+    everywhere = t.Forall((x,), _le(in_a, in_b), ((in_a,), (in_b,)))
+    return [
+        FunctionAxiom(
+            f"$mdiff.{element}",
+            "theory",
+            _forall(
+                (a, b, x),
+                t.eq(_select(difference, x), t.ite(_le(in_b, in_a), _sub(in_a, in_b), ZERO)),
+                _select(difference, x),
+            ),
+        ),
+        FunctionAxiom(
+            f"$mmin.{element}",
+            "theory",
+            _forall(
+                (a, b, x), t.eq(_select(common, x), t.ite(_le(in_a, in_b), in_a, in_b)), _select(common, x)
+            ),
+        ),
+        FunctionAxiom(
+            f"$msub.{element}", "theory", _forall((a, b), t.app(t.Op.IFF, included, everywhere), included)
+        ),
     ]

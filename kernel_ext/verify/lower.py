@@ -16,6 +16,7 @@ from itertools import count
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import NAT, Type
 from kernel_ext.verify import callgraph
 from kernel_ext.verify import encoding as enc
@@ -101,20 +102,12 @@ def lower(checked: CheckedProgram, source: SourceFile) -> LoweredProgram:
     return LoweredProgram(tuple(procedures), tuple(axioms))
 
 
-def split_conjuncts(expr: ast.Expr) -> list[ast.Expr]:
-    """`A && B` and `A ==> B && C` are checked part by part, so a failure names its part."""
-    if isinstance(expr, ast.Binary) and expr.op == "&&":
-        return split_conjuncts(expr.left) + split_conjuncts(expr.right)
-    if isinstance(expr, ast.Binary) and expr.op == "==>":
-        parts = split_conjuncts(expr.right)
-        if len(parts) > 1:
-            return [
-                ast.Binary(
-                    span=part.span, op="==>", left=expr.left, right=part, op_span=part.token, ty=expr.ty
-                )
-                for part in parts
-            ]
-    return [expr]
+def names_own_result(function: ast.Function, call: ast.Call) -> bool:
+    """`F(x, y)` on F's own parameters: in F's `ensures` it denotes the result of this very
+    call, as in Dafny, not a recursive call that must terminate (in the body it is one)."""
+    return call.name == function.name and [
+        arg.name if isinstance(arg, ast.Name) else None for arg in call.args
+    ] == [param.name for param in function.params]
 
 
 def param_var(param: ast.Param) -> t.Var:
@@ -244,6 +237,7 @@ class _Unit:
             arguments = (*(param_var(p) for p in function.params), *reads_contents(function).values())
             call = t.FunApp(function.name, PROGRAM_FUEL, arguments, t.sort_of(result))
             commands.append(Assume(t.eq(call, result)))
+        body.in_own_ensures = True
         for clause in function.ensures:
             commands += body.wf(clause.expr)
             for part in split_conjuncts(clause.expr):
@@ -290,6 +284,7 @@ class _Body:
     unit: _Unit
     owner: ast.Method | ast.Function
     counter: count = field(default_factory=lambda: count(1))
+    in_own_ensures: bool = False  # checking a function's ensures: see names_own_result
 
     @property
     def translate(self) -> Translator:
@@ -338,9 +333,7 @@ class _Body:
             return self.wf_call(expr, path, tr)
         if isinstance(expr, ast.Quantifier):
             return self.wf_quantifier(expr, path, tr)
-        commands = [
-            command for child in callgraph.expr_children(expr) for command in self.wf(child, path, tr)
-        ]
+        commands = [command for child in ast.expr_children(expr) for command in self.wf(child, path, tr)]
         if isinstance(expr, ast.Index | ast.Slice | ast.SeqUpdate):
             commands += self.wf_access(expr, path, tr)
         return commands
@@ -459,7 +452,11 @@ class _Body:
                         description=self.source.text_of(part.span),
                     )
                 )
-        if isinstance(self.owner, ast.Function) and self.unit.recursive_with(self.owner.name, call.name):
+        if (
+            isinstance(self.owner, ast.Function)
+            and self.unit.recursive_with(self.owner.name, call.name)
+            and not (self.in_own_ensures and names_own_result(self.owner, call))
+        ):
             commands.append(self.termination_check(function, mapping, call, path))
             result = tr(call)
             facts = [type_constraint(result, function.result_ty) if function.result_ty == NAT else t.TRUE]

@@ -62,6 +62,10 @@ def value_constraint(var: t.Term, ty: Type | None) -> t.Term:
     """What a value of the type satisfies in any state: a `nat` is not negative."""
     if ty == NAT:
         return t.app(t.Op.GE, var, t.IntVal(0))
+    if ty is not None and ty.name == "multiset":  # no element occurs a negative number of times
+        element = t.Var("$q.x", sort_of(ty.element))
+        count = t.app(t.Op.SELECT, var, element)
+        return t.Forall((element,), t.app(t.Op.LE, t.IntVal(0), count), ((count,),))
     return t.TRUE
 
 
@@ -149,6 +153,8 @@ class Translator:
             return enc.append(left, right)
         if op == "+":
             return t.app(t.Op.MAP_ADD if ty.name == "multiset" else t.Op.MAP_OR, left, right)
+        if ty.name == "multiset":
+            return enc.multiset_op(op, left, right)
         if ty.name == "set":
             if op == "*":
                 return t.app(t.Op.MAP_AND, left, right)
