@@ -1,13 +1,14 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   verify the example programs (creates .venv on first use)
 #   make test   run the whole test suite (what CI runs)
+# and `make lab` opens the lesson notebooks in JupyterLab.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench golden clean
+.PHONY: demo lab test lint bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,9 @@ demo: $(STAMP)
 	$(BIN)/minidafny verify lessons/examples/sum.dfy
 	@echo "== a program whose loop invariant is too weak (exit code 1 is expected here)"
 	-$(BIN)/minidafny verify --explain lessons/examples/sum_weak_invariant.dfy
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab lessons/
 
 test: $(STAMP)
 	$(BIN)/ruff check kernel_ext tests bench

@@ -3,4 +3,12 @@
 from kernel_ext.pipeline import Options, OutcomeCache, verify
 from kernel_ext.report import VerificationReport
 
-__all__ = ["Options", "OutcomeCache", "VerificationReport", "verify"]
+__all__ = ["Options", "OutcomeCache", "VerificationReport", "load_ipython_extension", "verify"]
+
+
+def load_ipython_extension(ipython) -> None:  # noqa: ANN001 - an IPython shell
+    """`%load_ext kernel_ext`: registers `%%verify` (imported here so that the CLI does not
+    need IPython)."""
+    from kernel_ext.present.magic import load_ipython_extension as register
+
+    register(ipython)

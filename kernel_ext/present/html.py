@@ -1,0 +1,258 @@
+"""Reports as self-contained HTML, for notebooks, nbconvert, nbgrader feedback and GitHub.
+
+The HTML has no scripts, no external files and no `<style>` block: colour comes from inline
+styles that only add borders and semi-transparent backgrounds, so the text keeps the theme's
+own colour (light or dark) and sanitisers that strip styles leave a readable page. Every
+status is an icon and a word. Every piece of program text is escaped.
+
+The helpers that decide *what* is shown (status labels, grouping by method, the words of a
+replay) live here too and are shared with the plain-text view in `views.py`, so that both
+forms show the same facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from kernel_ext.lang.diagnostics import Diagnostic
+from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, summary
+from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.verify.counterexample import Binding, Replay, Step, Trace
+from kernel_ext.verify.smt import Status
+
+ROOT_CLASS = "mdy-report"
+
+_ICONS = {Status.PROVED: "✔", Status.FAILED: "✘", Status.UNKNOWN: "?"}
+_TINTS = {Status.PROVED: "0,160,0", Status.FAILED: "220,0,0", Status.UNKNOWN: "230,150,0"}
+
+
+# --- what is shown (shared with the text view) -------------------------------------------
+
+
+def status_icon(status: Status) -> str:
+    """The status's icon: ✔, ✘ or ?."""
+    return _ICONS[status]
+
+
+def status_label(status: Status) -> str:
+    """Icon and word, e.g. "✔ proved": a status that reads without colour."""
+    return f"{_ICONS[status]} {status.value}"
+
+
+@dataclass(frozen=True)
+class MethodGroup:
+    """The obligations of one method, function or lemma, in source order."""
+
+    owner: str
+    obligations: tuple[ObligationResult, ...]
+
+    @property
+    def status(self) -> Status:
+        """The worst status among the obligations."""
+        statuses = {ob.status for ob in self.obligations}
+        for status in (Status.FAILED, Status.UNKNOWN):
+            if status in statuses:
+                return status
+        return Status.PROVED
+
+    def rows(self) -> tuple[ObligationResult, ...]:
+        """The obligations not proved first, then the proved ones, each part in source order."""
+        failing = tuple(ob for ob in self.obligations if ob.status != Status.PROVED)
+        return failing + tuple(ob for ob in self.obligations if ob.status == Status.PROVED)
+
+    def headline(self) -> str:
+        """`Sum: 12 obligations proved`, or `Sum: 7 proved, 1 failed`."""
+        count = len(self.obligations)
+        if self.status == Status.PROVED:
+            return f"{self.owner}: {count} obligation{'s' if count != 1 else ''} proved"
+        counts = {status: sum(1 for ob in self.obligations if ob.status == status) for status in Status}
+        shown = (Status.PROVED, Status.FAILED, Status.UNKNOWN)
+        return f"{self.owner}: " + ", ".join(f"{counts[s]} {s.value}" for s in shown if counts[s])
+
+
+def method_groups(report: VerificationReport) -> tuple[MethodGroup, ...]:
+    """The report's obligations by owner, owners in order of first appearance."""
+    by_owner: dict[str, list[ObligationResult]] = {}
+    for ob in report.obligations:
+        by_owner.setdefault(ob.owner, []).append(ob)
+    return tuple(
+        MethodGroup(owner, tuple(sorted(obs, key=lambda ob: (ob.span.start_line, ob.span.start_col))))
+        for owner, obs in by_owner.items()
+    )
+
+
+def verdict_label(report: VerificationReport) -> str:
+    """`✔ verified` or `✘ not verified`."""
+    return "✔ verified" if report.verified else "✘ not verified"
+
+
+def diagnostic_heading(diagnostic: Diagnostic) -> str:
+    """`line 2, column 15: parse error E001: unexpected ';'`."""
+    span = diagnostic.span
+    return (
+        f"line {span.start_line}, column {span.start_col}: "
+        f"{diagnostic.phase.value} error {diagnostic.code.code}: {diagnostic.message}"
+    )
+
+
+def related_heading(ob: ObligationResult) -> str:
+    """What a related location of a failed obligation is."""
+    return ob.kind.related_message or "Related location."
+
+
+def bindings_text(bindings: tuple[Binding, ...]) -> str:
+    """`n = 0, s = any value`."""
+    return ", ".join(f"{b.name} = {b.text}" for b in bindings)
+
+
+def step_note(step: Step) -> str:
+    """The plain-words note for a step's kind, or "" for an ordinary statement."""
+    return STEP_NOTES.get(step.kind, "")
+
+
+def replay_sentence(replay: Replay | None) -> str:
+    """`replay: a confirmed bug. Running these inputs fails ...`."""
+    if replay is None:
+        return "replay: " + REPLAY_WORDS["not-run"] + "."
+    words = REPLAY_WORDS.get(replay.verdict, replay.verdict)
+    return f"replay: {words}." + (f" {replay.detail}" if replay.detail else "")
+
+
+def _excerpt_parts(source: SourceFile, span: Span) -> tuple[str, str, str, str, str] | None:
+    """(gutter, before, underlined, after, caret line) for a span's first line, as `excerpt` cuts it."""
+    if span.start_line <= 0 or span.start_line > len(source.lines()):
+        return None
+    text = source.line(span.start_line).expandtabs(1)
+    start = min(max(span.start_col - 1, 0), len(text))
+    end_col = span.end_col if span.end_line == span.start_line else len(text) + 1
+    end = max(start + 1, min(end_col - 1, len(text)))
+    caret = source.excerpt(span).split("\n")[1]
+    return f"{span.start_line:>4} | ", text[:start], text[start:end], text[end:], caret
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def render_html(report: VerificationReport, source: SourceFile | None = None, *, title: str = "") -> str:
+    """The whole report as one self-contained `<div class="mdy-report">`."""
+    parts = [_header(report, title or report.file)]
+    parts += [_diagnostic(d, source) for d in report.diagnostics]
+    parts += [_group(group, source) for group in method_groups(report)]
+    parts.append(f'<div style="margin-top:.4em;opacity:.8">{escape(summary(report))}</div>')
+    body = "\n".join(parts)
+    return f'<div class="{ROOT_CLASS}" style="font-family:inherit;line-height:1.45">\n{body}\n</div>'
+
+
+def _box(tint: str) -> str:
+    return (
+        f"border-left:3px solid rgba({tint},.75);background:rgba({tint},.10);"
+        "padding:.25em .6em;margin:.3em 0;border-radius:3px"
+    )
+
+
+def _header(report: VerificationReport, title: str) -> str:
+    tint = _TINTS[Status.PROVED if report.verified else Status.FAILED]
+    return (
+        f'<div style="{_box(tint)}"><strong>{escape(title)}</strong>: '
+        f"<strong>{escape(verdict_label(report))}</strong></div>"
+    )
+
+
+def _diagnostic(diagnostic: Diagnostic, source: SourceFile | None) -> str:
+    parts = [f"<div>{escape(status_icon(Status.FAILED))} {escape(diagnostic_heading(diagnostic))}</div>"]
+    parts.append(_excerpt(source, diagnostic.span))
+    for span in diagnostic.related:
+        parts.append(f"<div>related: line {span.start_line}</div>{_excerpt(source, span)}")
+    if diagnostic.hint:
+        parts.append(f"<div>hint: {escape(diagnostic.hint)}</div>")
+    return f'<div style="{_box(_TINTS[Status.FAILED])}">{"".join(parts)}</div>'
+
+
+def _excerpt(source: SourceFile | None, span: Span) -> str:
+    """The span's source line, the span highlighted and underlined, carets beneath."""
+    cut = _excerpt_parts(source, span) if source is not None else None
+    if cut is None:
+        return ""
+    gutter, before, marked, after, caret = cut
+    highlight = (
+        f"background:rgba({_TINTS[Status.FAILED]},.25);"
+        f"text-decoration:underline wavy rgba({_TINTS[Status.FAILED]},.9)"
+    )
+    line = f'{escape(gutter)}{escape(before)}<span style="{highlight}">{escape(marked)}</span>{escape(after)}'
+    style = "background:rgba(127,127,127,.10);padding:.3em .5em;margin:.3em 0;overflow-x:auto"
+    return f'<pre style="{style}">{line}\n{escape(caret)}</pre>'
+
+
+def _group(group: MethodGroup, source: SourceFile | None) -> str:
+    tint = _TINTS[group.status]
+    head = f"{escape(status_icon(group.status))} <strong>{escape(group.headline())}</strong>"
+    if group.status == Status.PROVED:
+        return f'<div style="{_box(tint)}">{head}</div>'
+    rows = [_row(ob, source) for ob in group.rows()]
+    return f'<div style="{_box(tint)}"><div>{head}</div>{"".join(rows)}</div>'
+
+
+def _code(text: str) -> str:
+    return f"<code>{escape(text)}</code>"
+
+
+def _row_summary(ob: ObligationResult) -> str:
+    """The one line of a row: status, kind, line, then what was (not) proved."""
+    cells = [f"<strong>{escape(status_label(ob.status))}</strong>", _code(ob.kind.id)]
+    cells.append(f"line {ob.span.start_line}")
+    if ob.status != Status.PROVED:
+        cells.append(escape(ob.message))
+    if ob.description:
+        cells.append(_code(ob.description))
+    return " · ".join(cells)
+
+
+def _row(ob: ObligationResult, source: SourceFile | None) -> str:
+    if ob.status == Status.PROVED:
+        return f'<div style="margin-left:1.2em;opacity:.85">{_row_summary(ob)}</div>'
+    parts = [f"<div>why: {escape(ob.kind.explanation)}</div>"]
+    if ob.status == Status.UNKNOWN:
+        parts.append(f"<div>reason: {escape(ob.reason or 'limit reached')}</div>")
+    parts.append(_excerpt(source, ob.span))
+    for span in ob.related:
+        parts.append(f"<div>related: line {span.start_line}: {escape(related_heading(ob))}</div>")
+        parts.append(_excerpt(source, span))
+    if ob.trace is not None:
+        parts.append(_trace(ob.trace))
+    tint = _TINTS[ob.status]
+    return (
+        f'<details style="margin:.25em 0 .25em 1.2em;border:1px solid rgba({tint},.5);'
+        f'border-radius:3px;padding:.15em .5em">'
+        f'<summary style="cursor:pointer">{_row_summary(ob)}</summary>'
+        f'<div style="margin:.3em 0 .3em 1em">{"".join(parts)}</div></details>'
+    )
+
+
+def _trace(trace: Trace) -> str:
+    """The counterexample: inputs, a compact table of the steps, the replay verdict."""
+    inputs = bindings_text(trace.inputs) or "(none)"
+    parts = [f"<div>counterexample: inputs: {_code(inputs)}</div>"]
+    if trace.steps:
+        parts.append(_steps_table(trace.steps))
+    parts.append(f"<div>{escape(replay_sentence(trace.replay))}</div>")
+    return "".join(parts)
+
+
+def _steps_table(steps: tuple[Step, ...]) -> str:
+    cell = "border:1px solid rgba(127,127,127,.35);padding:.1em .45em;text-align:left;vertical-align:top"
+    head = "".join(f'<th style="{cell}">{name}</th>' for name in ("where", "statement", "note", "values"))
+    rows = [
+        "<tr>"
+        f'<td style="{cell};white-space:nowrap">line {step.line}</td>'
+        f'<td style="{cell}">{_code(step.text)}</td>'
+        f'<td style="{cell}">{escape(step_note(step))}</td>'
+        f'<td style="{cell}">{_code(bindings_text(step.values))}</td>'
+        "</tr>"
+        for step in steps
+    ]
+    return (
+        '<table style="border-collapse:collapse;margin:.3em 0;font-size:.92em">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )

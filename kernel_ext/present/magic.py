@@ -1,0 +1,212 @@
+"""`%%verify`: verify a notebook cell, with the declarations of earlier cells in scope.
+
+The `%%verify` cells of a notebook form one program: each cell's declarations are kept,
+and a later declaration of the same name replaces the earlier one. A cell is verified
+together with the other cells' declarations, written after it, so that the line numbers
+the student sees are the cell's own. Only the cell's own declarations are reported in
+full; a declaration of an earlier cell that now fails (it depends on something this cell
+redefined) is named in one line. Output goes to rich display and stdout only, never
+stderr, and the magic never raises: a solver limit, a parse error or a huge cell all end
+with a readable output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from dataclasses import dataclass, field
+
+from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.display import display
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.diagnostics import DiagnosticError
+from kernel_ext.lang.parser import parse, parse_expression
+from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.pipeline import Options, OutcomeCache, verify
+from kernel_ext.present import text
+from kernel_ext.report import VerificationReport
+from kernel_ext.run.interp import Outcome, run_method
+from kernel_ext.run.literals import LiteralError, parse_literal
+from kernel_ext.run.values import show_value
+from kernel_ext.verify.smt import Limits
+
+CELL_NAME = "cell"
+
+
+@dataclass
+class NotebookProgram:
+    """The declarations of the notebook's `%%verify` cells so far, by name, as text."""
+
+    declarations: dict[str, str] = field(default_factory=dict)
+    outcomes: OutcomeCache = field(default_factory=OutcomeCache)
+    reports: dict[tuple[str, Options], VerificationReport] = field(default_factory=dict)
+    failing: set[str] = field(default_factory=set)  # declarations that did not verify last time
+
+    def program_text(self, cell: str, own: set[str]) -> str:
+        """The cell first (its lines stay its own), then every other known declaration."""
+        others = [decl for name, decl in self.declarations.items() if name not in own]
+        return "\n\n".join([cell, *others])
+
+    def check(self, cell: str, options: Options) -> tuple[VerificationReport, set[str]]:
+        own = _declared_names(cell)
+        whole = self.program_text(cell, own)
+        key = (whole, options)
+        report = self.reports.get(key)
+        if report is None:
+            report = verify(whole, CELL_NAME, options, self.outcomes)
+            self.reports[key] = report
+        if not any(d.span.start_line <= _line_count(cell) for d in report.diagnostics):
+            self.remember(cell)
+        if not report.diagnostics:
+            self.failing = {ob.owner for ob in report.errors}
+        return report, own
+
+    def remember(self, cell: str) -> None:
+        try:
+            program = parse(SourceFile(CELL_NAME, cell))
+        except DiagnosticError:
+            return
+        source = SourceFile(CELL_NAME, cell)
+        for decl in program.decls:
+            self.declarations[decl.name] = source.text_of(decl.span)
+
+
+def _declared_names(cell: str) -> set[str]:
+    try:
+        return {decl.name for decl in parse(SourceFile(CELL_NAME, cell)).decls}
+    except DiagnosticError:
+        return set()
+
+
+def _line_count(cell: str) -> int:
+    return cell.count("\n") + 1
+
+
+def _argument_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="%%verify", add_help=False, exit_on_error=False)
+    parser.add_argument("--method", dest="only")
+    parser.add_argument("--rlimit", type=int, default=Limits.rlimit)
+    parser.add_argument("--timeout", type=float, default=Limits.timeout_ms / 1000)
+    parser.add_argument("--trace", action="store_true")
+    parser.add_argument("--no-widget", dest="widget", action="store_false")
+    parser.add_argument("--run", dest="call")
+    return parser
+
+
+@magics_class
+class VerifyMagics(Magics):
+    def __init__(self, shell=None) -> None:  # noqa: ANN001 - IPython's own signature
+        super().__init__(shell)
+        self.program = NotebookProgram()
+
+    @cell_magic
+    def verify(self, line: str, cell: str) -> None:
+        """Verify the MiniDafny in this cell (options: --method NAME, --rlimit N,
+        --timeout SECONDS, --trace, --no-widget, --run "M(args)")."""
+        try:
+            self._verify(line, cell)
+        except Exception as error:  # noqa: BLE001 - never a traceback in front of a student
+            print(
+                f"MiniDafny could not finish ({type(error).__name__}: {error}). This is a bug in MiniDafny."
+            )
+
+    def _verify(self, line: str, cell: str) -> None:
+        try:
+            args = _argument_parser().parse_args(shlex.split(line))
+        except (argparse.ArgumentError, ValueError) as error:
+            print(f"%%verify: {error}")
+            return
+        limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
+        cell = "\n" + cell  # the `%%verify` line is line 1 of what the student sees
+        before = set(self.program.failing)
+        report, own = self.program.check(cell, Options(limits=limits, only=args.only))
+        shown = _own_part(report, own)
+        _show(shown, SourceFile(CELL_NAME, cell), args.widget, args.trace)
+        _mention_others(report, own, before)
+        if args.call:
+            self._run(cell, args.call)
+
+    def _run(self, cell: str, call_text: str) -> None:
+        whole = self.program.program_text(cell, _declared_names(cell))
+        try:
+            checked = resolve(parse(SourceFile(CELL_NAME, whole)))
+        except DiagnosticError:
+            print("--run: fix the errors above first")
+            return
+        print(run_call(checked, call_text))
+
+
+def _own_part(report: VerificationReport, own: set[str]) -> VerificationReport:
+    if report.diagnostics or not own:
+        return report
+    obligations = tuple(ob for ob in report.obligations if ob.owner in own)
+    return VerificationReport(report.file, (), obligations, report.time_s, report.declarations)
+
+
+def _mention_others(report: VerificationReport, own: set[str], before: set[str]) -> None:
+    failing = sorted({ob.owner for ob in report.errors if ob.owner not in own} - before)
+    if failing:
+        print(f"Declarations of earlier cells that no longer verify: {', '.join(failing)}")
+
+
+REPORT_MIMETYPE = "application/vnd.minidafny.report+json"
+
+
+class CellResult:
+    """What a `%%verify` cell displays: the report's views, and the report itself as JSON
+    (for tests and tools; front ends show the richest view they know)."""
+
+    def __init__(self, report: VerificationReport, source: SourceFile):
+        self.report = report
+        self.source = source
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:  # noqa: ANN001 - IPython's protocol
+        try:
+            from kernel_ext.present.views import ReportView
+        except ImportError:  # the views are optional: the text below says the same
+            bundle = {"text/plain": "\n".join([*text.dafny_lines(self.report), text.summary(self.report)])}
+        else:
+            bundle = ReportView(self.report, self.source)._repr_mimebundle_(include, exclude)
+        return {**bundle, REPORT_MIMETYPE: self.report.to_json()}
+
+
+def _show(report: VerificationReport, source: SourceFile, widget: bool, trace: bool) -> None:
+    display(CellResult(report, source))
+    if trace:
+        print("\n".join(text.trace_lines(report)))
+
+
+def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
+    """`M(3, [1, 2])` run concretely: its results, or the check that failed, in words."""
+    source = SourceFile("--run", call_text)
+    try:
+        call = parse_expression(source)
+    except DiagnosticError as error:
+        return f"--run: {error.diagnostics[0].message}"
+    if not isinstance(call, ast.Call):
+        return '--run: write a call, e.g. --run "Sum(5)"'
+    method = checked.decl(call.name)
+    if not isinstance(method, ast.Method):
+        return f"--run: there is no method named '{call.name}'"
+    if len(call.args) != len(method.params):
+        return f"--run: {call.name} takes {len(method.params)} argument(s)"
+    args: dict[str, object] = {}
+    for arg, param in zip(call.args, method.params, strict=True):
+        try:
+            args[param.name] = parse_literal(source.text_of(arg.span), param.ty, param.name)
+        except LiteralError as error:
+            return f"--run: argument {param.name}: {error}"
+    result = run_method(checked, method.name, args)
+    if result.outcome == Outcome.OK:
+        values = ", ".join(f"{name} = {show_value(v)}" for name, v in result.returns.items())
+        return f"{call_text} returned {values}" if values else f"{call_text} finished"
+    if result.violation is not None:
+        where = result.violation.span.start_line
+        return f"{call_text} failed at line {where}: {result.violation.message} ({result.violation.detail})"
+    return f"{call_text} did not finish: {result.message or result.outcome.value}"
+
+
+def load_ipython_extension(ipython) -> None:  # noqa: ANN001 - an IPython shell
+    ipython.register_magics(VerifyMagics)

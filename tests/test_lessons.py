@@ -1,0 +1,67 @@
+"""Every lesson notebook runs in a real Jupyter kernel, and each `%%verify` cell ends as the
+lesson intends: its cell metadata (`minidafny`: expect, error_lines, replay) says how."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from kernel_ext.present.magic import REPORT_MIMETYPE
+
+LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
+
+
+def _executed(path: Path) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(LESSONS)}}
+    ).execute()
+    return notebook
+
+
+def _report(cell: nbformat.NotebookNode) -> dict:
+    reports = [out["data"][REPORT_MIMETYPE] for out in cell.outputs if REPORT_MIMETYPE in out.get("data", {})]
+    assert len(reports) == 1, f"one report per %%verify cell, got {len(reports)}: {cell.source[:60]}"
+    return reports[0]
+
+
+def test_there_are_lessons() -> None:
+    assert len(NOTEBOOKS) >= 2
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_lesson_runs_as_intended(path: Path) -> None:
+    committed = nbformat.read(path, as_version=4)
+    assert all(not cell.get("outputs") for cell in committed.cells if cell.cell_type == "code"), (
+        "lessons are committed without outputs"
+    )
+    notebook = _executed(path)
+    checked = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not any(out.get("name") == "stderr" for out in cell.outputs), cell.source[:60]
+        assert not any(out.get("output_type") == "error" for out in cell.outputs), cell.source[:60]
+        intent = cell.metadata.get("minidafny")
+        if intent is None:
+            continue
+        report = _report(cell)
+        assert not report["diagnostics"], report["diagnostics"]
+        assert report["verified"] == (intent["expect"] == "verified"), cell.source[:80]
+        assert sorted({error["line"] for error in report["errors"]}) == intent["error_lines"]
+        verdicts = {str(e["line"]): e["trace"]["replay"]["verdict"] for e in report["errors"] if e["trace"]}
+        for line, verdict in intent.get("replay", {}).items():
+            assert verdicts.get(line) == verdict, (line, verdicts)
+        checked += 1
+    assert checked >= 3
+
+
+def test_run_option_prints_the_result() -> None:
+    notebook = _executed(LESSONS / "02_loop_invariants.ipynb")
+    last = notebook.cells[-1]
+    printed = "".join(out.get("text", "") for out in last.outputs if out.get("name") == "stdout")
+    assert "Sum(10) returned s = 55" in printed

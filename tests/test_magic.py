@@ -1,0 +1,94 @@
+"""`%%verify` through a real IPython shell: cells as one program, the cell's own line numbers,
+options, and readable output (never a traceback, never stderr) for every kind of bad input."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from kernel_ext.present.magic import REPORT_MIMETYPE
+
+
+@pytest.fixture
+def shell() -> InteractiveShell:
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "kernel_ext")
+    ip.run_line_magic("reload_ext", "kernel_ext")  # a fresh notebook program for each test
+    yield ip
+    InteractiveShell.clear_instance()
+
+
+def run(shell: InteractiveShell, cell: str, line: str = "") -> tuple[dict | None, str, str]:
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", line, cell)
+    reports = [out.data[REPORT_MIMETYPE] for out in captured.outputs if REPORT_MIMETYPE in out.data]
+    return (reports[0] if reports else None), captured.stdout, captured.stderr
+
+
+ABS = (
+    "method Abs(x: int) returns (y: int)\n  ensures y >= 0\n{\n  if x < 0 { y := -x; } else { y := x; }\n}\n"
+)
+
+
+def test_a_verified_cell(shell) -> None:
+    report, _, err = run(shell, ABS)
+    assert report is not None and report["verified"] and not err
+
+
+def test_line_numbers_are_the_cells_own_counting_the_magic_line(shell) -> None:
+    report, _, _ = run(shell, "method M(x: int) {\n  assert x > 0;\n}\n")
+    assert report is not None
+    assert [e["line"] for e in report["errors"]] == [3]  # line 1 is `%%verify`
+
+
+def test_later_cells_see_earlier_declarations(shell) -> None:
+    run(shell, ABS)
+    report, _, _ = run(shell, "method Use() {\n  var a := Abs(-3);\n  assert a >= 0;\n}\n")
+    assert report is not None and report["verified"]
+    assert {ob["owner"] for ob in report["obligations"]} == {"Use"}
+
+
+def test_a_redefinition_replaces_and_dependents_are_rechecked(shell) -> None:
+    run(shell, ABS)
+    run(shell, "method Use() {\n  var a := Abs(-3);\n  assert a >= 0;\n}\n")
+    weaker = "method Abs(x: int) returns (y: int)\n{\n  y := x;\n}\n"
+    report, out, _ = run(shell, weaker)
+    assert report is not None and report["verified"]
+    assert "Declarations of earlier cells that no longer verify: Use" in out
+
+
+def test_parse_errors_are_shown_with_their_position(shell) -> None:
+    report, out, err = run(shell, "method Broken( {\n}\n")
+    assert report is not None and report["diagnostics"]
+    assert report["diagnostics"][0]["line"] == 2 and not err and "Traceback" not in out
+
+
+def test_bad_options_are_explained(shell) -> None:
+    report, out, err = run(shell, ABS, "--rlimit")
+    assert report is None and "--rlimit" in out and not err
+
+
+def test_method_option_and_run_option(shell) -> None:
+    report, out, _ = run(shell, ABS + "method Bad() { assert false; }\n", '--method Abs --run "Abs(-4)"')
+    assert report is not None and report["verified"]
+    assert "Abs(-4) returned y = 4" in out
+
+
+def test_a_solver_limit_is_reported_not_raised(shell) -> None:
+    report, _, err = run(
+        shell, "method M(x: int, y: int, z: int) { assert x * y * z == z * y * x + 0; }", "--rlimit 1"
+    )
+    assert report is not None and report["errors"][0]["status"] == "unknown" and not err
+
+
+def test_a_five_thousand_line_cell_ends_with_a_readable_result(shell) -> None:
+    body = "\n".join(f"  x := x + {i % 7};" for i in range(5000))
+    report, _, err = run(shell, f"method Big() {{\n  var x := 0;\n{body}\n  assert x >= 0;\n}}\n")
+    assert report is not None and report["verified"] and not err
+
+
+def test_rerunning_an_unchanged_cell_reuses_the_result(shell) -> None:
+    first, _, _ = run(shell, ABS)
+    second, _, _ = run(shell, ABS)
+    assert first == second
