@@ -92,3 +92,23 @@ def test_rerunning_an_unchanged_cell_reuses_the_result(shell) -> None:
     first, _, _ = run(shell, ABS)
     second, _, _ = run(shell, ABS)
     assert first == second
+
+
+def html_of(shell: InteractiveShell, cell: str, line: str = "") -> str:
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", line, cell)
+    return "".join(out.data.get("text/html", "") for out in captured.outputs)
+
+
+def test_trace_option_opens_every_failure(shell) -> None:
+    failing = "method M(x: int) {\n  assert x > 0;\n}\n"
+    closed, opened = html_of(shell, failing), html_of(shell, failing, "--trace")
+    assert "<details " in closed and "<details open " not in closed
+    assert "<details open " in opened and "inputs" in opened.lower()
+
+
+def test_no_widget_prints_the_text_form_only(shell) -> None:
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", "--no-widget", "method M(x: int) {\n  assert x > 0;\n}\n")
+    assert not captured.outputs
+    assert "line 3" in captured.stdout and "failed" in captured.stdout and not captured.stderr

@@ -25,7 +25,7 @@ from kernel_ext.lang.parser import parse, parse_expression
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, OutcomeCache, verify
-from kernel_ext.present import text
+from kernel_ext.present.views import ReportView
 from kernel_ext.report import VerificationReport
 from kernel_ext.run.interp import Outcome, run_method
 from kernel_ext.run.literals import LiteralError, parse_literal
@@ -158,24 +158,25 @@ class CellResult:
     """What a `%%verify` cell displays: the report's views, and the report itself as JSON
     (for tests and tools; front ends show the richest view they know)."""
 
-    def __init__(self, report: VerificationReport, source: SourceFile):
+    def __init__(self, report: VerificationReport, source: SourceFile, *, expanded: bool = False):
         self.report = report
         self.source = source
+        self.expanded = expanded  # failures opened, their traces in sight
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:  # noqa: ANN001 - IPython's protocol
-        try:
-            from kernel_ext.present.views import ReportView
-        except ImportError:  # the views are optional: the text below says the same
-            bundle = {"text/plain": "\n".join([*text.dafny_lines(self.report), text.summary(self.report)])}
-        else:
-            bundle = ReportView(self.report, self.source)._repr_mimebundle_(include, exclude)
+        bundle = ReportView(self.report, self.source)._repr_mimebundle_(include, exclude)
+        if self.expanded and "text/html" in bundle:
+            bundle["text/html"] = bundle["text/html"].replace("<details ", "<details open ")
         return {**bundle, REPORT_MIMETYPE: self.report.to_json()}
 
 
 def _show(report: VerificationReport, source: SourceFile, widget: bool, trace: bool) -> None:
-    display(CellResult(report, source))
-    if trace:
-        print("\n".join(text.trace_lines(report)))
+    """The report view (with `--trace`, every failure opened); with `--no-widget`, its text
+    form alone, as a terminal would show it."""
+    if widget:
+        display(CellResult(report, source, expanded=trace))
+    else:
+        print(ReportView(report, source).to_text())
 
 
 def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
