@@ -413,8 +413,9 @@ class _Body:
 
     def wf_quantifier(self, expr: ast.Quantifier, path: t.Term, tr: Translator) -> list[Command]:
         bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in expr.bound)
+        ranges = t.and_(*(value_constraint(v, var.ty) for v, var in zip(bound, expr.bound, strict=True)))
         wrapped: list[Command] = []
-        for command in self.wf(expr.body, t.TRUE, tr):
+        for command in self.wf(expr.body, ranges, tr):
             if isinstance(command, Assert):
                 body = command.condition
                 forall = t.Forall(bound, body, choose_triggers(body, bound))

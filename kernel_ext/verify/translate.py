@@ -241,7 +241,11 @@ class Translator:
     def _Quantifier(self, expr: ast.Quantifier) -> t.Term:
         bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in expr.bound)
         body = self(expr.body)
-        return t.Forall(bound, body, choose_triggers(body, bound), not expr.is_forall)
+        triggers = choose_triggers(body, bound)
+        # A bound variable ranges over its type: `forall k: nat :: P` says nothing of k < 0.
+        ranges = t.and_(*(value_constraint(v, var.ty) for v, var in zip(bound, expr.bound, strict=True)))
+        body = t.implies(ranges, body) if expr.is_forall else t.and_(ranges, body)
+        return t.Forall(bound, body, triggers, not expr.is_forall)
 
 
 def array_params(function: ast.Function) -> list[tuple[int, ast.Param]]:
