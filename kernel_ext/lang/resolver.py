@@ -41,6 +41,10 @@ from kernel_ext.lang.types import (
 )
 
 
+def _target_words(target: ast.Expr) -> str:
+    return f"'{target.name}'" if isinstance(target, ast.Name) else "an array element"
+
+
 def _is_open(ty: Type) -> bool:
     return ty == UNKNOWN or any(_is_open(arg) for arg in ty.args)
 
@@ -419,7 +423,8 @@ class _Checker:
                 raise self.fail(
                     TYPE_MISMATCH,
                     rhs[min(index, len(rhs) - 1)].span,
-                    f"cannot assign a value of type {value_ty} to '{target.name}' of type {target.ty}",
+                    f"cannot assign a value of type {value_ty} to {_target_words(target)} "
+                    f"of type {ast.type_of(target)}",
                 )
         rhs = self.settle_all(rhs, [ast.type_of(target) for target in targets])
         return dataclasses.replace(stmt, targets=tuple(targets), rhs=rhs)

@@ -144,3 +144,8 @@ def test_an_empty_display_takes_the_type_of_what_it_is_compared_with() -> None:
     both = method.body.stmts[0].expr
     assert str(ast.type_of(both.left.right)) == "seq<bool>"
     assert str(ast.type_of(both.right.right)) == "set<bool>"
+
+
+def test_assigning_the_wrong_type_to_an_array_element_says_so() -> None:
+    messages = errors("method M(a: array<int>) modifies a { a[0] := [1]; }")
+    assert messages == ["cannot assign a value of type seq<int> to an array element of type int"]
