@@ -499,15 +499,13 @@ class _Machine:
                     f"'{param.name}' is a nat, but is given {value}",
                     param.span,
                 )
-        for clause in method.requires:
-            for part in split_conjuncts(clause.expr):
-                if not self.eval(part, frame, None):
-                    raise _Stop(
-                        Outcome.INVALID_INPUT,
-                        f"the precondition `{self.text(part)}` does not hold "
-                        f"(with {self.show_variables(frame)})",
-                        part.span,
-                    )
+        part = self.first_false(method.requires, frame, None)
+        if part is not None:
+            raise _Stop(
+                Outcome.INVALID_INPUT,
+                f"the precondition `{self.text(part)}` does not hold (with {self.show_variables(frame)})",
+                part.span,
+            )
 
     def method_frame(self, method: ast.Method, values: list[object]) -> _Frame:
         self.heap.clock += 1
@@ -554,17 +552,16 @@ class _Machine:
         if entry:
             self.finished = {out.name: frame.env[out.name] for out in method.returns}
         assert exit_at is not None
-        for clause in method.ensures:
-            for part in split_conjuncts(clause.expr):
-                if not self.eval(part, frame, None):
-                    raise self.violation(
-                        ObligationKind.POSTCONDITION,
-                        exit_at,
-                        frame,
-                        f"the postcondition `{self.text(part)}` is false when {method.name} returns here",
-                        related=(part.token,),
-                        description=self.text(part),
-                    )
+        part = self.first_false(method.ensures, frame, None)
+        if part is not None:
+            raise self.violation(
+                ObligationKind.POSTCONDITION,
+                exit_at,
+                frame,
+                f"the postcondition `{self.text(part)}` is false when {method.name} returns here",
+                related=(part.token,),
+                description=self.text(part),
+            )
 
     def bodiless(self, method: ast.Method, frame: _Frame) -> None:
         if not method.is_lemma or method.returns:
@@ -573,15 +570,14 @@ class _Machine:
                 f"{method.kind_word} {method.name} has no body to run",
                 method.name_span,
             )
-        for clause in method.ensures:
-            for part in split_conjuncts(clause.expr):
-                if not self.eval(part, frame, None):
-                    raise _Stop(
-                        Outcome.ASSUMPTION_FALSE,
-                        f"lemma {method.name} has no body, so its postcondition `{self.text(part)}` is "
-                        f"assumed; here it is false (with {self.show_variables(frame)})",
-                        part.span,
-                    )
+        part = self.first_false(method.ensures, frame, None)
+        if part is not None:
+            raise _Stop(
+                Outcome.ASSUMPTION_FALSE,
+                f"lemma {method.name} has no body, so its postcondition `{self.text(part)}` is "
+                f"assumed; here it is false (with {self.show_variables(frame)})",
+                part.span,
+            )
 
     # ---- statements
 
@@ -902,18 +898,17 @@ class _Machine:
         kind: ObligationKind,
         view: int | None = None,
     ) -> None:
-        for clause in callee.requires:
-            for part in split_conjuncts(clause.expr):
-                if not self.eval(part, frame, view):
-                    args = ", ".join(show_value(frame.env[param.name]) for param in callee.params)
-                    raise self.violation(
-                        kind,
-                        call.name_span,
-                        caller,
-                        f"{callee.name}({args}) is called, but its precondition `{self.text(part)}` is false",
-                        related=(part.token,),
-                        description=self.text(part),
-                    )
+        part = self.first_false(callee.requires, frame, view)
+        if part is not None:
+            args = ", ".join(show_value(frame.env[param.name]) for param in callee.params)
+            raise self.violation(
+                kind,
+                call.name_span,
+                caller,
+                f"{callee.name}({args}) is called, but its precondition `{self.text(part)}` is false",
+                related=(part.token,),
+                description=self.text(part),
+            )
 
     def check_termination(
         self, call: ast.Call, callee: ast.Method | ast.Function, measure: tuple[object, ...], caller: _Frame
@@ -972,17 +967,26 @@ class _Machine:
         return (function.name, tuple(values), read)
 
     def check_function_postconditions(self, function: ast.Function, frame: _Frame, view: int | None) -> None:
-        for clause in function.ensures:
+        part = self.first_false(function.ensures, frame, view)
+        if part is not None:
+            raise self.violation(
+                ObligationKind.POSTCONDITION,
+                function.name_span,
+                frame,
+                f"the postcondition `{self.text(part)}` of {function.name} is false",
+                related=(part.token,),
+                description=self.text(part),
+            )
+
+    def first_false(
+        self, clauses: tuple[ast.SpecClause, ...], frame: _Frame, view: int | None
+    ) -> ast.Expr | None:
+        """The first conjunct of the clauses that is false, as the verifier splits them."""
+        for clause in clauses:
             for part in split_conjuncts(clause.expr):
                 if not self.eval(part, frame, view):
-                    raise self.violation(
-                        ObligationKind.POSTCONDITION,
-                        function.name_span,
-                        frame,
-                        f"the postcondition `{self.text(part)}` of {function.name} is false",
-                        related=(part.token,),
-                        description=self.text(part),
-                    )
+                    return part
+        return None
 
     # ---- expressions
 

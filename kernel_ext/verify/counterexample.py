@@ -16,6 +16,7 @@ import z3
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.types import Type
+from kernel_ext.run.values import Multiset, show_value
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.smt import ModelView
@@ -235,18 +236,13 @@ class _Reader:
         counts: dict[Any, int] = {}
         while value is not None and z3.is_store(value):
             key, entry = _literal(value.arg(1)), _literal(value.arg(2))
-            counts.setdefault(key, int(entry) if not isinstance(entry, bool) else int(entry))
+            counts.setdefault(key, int(entry))
             value = value.arg(0)
         if value is None or not z3.is_K(value) or _literal(value.arg(0)) not in (False, 0):
             return FREE
         if kind == "set":
             return frozenset(key for key, count in counts.items() if count)
-        return Multiset(tuple(sorted((k, c) for k, c in counts.items() if c > 0)))
-
-
-@dataclass(frozen=True)
-class Multiset:
-    counts: tuple[tuple[Any, int], ...]
+        return Multiset.from_counts({key: count for key, count in counts.items() if count > 0})
 
 
 class _Ellipsis:
@@ -266,23 +262,13 @@ def _literal(value: z3.ExprRef) -> Any:
 
 
 def show(value: Any) -> str:
-    """A value as a student writes it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    """A value as a student writes it; an array with its length."""
     if isinstance(value, ArrayValue):
         return f"{_items(value.elements)} (Length {value.length})"
     if isinstance(value, tuple):
         return _items(value)
-    if isinstance(value, frozenset):
-        return "{" + ", ".join(show(v) for v in sorted(value, key=_order)) + "}"
-    if isinstance(value, Multiset):
-        return "multiset{" + ", ".join(show(k) for k, c in value.counts for _ in range(c)) + "}"
-    return repr(value) if isinstance(value, Free | _Ellipsis) else str(value)
+    return show_value(value)
 
 
 def _items(elements: tuple[Any, ...]) -> str:
     return "[" + ", ".join(show(e) for e in elements) + "]"
-
-
-def _order(value: Any) -> tuple[int, Any]:
-    return (0, value) if isinstance(value, int) else (1, str(value))

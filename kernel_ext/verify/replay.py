@@ -148,8 +148,6 @@ def _runtime(value: Any, ty: Type, arrays: dict[str, object]) -> object:
         return arrays[value.ref]
     if isinstance(value, tuple):
         return tuple(_runtime(e, ty.element, arrays) for e in value)
-    if isinstance(value, ce.Multiset):
-        return Multiset.from_counts(dict(value.counts))
     return value
 
 
