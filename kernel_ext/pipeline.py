@@ -14,6 +14,7 @@ from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.verify.counterexample import Replay, Trace, build_trace
+from kernel_ext.verify.loopinfo import loop_summaries
 from kernel_ext.verify.lower import lower
 from kernel_ext.verify.replay import replay
 from kernel_ext.verify.smt import Limits, Prover, SolverOutcome, Status
@@ -27,6 +28,8 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     only: str | None = None  # verify one declaration
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # the declarations whose loops get the loop view, with one concrete run's iteration table
+    loop_views: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -60,6 +63,7 @@ def verify(
         tasks, checked = _prepare(source, options)
         results = _prove_all(tasks, options, cache, checked)
         declarations = tuple(decl.name for decl in checked.program.decls)
+        loops = loop_summaries(checked, source, results, options.loop_views)
     except DiagnosticError as error:
         return VerificationReport(name, tuple(error.diagnostics), time_s=time.perf_counter() - started)
     except Exception as error:  # a bug of ours: say so plainly, never show a traceback
@@ -70,7 +74,7 @@ def verify(
             hint="This is a bug in MiniDafny, not in your program. Please report it with the program.",
         )
         return VerificationReport(name, (diagnostic,), time_s=time.perf_counter() - started)
-    return VerificationReport(name, (), results, time.perf_counter() - started, declarations)
+    return VerificationReport(name, (), results, time.perf_counter() - started, declarations, loops)
 
 
 def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], CheckedProgram]:
@@ -153,6 +157,7 @@ def _prove(
         reason=outcome.reason,
         cached=cached,
         trace=_trace(task, outcome, checked),
+        vc=task.sequent,
     )
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kernel_ext.lang.diagnostics import Diagnostic, Phase
 from kernel_ext.lang.source import Span
 from kernel_ext.verify.counterexample import Trace
 from kernel_ext.verify.obligations import ObligationKind
 from kernel_ext.verify.smt import Status
+from kernel_ext.verify.vcgen import Sequent
+
+if TYPE_CHECKING:
+    from kernel_ext.run.loops import LoopTable
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class ObligationResult:
     reason: str = ""
     cached: bool = False
     trace: Trace | None = field(default=None, compare=False)
+    vc: Sequent | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,12 +49,49 @@ class ObligationResult:
 
 
 @dataclass(frozen=True)
+class InvariantStatus:
+    """One invariant clause: whether it holds on entry and is maintained (worst part)."""
+
+    line: int
+    text: str
+    entry: Status
+    maintained: Status
+
+
+@dataclass(frozen=True)
+class LoopSummary:
+    """A loop's invariants, what the code after it needs of them (`use`: the obligations
+    whose paths leave the loop), and one concrete run's iteration table."""
+
+    owner: str
+    line: int
+    condition: str
+    invariants: tuple[InvariantStatus, ...]
+    use: tuple[ObligationResult, ...]
+    table: LoopTable | None = field(default=None, compare=False)
+
+    @property
+    def use_status(self) -> Status:
+        return worst(ob.status for ob in self.use)
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """FAILED over UNKNOWN over PROVED; PROVED for none."""
+    found = set(statuses)
+    for status in (Status.FAILED, Status.UNKNOWN):
+        if status in found:
+            return status
+    return Status.PROVED
+
+
+@dataclass(frozen=True)
 class VerificationReport:
     file: str
     diagnostics: tuple[Diagnostic, ...] = ()
     obligations: tuple[ObligationResult, ...] = ()
     time_s: float = 0.0
     declarations: tuple[str, ...] = field(default=())
+    loops: tuple[LoopSummary, ...] = field(default=(), compare=False)
 
     @property
     def errors(self) -> tuple[ObligationResult, ...]:

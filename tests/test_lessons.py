@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from kernel_ext.present.magic import REPORT_MIMETYPE
+from kernel_ext.present.widget import REPORT_MIMETYPE
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))

@@ -7,7 +7,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from kernel_ext.present.magic import REPORT_MIMETYPE
+from kernel_ext.present.widget import REPORT_MIMETYPE
 
 
 @pytest.fixture
@@ -112,3 +112,17 @@ def test_no_widget_prints_the_text_form_only(shell) -> None:
         shell.run_cell_magic("verify", "--no-widget", "method M(x: int) {\n  assert x > 0;\n}\n")
     assert not captured.outputs
     assert "line 3" in captured.stdout and "failed" in captured.stdout and not captured.stderr
+
+
+def test_the_output_is_the_live_widget_with_the_static_forms_and_the_cells_loops(shell) -> None:
+    sum_cell = (
+        "method SumTo(n: nat) returns (s: int)\n  ensures s == n * (n + 1) / 2\n{\n  s := 0;\n  var i := 0;\n"
+        "  while i < n\n    invariant 0 <= i <= n\n    invariant s == i * (i + 1) / 2\n  {\n"
+        "    i := i + 1;\n    s := s + i;\n  }\n}\n"
+    )
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", "", sum_cell)
+    (output,) = captured.outputs
+    assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= output.data.keys()
+    assert "SumTo, loop at line 7: while i < n" in output.data["text/plain"]
+    assert "iter | n | s | i" in output.data["text/plain"]

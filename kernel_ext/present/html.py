@@ -18,7 +18,8 @@ from html import escape
 from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, summary
-from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.present.vc import LEGEND, vc_lines, vc_text
+from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport, worst
 from kernel_ext.verify.counterexample import Binding, Replay, Step, Trace
 from kernel_ext.verify.smt import Status
 
@@ -51,11 +52,7 @@ class MethodGroup:
     @property
     def status(self) -> Status:
         """The worst status among the obligations."""
-        statuses = {ob.status for ob in self.obligations}
-        for status in (Status.FAILED, Status.UNKNOWN):
-            if status in statuses:
-                return status
-        return Status.PROVED
+        return worst(ob.status for ob in self.obligations)
 
     def rows(self) -> tuple[ObligationResult, ...]:
         """The obligations not proved first, then the proved ones, each part in source order."""
@@ -132,6 +129,40 @@ def _excerpt_parts(source: SourceFile, span: Span) -> tuple[str, str, str, str, 
     return f"{span.start_line:>4} | ", text[:start], text[start:end], text[end:], caret
 
 
+def goal_label(ob: ObligationResult) -> str:
+    """`postcondition at line 5`: what the VC's goal checks."""
+    return f"{ob.kind.id} at line {ob.span.start_line}"
+
+
+def obligation_vc(ob: ObligationResult) -> str:
+    """The obligation's VC as text ("" when the pipeline kept none)."""
+    return vc_text(vc_lines(ob.vc, goal_label(ob))) if ob.vc is not None else ""
+
+
+def loop_heading(loop: LoopSummary) -> str:
+    """`SumTo, loop at line 8: while i < n`."""
+    return f"{loop.owner}, loop at line {loop.line}: while {loop.condition}"
+
+
+def invariant_cells(loop: LoopSummary) -> list[tuple[str, str, str, str]]:
+    """(line, invariant, initiation, maintenance) per invariant clause."""
+    return [
+        (f"line {inv.line}", inv.text, status_label(inv.entry), status_label(inv.maintained))
+        for inv in loop.invariants
+    ]
+
+
+def loop_use_sentence(loop: LoopSummary) -> str:
+    """What the code after the loop needs: the invariants and the negated condition suffice?"""
+    if not loop.use:
+        return "use: nothing after the loop depends on it"
+    failing = [ob for ob in loop.use if ob.status != Status.PROVED]
+    if not failing:
+        return f"use: {status_label(Status.PROVED)}: the invariants and the loop's exit prove the {len(loop.use)} check(s) after it"
+    where = ", ".join(f"{ob.kind.id} at line {ob.span.start_line}" for ob in failing)
+    return f"use: {status_label(loop.use_status)}: the invariants and the loop's exit do not prove {where}"
+
+
 # --- HTML -------------------------------------------------------------------------------------
 
 
@@ -140,6 +171,7 @@ def render_html(report: VerificationReport, source: SourceFile | None = None, *,
     parts = [_header(report, title or report.file)]
     parts += [_diagnostic(d, source) for d in report.diagnostics]
     parts += [_group(group, source) for group in method_groups(report)]
+    parts += [_loop(loop) for loop in report.loops]
     parts.append(f'<div style="margin-top:.4em;opacity:.8">{escape(summary(report))}</div>')
     body = "\n".join(parts)
     return f'<div class="{ROOT_CLASS}" style="font-family:inherit;line-height:1.45">\n{body}\n</div>'
@@ -221,6 +253,8 @@ def _row(ob: ObligationResult, source: SourceFile | None) -> str:
         parts.append(_excerpt(source, span))
     if ob.trace is not None:
         parts.append(_trace(ob.trace))
+    if ob.vc is not None:
+        parts.append(_vc(ob))
     tint = _TINTS[ob.status]
     return (
         f'<details style="margin:.25em 0 .25em 1.2em;border:1px solid rgba({tint},.5);'
@@ -256,3 +290,41 @@ def _steps_table(steps: tuple[Step, ...]) -> str:
         '<table style="border-collapse:collapse;margin:.3em 0;font-size:.92em">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _vc(ob: ObligationResult) -> str:
+    style = "background:rgba(127,127,127,.10);padding:.3em .5em;margin:.3em 0;overflow-x:auto"
+    return (
+        '<details><summary style="cursor:pointer">verification condition</summary>'
+        f'<div style="opacity:.8">{escape(LEGEND)}</div>'
+        f'<pre style="{style}">{escape(obligation_vc(ob))}</pre></details>'
+    )
+
+
+def _loop(loop: LoopSummary) -> str:
+    cell = "border:1px solid rgba(127,127,127,.35);padding:.1em .45em;text-align:left"
+    head = "".join(
+        f'<th style="{cell}">{name}</th>' for name in ("where", "invariant", "initiation", "maintenance")
+    )
+    rows = "".join(
+        "<tr>" + "".join(f'<td style="{cell}">{escape(text)}</td>' for text in cells) + "</tr>"
+        for cells in invariant_cells(loop)
+    )
+    parts = [
+        f"<div><strong>{escape(loop_heading(loop))}</strong></div>",
+        f'<table style="border-collapse:collapse;margin:.3em 0"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>",
+        f"<div>{escape(loop_use_sentence(loop))}</div>",
+    ]
+    if loop.table is not None:
+        style = "background:rgba(127,127,127,.10);padding:.3em .5em;margin:.3em 0;overflow-x:auto"
+        parts.append(f'<pre style="{style}">{escape(loop.table.to_text())}</pre>')
+    return f'<div style="{_box(_TINTS[worst_of_loop(loop)])}">{"".join(parts)}</div>'
+
+
+def worst_of_loop(loop: LoopSummary) -> Status:
+    """The loop's overall status: its invariants' and its use's."""
+    statuses = [loop.use_status]
+    for inv in loop.invariants:
+        statuses += [inv.entry, inv.maintained]
+    return worst(statuses)

@@ -26,6 +26,7 @@ from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, OutcomeCache, verify
 from kernel_ext.present.views import ReportView
+from kernel_ext.present.widget import ReportWidget
 from kernel_ext.report import VerificationReport
 from kernel_ext.run.interp import Outcome, run_method
 from kernel_ext.run.literals import LiteralError, parse_literal
@@ -49,8 +50,7 @@ class NotebookProgram:
         others = [decl for name, decl in self.declarations.items() if name not in own]
         return "\n\n".join([cell, *others])
 
-    def check(self, cell: str, options: Options) -> tuple[VerificationReport, set[str]]:
-        own = _declared_names(cell)
+    def check(self, cell: str, options: Options, own: set[str]) -> VerificationReport:
         whole = self.program_text(cell, own)
         key = (whole, options)
         report = self.reports.get(key)
@@ -61,7 +61,7 @@ class NotebookProgram:
             self.remember(cell)
         if not report.diagnostics:
             self.failing = {ob.owner for ob in report.errors}
-        return report, own
+        return report
 
     def remember(self, cell: str) -> None:
         try:
@@ -121,7 +121,9 @@ class VerifyMagics(Magics):
         limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
         cell = "\n" + cell  # the `%%verify` line is line 1 of what the student sees
         before = set(self.program.failing)
-        report, own = self.program.check(cell, Options(limits=limits, only=args.only))
+        own = _declared_names(cell)
+        options = Options(limits=limits, only=args.only, loop_views=frozenset(own))
+        report = self.program.check(cell, options, own)
         shown = _own_part(report, own)
         _show(shown, SourceFile(CELL_NAME, cell), args.widget, args.trace)
         _mention_others(report, own, before)
@@ -142,7 +144,8 @@ def _own_part(report: VerificationReport, own: set[str]) -> VerificationReport:
     if report.diagnostics or not own:
         return report
     obligations = tuple(ob for ob in report.obligations if ob.owner in own)
-    return VerificationReport(report.file, (), obligations, report.time_s, report.declarations)
+    loops = tuple(loop for loop in report.loops if loop.owner in own)
+    return VerificationReport(report.file, (), obligations, report.time_s, report.declarations, loops)
 
 
 def _mention_others(report: VerificationReport, own: set[str], before: set[str]) -> None:
@@ -151,30 +154,11 @@ def _mention_others(report: VerificationReport, own: set[str], before: set[str])
         print(f"Declarations of earlier cells that no longer verify: {', '.join(failing)}")
 
 
-REPORT_MIMETYPE = "application/vnd.minidafny.report+json"
-
-
-class CellResult:
-    """What a `%%verify` cell displays: the report's views, and the report itself as JSON
-    (for tests and tools; front ends show the richest view they know)."""
-
-    def __init__(self, report: VerificationReport, source: SourceFile, *, expanded: bool = False):
-        self.report = report
-        self.source = source
-        self.expanded = expanded  # failures opened, their traces in sight
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:  # noqa: ANN001 - IPython's protocol
-        bundle = ReportView(self.report, self.source)._repr_mimebundle_(include, exclude)
-        if self.expanded and "text/html" in bundle:
-            bundle["text/html"] = bundle["text/html"].replace("<details ", "<details open ")
-        return {**bundle, REPORT_MIMETYPE: self.report.to_json()}
-
-
 def _show(report: VerificationReport, source: SourceFile, widget: bool, trace: bool) -> None:
     """The report view (with `--trace`, every failure opened); with `--no-widget`, its text
     form alone, as a terminal would show it."""
     if widget:
-        display(CellResult(report, source, expanded=trace))
+        display(ReportWidget(report, source, expanded=trace))
     else:
         print(ReportView(report, source).to_text())
 

@@ -14,7 +14,11 @@ from kernel_ext.present.html import (
     MethodGroup,
     bindings_text,
     diagnostic_heading,
+    invariant_cells,
+    loop_heading,
+    loop_use_sentence,
     method_groups,
+    obligation_vc,
     related_heading,
     render_html,
     replay_sentence,
@@ -24,7 +28,8 @@ from kernel_ext.present.html import (
     verdict_label,
 )
 from kernel_ext.present.text import summary
-from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.present.vc import LEGEND
+from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
 from kernel_ext.verify.counterexample import Trace
 from kernel_ext.verify.smt import Status
 
@@ -70,6 +75,8 @@ def render_text(report: VerificationReport, source: SourceFile | None = None, *,
         lines += _diagnostic_lines(diagnostic, source)
     for group in method_groups(report):
         lines += _group_lines(group, source)
+    for loop in report.loops:
+        lines += _loop_lines(loop)
     lines.append(summary(report))
     return "\n".join(lines)
 
@@ -124,6 +131,19 @@ def _row_lines(ob: ObligationResult, source: SourceFile | None) -> list[str]:
         lines += _excerpt_lines(source, span, detail)
     if ob.trace is not None:
         lines += _trace_lines(ob.trace, detail)
+    if ob.vc is not None:
+        lines.append(f"{detail}verification condition ({LEGEND})")
+        lines += [detail + "  " + line for line in obligation_vc(ob).split("\n")]
+    return lines
+
+
+def _loop_lines(loop: LoopSummary) -> list[str]:
+    lines = [loop_heading(loop)]
+    for where, text, entry, maintained in invariant_cells(loop):
+        lines.append(f"{INDENT}{where}: invariant {text} · initiation {entry} · maintenance {maintained}")
+    lines.append(INDENT + loop_use_sentence(loop))
+    if loop.table is not None:
+        lines += [INDENT + line for line in loop.table.to_text().split("\n")]
     return lines
 
 

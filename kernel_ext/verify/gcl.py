@@ -16,7 +16,11 @@ class Command:
 
 @dataclass(frozen=True)
 class Assume(Command):
+    """`origin` says where the assumption comes from, for the VC view ("requires, line 2");
+    empty for the encoding's own facts."""
+
     condition: Term
+    origin: str = ""
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,11 @@ def names_own_result(function: ast.Function, call: ast.Call) -> bool:
     ] == [param.name for param in function.params]
 
 
+def _origin(role: str, clause: ast.SpecClause, note: str = "") -> str:
+    """Where an assumption comes from, as the VC view names it."""
+    return f"{role}, line {clause.span.start_line}" + (f": {note}" if note else "")
+
+
 def param_var(param: ast.Param) -> t.Var:
     return t.Var(param.name, sort_of(param.ty))
 
@@ -222,7 +227,7 @@ class _Unit:
         commands: list[Command] = [body.assume_params()]
         for clause in function.requires:
             commands += body.wf(clause.expr)
-            commands.append(Assume(translate(clause.expr)))
+            commands.append(Assume(translate(clause.expr), _origin("requires", clause)))
         for item in function.reads:
             commands += body.wf(item)
         if function.body is not None:
@@ -462,7 +467,9 @@ class _Body:
             result = tr(call)
             facts = [type_constraint(result, function.result_ty) if function.result_ty == NAT else t.TRUE]
             facts += [t.substitute(callee_tr(c.expr), {**mapping, **contents}) for c in function.ensures]
-            commands.append(Assume(t.implies(path, t.and_(*facts))))
+            commands.append(
+                Assume(t.implies(path, t.and_(*facts)), f"ensures of {function.name}: the call's result")
+            )
         return commands
 
     def callee_contents(self, function: ast.Function, call: ast.Call, tr: Translator) -> dict[str, t.Term]:
@@ -505,7 +512,7 @@ class _Body:
         commands = self.method_entry()
         for clause in method.requires:
             commands += self.wf(clause.expr)
-            commands.append(Assume(self.translate(clause.expr)))
+            commands.append(Assume(self.translate(clause.expr), _origin("requires", clause)))
         if method.decreases is not None:
             for expr in method.decreases.exprs:
                 commands += self.wf(expr)
@@ -515,7 +522,7 @@ class _Body:
         commands += self.havoc_outs(method)
         for clause in method.ensures:
             commands += self.wf(clause.expr)
-            commands.append(Assume(self.translate(clause.expr)))
+            commands.append(Assume(self.translate(clause.expr), _origin("ensures", clause)))
         return seq(*commands)
 
     # ---- method implementation
@@ -524,7 +531,7 @@ class _Body:
         method = self.owner
         assert isinstance(method, ast.Method) and method.body is not None
         commands = self.method_entry()
-        commands += [Assume(self.translate(clause.expr)) for clause in method.requires]
+        commands += [Assume(self.translate(c.expr), _origin("requires", c)) for c in method.requires]
         commands += self.havoc_outs(method)
         commands.append(Mark(method.name_span, self.source.line(method.span.start_line).strip(), "entry"))
         commands.append(self.block(method.body.stmts, exit_at=method.body.open_brace))
@@ -767,7 +774,8 @@ class _Body:
         for out, temp in zip(callee.returns, outs, strict=True):
             commands.append(Assume(type_constraint(temp, out.ty)))
         for clause in callee.ensures:
-            commands.append(Assume(t.substitute(self.translate(clause.expr), mapping)))
+            origin = _origin(f"ensures of {callee.name}", clause, "after the call")
+            commands.append(Assume(t.substitute(self.translate(clause.expr), mapping), origin))
         commands += self.same_location_checks(targets, outs)
         for target, out, temp in zip(targets, callee.returns, outs, strict=True):
             if target.ty == NAT and out.ty != NAT:
@@ -807,18 +815,31 @@ class _Body:
     def if_stmt(self, stmt: ast.If, tail: bool) -> Command:
         cond = self.translate(stmt.cond)
         then_exit = stmt.then.open_brace if tail else None
-        then = seq(Assume(cond), self.mark(stmt, "then"), self.block(stmt.then.stmts, exit_at=then_exit))
+        at = stmt.span.start_line
+        then = seq(
+            Assume(cond, f"if condition, line {at}: then branch"),
+            self.mark(stmt, "then"),
+            self.block(stmt.then.stmts, exit_at=then_exit),
+        )
         if isinstance(stmt.else_, ast.If):
-            else_ = seq(Assume(t.not_(cond)), self.mark(stmt, "else"), self.if_stmt(stmt.else_, tail))
+            else_ = seq(
+                Assume(t.not_(cond), f"if condition, line {at}: else branch"),
+                self.mark(stmt, "else"),
+                self.if_stmt(stmt.else_, tail),
+            )
         elif isinstance(stmt.else_, ast.Block):
             else_exit = stmt.else_.open_brace if tail else None
             else_ = seq(
-                Assume(t.not_(cond)), self.mark(stmt, "else"), self.block(stmt.else_.stmts, exit_at=else_exit)
+                Assume(t.not_(cond), f"if condition, line {at}: else branch"),
+                self.mark(stmt, "else"),
+                self.block(stmt.else_.stmts, exit_at=else_exit),
             )
         else:
             if_at = Span.point(stmt.span.start_line, stmt.span.start_col)
             else_ = seq(
-                Assume(t.not_(cond)), self.mark(stmt, "else"), *(self.exit_checks(if_at) if tail else [])
+                Assume(t.not_(cond), f"if condition, line {at}: else branch"),
+                self.mark(stmt, "else"),
+                *(self.exit_checks(if_at) if tail else []),
             )
         return seq(*self.wf(stmt.cond), Choice((then, else_)))
 
@@ -838,12 +859,17 @@ class _Body:
         commands += self.loop_frame(loop.body)
         for clause in loop.invariants:
             commands += self.wf(clause.expr)
-            commands.append(Assume(self.translate(clause.expr)))
+            origin = _origin("invariant", clause, "assumed at the loop head")
+            commands.append(Assume(self.translate(clause.expr), origin))
         commands.append(self.mark(loop, "loop-head"))
         commands += self.wf(loop.cond)
         cond = self.translate(loop.cond)
         measure = self.loop_measure(loop)
-        body: list[Command] = [Assume(cond), self.mark(loop, "iteration")]
+        at = loop.span.start_line
+        body: list[Command] = [
+            Assume(cond, f"loop condition, line {at}: one more iteration"),
+            self.mark(loop, "iteration"),
+        ]
         if loop.decreases is not None:
             for expr in loop.decreases.exprs:
                 body += self.wf(expr)
@@ -864,7 +890,9 @@ class _Body:
             )
         body += self.decreases_checks(loop, while_at, measure, old_values)
         body.append(Assume(t.FALSE))
-        commands.append(Choice((seq(*body), Assume(t.not_(cond)))))
+        commands.append(
+            Choice((seq(*body), Assume(t.not_(cond), f"loop condition, line {at}: the loop ended")))
+        )
         commands.append(self.mark(loop, "loop-exit"))
         return seq(*commands)
 
@@ -940,7 +968,9 @@ class _Body:
         return seq(*commands)
 
     def assume_stmt(self, stmt: ast.Assume) -> Command:
-        return seq(*self.wf(stmt.expr), Assume(self.translate(stmt.expr)))
+        return seq(
+            *self.wf(stmt.expr), Assume(self.translate(stmt.expr), f"assume, line {stmt.span.start_line}")
+        )
 
     def return_stmt(self, stmt: ast.Return) -> Command:
         method = self.owner

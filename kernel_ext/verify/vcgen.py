@@ -44,6 +44,96 @@ class ProgramPoint:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One line of a sequent: what is known on the path to an obligation."""
+
+
+@dataclass(frozen=True)
+class Hypothesis(Fact):
+    origin: str
+    term: t.Term
+
+
+@dataclass(frozen=True)
+class Definition(Fact):
+    var: t.Var
+    value: t.Term
+
+
+@dataclass(frozen=True)
+class Fresh(Fact):
+    """Variables that take any value here (a loop head, a call's results)."""
+
+    variables: tuple[t.Var, ...]
+
+
+@dataclass(frozen=True)
+class Checked(Fact):
+    """An earlier obligation on the path: checked on its own, then known."""
+
+    obligation: Obligation
+    term: t.Term
+
+
+@dataclass(frozen=True)
+class At(Fact):
+    """The statement that the facts since the previous `At` come from."""
+
+    span: Span
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Either(Fact):
+    """Paths that joined: one of the alternatives holds."""
+
+    alternatives: tuple[tuple[Fact, ...], ...]
+
+
+@dataclass(frozen=True)
+class Sequent:
+    """The VC of one obligation as a reader sees it: the facts along the paths to it, in
+    program order, and the goal, all over SSA names (`x@2`: the second value of x)."""
+
+    facts: tuple[Fact, ...]
+    goal: t.Term
+
+    @property
+    def hypothesis(self) -> t.Term:
+        """The facts as one formula: with the axioms, it proves the goal iff the task does."""
+        return _conjunction(self.facts)
+
+
+def _conjunction(facts: tuple[Fact, ...]) -> t.Term:
+    parts: list[t.Term] = []
+    for fact in facts:
+        if isinstance(fact, Hypothesis | Checked):
+            parts.append(fact.term)
+        elif isinstance(fact, Definition):
+            parts.append(t.eq(fact.var, fact.value))
+        elif isinstance(fact, Either):
+            parts.append(t.or_(*(_conjunction(alternative) for alternative in fact.alternatives)))
+    return t.and_(*parts)
+
+
+@dataclass(frozen=True)
+class _FactNode:
+    """A persistent list of facts (newest first), shared between paths."""
+
+    fact: Fact
+    before: _FactNode | None
+
+
+def _facts_since(node: _FactNode | None, start: _FactNode | None) -> tuple[Fact, ...]:
+    facts: list[Fact] = []
+    while node is not start and node is not None:
+        facts.append(node.fact)
+        node = node.before
+    return tuple(reversed(facts))
+
+
+@dataclass(frozen=True)
 class ProofTask:
     """One obligation with everything needed to check it, and nothing else."""
 
@@ -54,6 +144,7 @@ class ProofTask:
     hypothesis: t.Term
     goal: t.Term
     points: tuple[ProgramPoint, ...] = field(default=(), compare=False)
+    sequent: Sequent | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
@@ -77,6 +168,10 @@ def generate(lowered: LoweredProgram) -> list[ProofTask]:
 class _State:
     reach: t.Term
     env: dict[str, t.Var]
+    facts: _FactNode | None = None
+
+    def knowing(self, fact: Fact) -> _FactNode:
+        return _FactNode(fact, self.facts)
 
 
 class _Passifier:
@@ -84,7 +179,7 @@ class _Passifier:
         self.procedure = procedure
         self.axioms = [axiom for axiom in axioms if axiom.key not in procedure.excluded_axioms]
         self.definitions: dict[str, tuple[t.Var, t.Term]] = {}
-        self.pending: list[tuple[Obligation, t.Term, t.Term]] = []
+        self.pending: list[tuple[Obligation, t.Term, t.Term, _FactNode | None]] = []
         self.points: list[ProgramPoint] = []
         self.versions: dict[str, int] = {}
 
@@ -120,7 +215,7 @@ class _Passifier:
 
     def run(self) -> list[ProofTask]:
         self.execute(self.procedure.body, _State(t.TRUE, {}))
-        return [self.task(obligation, reach, goal) for obligation, reach, goal in self.pending]
+        return [self.task(*pending) for pending in self.pending]
 
     def execute(self, command: Command, state: _State) -> _State:
         if isinstance(command, Seq):
@@ -129,34 +224,40 @@ class _Passifier:
             return state
         if isinstance(command, Assume):
             condition = self.current(command.condition, state)
-            return _State(self.new_reach(t.and_(state.reach, condition)), state.env)
+            facts = (
+                state.knowing(Hypothesis(command.origin, condition)) if condition != t.TRUE else state.facts
+            )
+            return _State(self.new_reach(t.and_(state.reach, condition)), state.env, facts)
         if isinstance(command, Assert):
             goal = self.current(command.condition, state)
             if state.reach != t.FALSE:
-                self.pending.append((command.obligation, state.reach, goal))
-            return _State(self.new_reach(t.and_(state.reach, goal)), state.env)
+                self.pending.append((command.obligation, state.reach, goal, state.facts))
+            facts = state.knowing(Checked(command.obligation, goal))
+            return _State(self.new_reach(t.and_(state.reach, goal)), state.env, facts)
         if isinstance(command, Assign):
             value = self.current(command.value, state)
             target = self.fresh(command.target)
             self.define(target, value)
-            return _State(state.reach, {**state.env, command.target.name: target})
+            env = {**state.env, command.target.name: target}
+            return _State(state.reach, env, state.knowing(Definition(target, value)))
         if isinstance(command, Havoc):
             env = dict(state.env)
             for var in command.targets:
                 env[var.name] = self.fresh(var)
-            return _State(state.reach, env)
+            fresh = Fresh(tuple(env[var.name] for var in command.targets))
+            return _State(state.reach, env, state.knowing(fresh))
         if isinstance(command, Choice):
             return self.join([self.execute(branch, state) for branch in command.branches], state)
         if isinstance(command, Mark):
             names = tuple(sorted(state.env.items()))
             self.points.append(ProgramPoint(command.span, command.kind, command.text, state.reach, names))
-            return state
+            return _State(state.reach, state.env, state.knowing(At(command.span, command.text, command.kind)))
         raise TypeError(f"unknown command {command!r}")
 
     def join(self, branches: list[_State], before: _State) -> _State:
         live = [branch for branch in branches if branch.reach != t.FALSE]
         if not live:
-            return _State(t.FALSE, before.env)
+            return _State(t.FALSE, before.env, before.facts)
         if len(live) == 1:
             return live[0]
         names = set().union(*(branch.env.keys() for branch in live))
@@ -173,11 +274,15 @@ class _Passifier:
             for index, version in enumerate(versions):
                 equalities[index].append(t.eq(merged, version or self.initial(t.Var(name, sort))))
         reach = t.or_(*(t.and_(branch.reach, *eqs) for branch, eqs in zip(live, equalities, strict=True)))
-        return _State(self.new_reach(reach), env)
+        alternatives = tuple(
+            _facts_since(branch.facts, before.facts) + tuple(Hypothesis("", eq) for eq in eqs)
+            for branch, eqs in zip(live, equalities, strict=True)
+        )
+        return _State(self.new_reach(reach), env, before.knowing(Either(alternatives)))
 
     # ---- tasks
 
-    def task(self, obligation: Obligation, reach: t.Term, goal: t.Term) -> ProofTask:
+    def task(self, obligation: Obligation, reach: t.Term, goal: t.Term, facts: _FactNode | None) -> ProofTask:
         needed: list[str] = []
         seen: set[str] = set()
         work = list(reach.free_names | goal.free_names)
@@ -201,7 +306,8 @@ class _Passifier:
             for point in self.points
             if point.reach == t.TRUE or (isinstance(point.reach, t.Var) and point.reach.name in defined)
         )
-        return ProofTask(obligation, self.procedure.name, axioms, definitions, reach, goal, points)
+        sequent = Sequent(_facts_since(facts, None), goal)
+        return ProofTask(obligation, self.procedure.name, axioms, definitions, reach, goal, points, sequent)
 
     def axioms_for(self, functions: set[str]) -> tuple[t.Term, ...]:
         chosen: list[t.Term] = []

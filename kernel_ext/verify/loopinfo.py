@@ -1,0 +1,89 @@
+"""The loop view's facts: for each loop, its invariants' initiation and maintenance, what the
+code after the loop needs of them, and one concrete run's iteration table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.report import InvariantStatus, LoopSummary, ObligationResult, worst
+from kernel_ext.run.loops import loop_table, loops_of
+from kernel_ext.verify.obligations import ObligationKind
+from kernel_ext.verify.vcgen import At, Either, Fact
+
+TABLE_ROWS = 12
+TABLE_STEPS = 20_000
+
+
+def loop_summaries(
+    checked: CheckedProgram, source: SourceFile, results: tuple[ObligationResult, ...], owners: frozenset[str]
+) -> tuple[LoopSummary, ...]:
+    """Every loop of the methods named in `owners`, in source order."""
+    summaries: list[LoopSummary] = []
+    for decl in checked.program.decls:
+        if not isinstance(decl, ast.Method) or decl.body is None or decl.name not in owners:
+            continue
+        own = tuple(ob for ob in results if ob.owner == decl.name)
+        for loop in loops_of(decl):
+            summaries.append(_summary(checked, source, decl, loop, own))
+    return tuple(summaries)
+
+
+def _summary(
+    checked: CheckedProgram,
+    source: SourceFile,
+    method: ast.Method,
+    loop: ast.While,
+    own: tuple[ObligationResult, ...],
+) -> LoopSummary:
+    line = loop.span.start_line
+    invariants = tuple(_invariant(clause, own, source) for clause in loop.invariants)
+    use = tuple(
+        ob for ob in own if ob.vc is not None and _leaves(ob.vc.facts, line) and not _is_invariant(ob)
+    )
+    try:
+        table = loop_table(
+            checked, method.name, None, line, max_rows=TABLE_ROWS, step_limit=TABLE_STEPS, source=source
+        )
+    except (ValueError, RecursionError):
+        table = None
+    return LoopSummary(method.name, line, source.text_of(loop.cond.span), invariants, use, table)
+
+
+def _invariant(
+    clause: ast.SpecClause, own: tuple[ObligationResult, ...], source: SourceFile
+) -> InvariantStatus:
+    first, last = clause.span.start_line, clause.span.end_line
+    parts = [ob for ob in own if first <= ob.span.start_line <= last]
+
+    def status(kind: ObligationKind):  # noqa: ANN202 - a Status
+        return worst(ob.status for ob in parts if ob.kind == kind)
+
+    return InvariantStatus(
+        first,
+        source.text_of(clause.expr.span),
+        status(ObligationKind.INVARIANT_ENTRY),
+        status(ObligationKind.INVARIANT_MAINTAINED),
+    )
+
+
+def _is_invariant(ob: ObligationResult) -> bool:
+    return ob.kind in (ObligationKind.INVARIANT_ENTRY, ObligationKind.INVARIANT_MAINTAINED)
+
+
+def _leaves(facts: tuple[Fact, ...], loop_line: int) -> bool:
+    """Whether a path to the obligation passes the exit of the loop at `loop_line`."""
+    return any(
+        isinstance(fact, At) and fact.kind == "loop-exit" and fact.span.start_line == loop_line
+        for fact in _all_facts(facts)
+    )
+
+
+def _all_facts(facts: tuple[Fact, ...]) -> Iterator[Fact]:
+    for fact in facts:
+        yield fact
+        if isinstance(fact, Either):
+            for alternative in fact.alternatives:
+                yield from _all_facts(alternative)

@@ -1,0 +1,159 @@
+"""The VC view: the sequent is the proof task as a reader sees it, printed in readable math."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from kernel_ext.lang.diagnostics import DiagnosticError
+from kernel_ext.lang.parser import parse
+from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.present.vc import formula, vc_lines, vc_text
+from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import terms as t
+from kernel_ext.verify.lower import lower
+from kernel_ext.verify.smt import Limits, Status, check
+from kernel_ext.verify.vcgen import ProofTask, generate
+from tests.programs import SUM_OK
+from tests.support import conformance_dir, load_conformance
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+ENCODING_NAME = re.compile(r"\$\w+|\w+@\d+|\w+#\w*|\w+%\d+|\bq\.\w+")
+
+
+def tasks_of(text: str) -> list[ProofTask]:
+    source = SourceFile("t.dfy", text)
+    return generate(lower(resolve(parse(source)), source))
+
+
+def shown(task: ProofTask) -> str:
+    assert task.sequent is not None
+    return vc_text(vc_lines(task.sequent, task.obligation.kind.id))
+
+
+def the_task(text: str, kind: str, line: int) -> ProofTask:
+    found = [
+        task
+        for task in tasks_of(text)
+        if task.obligation.kind.id == kind and task.obligation.span.start_line == line
+    ]
+    assert len(found) == 1, [
+        (task.obligation.kind.id, task.obligation.span.start_line) for task in tasks_of(text)
+    ]
+    return found[0]
+
+
+def test_a_maintained_invariant_shows_the_loop_head_the_iteration_and_the_assignments() -> None:
+    text = shown(the_task(SUM_OK, "invariant-maintained", 8))
+    assert "line 6: while i < n  (loop head, after any number of iterations)" in text
+    assert "s₃ == (i₂ * (i₂ + 1)) / 2   [invariant, line 8: assumed at the loop head]" in text
+    assert "i₂ < n   [loop condition, line 6: one more iteration]" in text
+    after_increment = text.split("line 10: i := i + 1;")[1].split("line 11")[0]
+    assert "i₃ == i₂ + 1" in after_increment and "decreases₁ == n - i₂" in after_increment
+    assert text.splitlines()[-1] == "prove:  s₄ == (i₃ * (i₃ + 1)) / 2   [invariant-maintained]"
+
+
+def test_the_use_of_an_invariant_is_the_invariant_and_the_negated_condition() -> None:
+    text = shown(the_task(SUM_OK, "postcondition", 6))
+    assert "!(i₂ < n)   [loop condition, line 6: the loop ended]" in text
+    assert "0 <= i₂ && i₂ <= n   [invariant, line 7: assumed at the loop head]" in text
+    assert "i₃" not in text  # nothing of the loop body is known after the loop
+
+
+def test_paths_that_join_are_shown_as_alternatives() -> None:
+    program = (
+        "method M(x: int) returns (y: int)\n  ensures y > 0\n{\n"
+        "  if x > 0 { y := x; } else { y := 1 - x; }\n  y := y + 0;\n}\n"
+    )
+    task = the_task(program, "postcondition", 3)
+    assert task.sequent is not None
+    lines = vc_lines(task.sequent, "postcondition")
+    assert [line.label for line in lines if line.role in ("paths", "path")] == [
+        "one of 2 paths:",
+        "path 1:",
+        "path 2:",
+    ]
+    text = vc_text(lines)
+    assert "x > 0   [if condition, line 4: then branch]" in text
+    assert "!(x > 0)   [if condition, line 4: else branch]" in text
+    assert "y₄ == y₂" in text and "y₄ == y₃" in text  # the value after the join, per path
+
+
+def test_callee_contracts_are_assumed_after_the_call() -> None:
+    program = (
+        "method Inc(x: int) returns (y: int)\n  ensures y == x + 1\n{\n  y := x + 1;\n}\n"
+        "method Use() {\n  var a := Inc(1);\n  assert a == 2;\n}\n"
+    )
+    text = shown(the_task(program, "assertion", 8))
+    assert "[ensures of Inc, line 2: after the call]" in text
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        (enc.seq_len(t.Var("s", t.seq_sort(t.INT))), "|s|"),
+        (enc.nth(t.Var("s@2", t.seq_sort(t.INT)), t.Var("i#3@1", t.INT)), "s₂[i₁]"),
+        (enc.slice_of(t.Var("s", t.seq_sort(t.INT)), t.IntVal(1), t.Var("j", t.INT)), "s[..j][1..]"),
+        (enc.length(t.Var("a", t.REF)), "a.Length"),
+        (t.app(t.Op.SELECT, enc.contents(t.Var("a", t.REF), t.INT), t.Var("i", t.INT)), "a[i]"),
+        (
+            t.app(
+                t.Op.SELECT,
+                t.app(t.Op.SELECT, t.Var("heap.Int@2", enc.heap(t.INT).sort), t.Var("a", t.REF)),
+                t.IntVal(0),
+            ),
+            "heap₂[a][0]",
+        ),
+        (enc.seq_contains(t.Var("s", t.seq_sort(t.INT)), t.IntVal(3)), "3 in s"),
+        (t.implies(t.app(t.Op.LT, t.Var("x", t.INT), t.IntVal(0)), t.BoolVal(False)), "x < 0 ==> false"),
+    ],
+)
+def test_formulas_read_as_minidafny(term: t.Term, expected: str) -> None:
+    assert formula(term) == expected
+
+
+def all_programs() -> list[Path]:
+    programs = sorted(GOLDEN.glob("*/*.dfy"))
+    return programs + sorted(conformance_dir().glob("**/*.dfy"))
+
+
+def test_every_vc_of_every_golden_and_conformance_program_prints_without_encoding_names() -> None:
+    leaks = []
+    for path in all_programs():
+        try:
+            tasks = tasks_of(path.read_text())
+        except DiagnosticError:
+            continue  # programs with errors have no VCs
+        for task in tasks:
+            text = shown(task)
+            for leak in ENCODING_NAME.findall(text):
+                leaks.append(f"{path.name}:{task.obligation.span.start_line}: {leak!r}")
+    assert not leaks, leaks[:10]
+
+
+def test_the_sequent_proves_exactly_what_the_task_proves() -> None:
+    """The VC view hides nothing and adds nothing: the sequent's facts in place of the task's
+    definitions and reachability give the same verdict, on every conformance program."""
+    limits = Limits()
+    mismatches = []
+    checked = 0
+    for entry in load_conformance():
+        try:
+            tasks = tasks_of((conformance_dir() / entry["file"]).read_text())
+        except DiagnosticError:
+            continue  # a level not built yet
+        for task in tasks:
+            assert task.sequent is not None
+            as_shown = dataclasses.replace(task, definitions=(), hypothesis=task.sequent.hypothesis)
+            original, shown_status = check(task, limits).status, check(as_shown, limits).status
+            checked += 1
+            if original != shown_status and Status.UNKNOWN not in (original, shown_status):
+                mismatches.append(
+                    f"{entry['file']}:{task.obligation.span.start_line}: {original} vs {shown_status}"
+                )
+    assert checked > 300
+    assert not mismatches, mismatches
