@@ -73,10 +73,14 @@ function obligationRow(ob, select) {
   }, ...cells);
 }
 
-function methodGroup(method, select) {
+function methodGroup(method, select, remember) {
   const head = h("div", { class: "md-method-head", style: "cursor:pointer" },
     `${ICONS[method.status]} `, h("strong", {}, method.headline));
-  const rows = h("div", { class: "md-rows" }, method.obligations.map((ob) => obligationRow(ob, select)));
+  const rows = h("div", { class: "md-rows" }, method.obligations.map((ob) => {
+    const row = obligationRow(ob, select);
+    remember(row, ob);
+    return row;
+  }));
   if (method.status === "proved") {
     rows.style.display = "none"; // a verified method collapses to one line; a click opens it
     head.title = "show the proved obligations";
@@ -186,13 +190,21 @@ function loopView(loop) {
 
 function build(data) {
   const detail = h("div", { class: "md-detail", style: "display:none;margin:.4em 0;padding:.3em .6em;border:1px solid rgba(127,127,127,.45);border-radius:3px" });
+  const rows = new Map();
   const select = (ob) => {
+    for (const [row, shown] of rows) {
+      const chosen = shown === ob;
+      row.classList.toggle("md-selected", chosen);
+      row.setAttribute("aria-pressed", String(chosen));
+      row.style.boxShadow = chosen ? "inset 4px 0 0 rgba(127,127,127,.8)" : "";
+    }
     detail.replaceChildren(...detailView(data, ob));
     detail.style.display = "";
   };
+  const remember = (row, ob) => rows.set(row, ob);
   const children = [header(data)];
   children.push(...data.diagnostics.map((d) => diagnostic(data, d)));
-  children.push(...data.methods.map((method) => methodGroup(method, select)));
+  children.push(...data.methods.map((method) => methodGroup(method, select, remember)));
   children.push(detail);
   children.push(...data.loops.map(loopView));
   children.push(h("div", { class: "md-summary", style: "margin-top:.4em;opacity:.8" }, data.summary));

@@ -1,0 +1,179 @@
+"""Lesson 1 in a real JupyterLab: every cell runs, each `%%verify` cell shows its widget, and
+a failed obligation opens a counterexample trace that can be stepped through.
+
+What each cell should end as comes from the lesson's own cell metadata (`minidafny`), the
+same that `tests/test_lessons.py` checks without a browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import nbformat
+
+with contextlib.suppress(ImportError):  # without it, the `browser` fixture fails and says how to install it
+    from playwright.sync_api import Locator, Page, expect
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import LabServer
+
+LESSON = "01_contracts.ipynb"
+RUN_TIMEOUT_MS = 60_000  # the whole notebook, on a 2-core machine
+UI_TIMEOUT_MS = 10_000  # one click's effect
+EXECUTED_PROMPT = re.compile(r"\[\d+\]")
+DECLARED = re.compile(r"^\s*(?:method|function|predicate|lemma)\s+(\w+)", re.MULTILINE)
+KERNEL_READY = """() => {
+    const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
+    return kernel?.connectionStatus === 'connected' && kernel?.status === 'idle';
+}"""
+
+
+@dataclass(frozen=True)
+class VerifyCell:
+    index: int  # among the notebook's code cells
+    names: list[str]  # the methods and functions it declares
+    fails: bool
+    error_lines: list[int]
+    replay: dict[str, str]  # the replay verdict of a failed obligation, by its line
+
+
+def test_lesson_one_in_jupyterlab(page: Page, lab_server: LabServer, artifacts: Path) -> None:
+    cells = _verify_cells(lab_server.root / LESSON)
+    _open_and_run(page, lab_server.url, LESSON)
+    code_cells = page.locator(".jp-Notebook .jp-CodeCell")
+    _expect_outputs(page, code_cells, cells)
+    page.screenshot(path=artifacts / "01_ran.png")
+
+    for cell in cells:
+        _expect_method_statuses(code_cells.nth(cell.index), cell)
+    failing = next(cell for cell in cells if cell.fails)
+    widget = code_cells.nth(failing.index).locator(".md-widget")
+    line = failing.error_lines[0]
+    _open_failed_obligation(widget, line)
+    page.screenshot(path=artifacts / "02_obligation.png")
+
+    _step_trace(widget.locator(".md-trace"))
+    page.screenshot(path=artifacts / "03_stepped.png")
+    expect(widget.locator(".md-replay")).to_contain_text(failing.replay.get(str(line), "confirmed"))
+
+
+def _verify_cells(path: Path) -> list[VerifyCell]:
+    """The lesson's `%%verify` cells with their intended outcome, from the cell metadata."""
+    code = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    return [
+        VerifyCell(
+            index,
+            DECLARED.findall(cell.source),
+            cell.metadata["minidafny"]["expect"] == "fails",
+            cell.metadata["minidafny"]["error_lines"],
+            cell.metadata["minidafny"].get("replay", {}),
+        )
+        for index, cell in enumerate(code)
+        if "minidafny" in cell.metadata
+    ]
+
+
+def _open_and_run(page: Page, url: str, notebook: str) -> None:
+    page.goto(f"{url}/lab/tree/{notebook}?reset")
+    page.locator("#jupyterlab-splash").wait_for(state="detached", timeout=RUN_TIMEOUT_MS)
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    idle.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
+    # the indicator says idle before the kernel is there; running then asks for a kernel in a dialog
+    page.wait_for_function(KERNEL_READY, timeout=RUN_TIMEOUT_MS)
+    # not awaited: the command's promise may settle long after the cells ran, or never
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=RUN_TIMEOUT_MS,
+    )
+
+
+def _expect_outputs(page: Page, code_cells: Locator, cells: list[VerifyCell]) -> None:
+    """Every code cell ran without an error or stderr (so `%load_ext kernel_ext` worked in the
+    server's kernel), and each `%%verify` cell shows the names it declares."""
+    for index in range(code_cells.count()):
+        expect(code_cells.nth(index).locator(".jp-InputArea-prompt")).to_have_text(EXECUTED_PROMPT)
+    notebook = page.locator(".jp-Notebook")
+    expect(notebook.locator("[data-mime-type='application/vnd.jupyter.stderr']")).to_have_count(
+        0
+    )  # errors too
+    for cell in cells:
+        output = code_cells.nth(cell.index).locator(".jp-OutputArea-output").first
+        for name in cell.names:
+            expect(output).to_contain_text(name, timeout=RUN_TIMEOUT_MS)
+
+
+def _expect_method_statuses(code_cell: Locator, cell: VerifyCell) -> None:
+    widget = code_cell.locator(".md-widget")
+    expect(widget).to_have_count(1, timeout=RUN_TIMEOUT_MS)
+    status = "failed" if cell.fails else "proved"
+    expect(widget.locator(f".md-method[data-status='{status}']").first).to_be_attached()
+    if not cell.fails:
+        for name in cell.names:
+            expect(widget.locator(f".md-method[data-method='{name}']")).to_have_attribute(
+                "data-status", "proved"
+            )
+
+
+def _open_failed_obligation(widget: Locator, line: int) -> None:
+    row = widget.locator(f".md-ob[data-status='failed'][data-line='{line}']").first
+    expect(row).to_contain_text(f"line {line}")
+    row.click()
+    detail = widget.locator(".md-detail")
+    expect(detail).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(detail.locator(".md-vc")).not_to_be_empty()
+    expect(detail.locator(".md-trace")).to_be_visible()
+
+
+def _step_trace(trace: Locator) -> None:
+    """Step until the highlighted source line moves; the position text and slider follow."""
+    position = trace.locator(".md-position")
+    current = trace.locator(".md-src-line.md-current")
+    slider = trace.locator("input[type=range].md-slider")
+    expect(position).to_have_text(re.compile(r"step \d+ of \d+"))
+    expect(current).to_have_count(1)
+    expect(trace.locator(".md-values")).not_to_be_empty()
+    first_line, first_position = current.get_attribute("data-line"), position.inner_text()
+    first_value = slider.input_value()
+    steps = int(first_position.split()[-1])
+    forward = trace.locator(".md-next")
+    button = forward if forward.is_enabled() else trace.locator(".md-prev")  # it may open on the last step
+    seen = first_position
+    for _ in range(steps):
+        button.click()
+        expect(position).not_to_have_text(seen, timeout=UI_TIMEOUT_MS)
+        seen = position.inner_text()
+        if current.get_attribute("data-line") != first_line:
+            break
+    expect(current).not_to_have_attribute("data-line", first_line)
+    expect(position).not_to_have_text(first_position)
+    expect(slider).not_to_have_value(first_value)
+
+
+def test_lesson_two_shows_each_loops_invariants_and_a_run(
+    page: Page, lab_server: LabServer, artifacts: Path
+) -> None:
+    """The loop view: a wrong invariant is not maintained, a too-weak one cannot be used after
+    the loop, the fixed loop is proved; each has a table of a real run."""
+    _open_and_run(page, lab_server.url, "02_loop_invariants.ipynb")
+    code_cells = page.locator(".jp-Notebook .jp-CodeCell")
+    wrong, weak, fixed = (code_cells.nth(index).locator(".md-widget .md-loop") for index in (1, 2, 3))
+    expect(wrong).to_have_attribute("data-status", "failed", timeout=RUN_TIMEOUT_MS)
+    wrong_invariant = wrong.locator("tbody tr").nth(1)
+    expect(wrong_invariant).to_contain_text("s == i * i")
+    expect(wrong_invariant.locator("td").nth(2)).to_have_text("✔ proved")  # initiation
+    expect(wrong_invariant.locator("td").nth(3)).to_have_text("✘ failed")  # maintenance
+    expect(wrong.locator(".md-loop-table")).to_contain_text("false*")  # where it first turns false
+    expect(weak).to_have_attribute("data-status", "failed")
+    expect(weak.locator(".md-loop-use")).to_contain_text("do not prove postcondition")
+    expect(fixed).to_have_attribute("data-status", "proved")
+    expect(fixed.locator(".md-loop-table")).to_contain_text("the run finished normally")
+    wrong.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "04_loop_view.png")
