@@ -29,6 +29,12 @@ def _report(cell: nbformat.NotebookNode) -> dict:
     return reports[0]
 
 
+def _check_wp(cell: nbformat.NotebookNode, intent: dict) -> None:
+    """A `%%wp` cell ends with the intended precondition and verdict."""
+    (text,) = [out["data"]["text/plain"] for out in cell.outputs if "text/plain" in out.get("data", {})]
+    assert f"precondition: {intent['precondition']}\n{intent['wp']}:" in text, text[-300:]
+
+
 def test_there_are_lessons() -> None:
     assert len(NOTEBOOKS) >= 2
 
@@ -48,6 +54,9 @@ def test_lesson_runs_as_intended(path: Path) -> None:
         assert not any(out.get("output_type") == "error" for out in cell.outputs), cell.source[:60]
         intent = cell.metadata.get("minidafny")
         if intent is None:
+            continue
+        if "wp" in intent:
+            _check_wp(cell, intent)
             continue
         report = _report(cell)
         assert not report["diagnostics"], report["diagnostics"]

@@ -44,6 +44,12 @@ BAD_CALL = _code("E106", Phase.TYPE, "A method, function or lemma is used where 
 GHOST = _code("E107", Phase.TYPE, "Ghost (specification) code is mixed with compiled code.")
 BAD_OLD = _code("E108", Phase.TYPE, "`old` is used where there is no earlier state to refer to.")
 BAD_STATEMENT = _code("E109", Phase.TYPE, "A statement is used where Dafny does not allow it.")
+WP_ONLY = _code(
+    "E301",
+    Phase.UNSUPPORTED,
+    "%%wp computes weakest preconditions of assignments, `var`, if, assert and assume on int "
+    "and bool values; the rest of MiniDafny needs %%verify.",
+)
 TOO_LARGE = _code("E201", Phase.LIMIT, "The input is larger than the verifier accepts.")
 INTERNAL = _code(
     "E900", Phase.INTERNAL, "The verifier itself failed: a bug to report, not a problem in the program."

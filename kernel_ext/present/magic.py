@@ -27,6 +27,7 @@ from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, OutcomeCache, verify
 from kernel_ext.present.views import ReportView
 from kernel_ext.present.widget import ReportWidget
+from kernel_ext.present.wp_magic import register as register_wp
 from kernel_ext.report import VerificationReport
 from kernel_ext.run.interp import Outcome, run_method
 from kernel_ext.run.literals import LiteralError, parse_literal
@@ -195,3 +196,4 @@ def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
 
 def load_ipython_extension(ipython) -> None:  # noqa: ANN001 - an IPython shell
     ipython.register_magics(VerifyMagics)
+    register_wp(ipython)

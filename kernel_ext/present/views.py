@@ -36,7 +36,29 @@ from kernel_ext.verify.smt import Status
 INDENT = "    "
 
 
-class ReportView:
+class StaticView:
+    """Something shown as plain text and as self-contained HTML, with the same facts."""
+
+    def to_text(self) -> str:
+        raise NotImplementedError
+
+    def to_html(self) -> str:
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:  # noqa: ANN001 - IPython's protocol
+        """Jupyter's display hook: both forms, filtered by `include` and `exclude` when given."""
+        bundle = {"text/plain": self.to_text(), "text/html": self.to_html()}
+        return {
+            mime: data
+            for mime, data in bundle.items()
+            if (include is None or mime in include) and (exclude is None or mime not in exclude)
+        }
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+class ReportView(StaticView):
     """A verification report for display; `source` adds the underlined source lines."""
 
     def __init__(self, report: VerificationReport, source: SourceFile | None = None, *, title: str = ""):
@@ -51,18 +73,6 @@ class ReportView:
     def to_html(self) -> str:
         """The self-contained HTML form."""
         return render_html(self.report, self.source, title=self.title)
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        """Jupyter's display hook: both forms, filtered by `include` and `exclude` when given."""
-        bundle = {"text/plain": self.to_text(), "text/html": self.to_html()}
-        return {
-            mime: data
-            for mime, data in bundle.items()
-            if (include is None or mime in include) and (exclude is None or mime not in exclude)
-        }
-
-    def __str__(self) -> str:
-        return self.to_text()
 
     def __repr__(self) -> str:
         return f"ReportView({self.title!r}: {verdict_label(self.report)})"

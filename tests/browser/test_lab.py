@@ -73,7 +73,7 @@ def _verify_cells(path: Path) -> list[VerifyCell]:
             cell.metadata["minidafny"].get("replay", {}),
         )
         for index, cell in enumerate(code)
-        if "minidafny" in cell.metadata
+        if "expect" in cell.metadata.get("minidafny", {})  # `%%wp` cells have no verdict of their own
     ]
 
 
