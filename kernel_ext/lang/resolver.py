@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from kernel_ext.lang import callgraph
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import (
     ARITY,
@@ -74,6 +76,21 @@ class CheckedProgram:
 
     def decl(self, name: str) -> ast.Decl | None:
         return next((decl for decl in self.program.decls if decl.name == name), None)
+
+    @cached_property
+    def components(self) -> dict[str, frozenset[str]]:
+        """Each declaration's strongly connected component of the call graph (computed once:
+        every run of the interpreter needs it)."""
+        return callgraph.components(self.program)
+
+    @cached_property
+    def recursive_decls(self) -> frozenset[str]:
+        """The declarations that may call themselves, directly or through others."""
+        return frozenset(
+            decl.name
+            for decl in self.program.decls
+            if len(self.components.get(decl.name, ())) > 1 or decl.name in callgraph.callees(decl)
+        )
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,6 @@ from kernel_ext.run.values import (
     default_value,
     show_value,
 )
-from kernel_ext.verify.callgraph import callees, components
 from kernel_ext.verify.obligations import (
     BOUNDED_BELOW,
     CALL_MODIFIES,
@@ -289,12 +288,8 @@ class _Machine:
         program = checked.program
         self.methods = {decl.name: decl for decl in program.methods()}
         self.functions = {decl.name: decl for decl in program.functions()}
-        self.components = components(program)
-        self.recursive_decls = frozenset(
-            decl.name
-            for decl in program.decls
-            if len(self.components.get(decl.name, ())) > 1 or decl.name in callees(decl)
-        )
+        self.components = checked.components
+        self.recursive_decls = checked.recursive_decls
         self.step_limit = step_limit
         self.limit = step_limit
         self.max_depth = max_depth

@@ -13,12 +13,12 @@ import dataclasses
 from dataclasses import dataclass, field
 from itertools import count
 
+from kernel_ext.lang import callgraph
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import NAT, Type
-from kernel_ext.verify import callgraph
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import (
@@ -90,7 +90,7 @@ class LoweredProgram:
 
 def lower(checked: CheckedProgram, source: SourceFile) -> LoweredProgram:
     program = checked.program
-    unit = _Unit(program, source, callgraph.components(program))
+    unit = _Unit(program, source, checked.components)
     procedures: list[Procedure] = []
     axioms: list[FunctionAxiom] = enc.theory_axioms(unit.element_sorts)
     for decl in program.decls:

@@ -28,6 +28,7 @@ import z3
 from lark.exceptions import UnexpectedInput
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.callgraph import stmt_children, stmt_exprs
 from kernel_ext.lang.diagnostics import (
     TYPE_MISMATCH,
     WP_ONLY,
@@ -38,7 +39,6 @@ from kernel_ext.lang.parser import _lark, parse, parse_expression
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import NO_SPAN, SourceFile, Span
 from kernel_ext.lang.types import BOOL, NAT, Type
-from kernel_ext.verify.callgraph import stmt_children, stmt_exprs
 from kernel_ext.verify.smt import Limits
 
 CELL = "cell"
