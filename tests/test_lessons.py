@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbconvert import HTMLExporter
 
 from kernel_ext.present.widget import REPORT_MIMETYPE
 
@@ -15,10 +16,14 @@ LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
 
 
-def _executed(path: Path) -> nbformat.NotebookNode:
+def _executed(path: Path, *, store_widget_state: bool = True) -> nbformat.NotebookNode:
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(LESSONS)}}
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        store_widget_state=store_widget_state,
+        resources={"metadata": {"path": str(LESSONS)}},
     ).execute()
     return notebook
 
@@ -74,3 +79,14 @@ def test_run_option_prints_the_result() -> None:
     last = notebook.cells[-1]
     printed = "".join(out.get("text", "") for out in last.outputs if out.get("name") == "stdout")
     assert "Sum(10) returned s = 55" in printed
+
+
+def test_the_html_export_shows_the_static_view() -> None:
+    """nbconvert (and so nbgrader's feedback) shows the widget's static HTML: the failed
+    obligation, its counterexample, its VC and the replay, without a kernel or scripts."""
+    notebook = _executed(LESSONS / "01_contracts.ipynb", store_widget_state=False)
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    assert "<strong>✘ failed</strong> · <code>postcondition</code> · line 5" in html
+    assert "counterexample: inputs: <code>a = 0, b = 0</code>" in html
+    assert "verification condition" in html and "m₂ == a" in html
+    assert "replay: a confirmed bug." in html
