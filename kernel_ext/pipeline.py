@@ -13,6 +13,7 @@ from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.verify import terms as t
 from kernel_ext.verify.counterexample import Replay, Trace, build_trace
 from kernel_ext.verify.loopinfo import loop_summaries
 from kernel_ext.verify.lower import lower
@@ -30,6 +31,11 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     # the declarations whose loops get the loop view, with one concrete run's iteration table
     loop_views: frozenset[str] = frozenset()
+    # for each proved obligation, also ask whether any input reaches it (grading: a check that
+    # no input reaches proves nothing)
+    vacuity: bool = False
+    # check each part of a postcondition without assuming the parts before it (grading)
+    independent_postconditions: bool = False
 
 
 @dataclass
@@ -93,7 +99,9 @@ def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], Che
     try:
         program = parse(source)
         checked = resolve(program)
-        tasks = generate(lower(checked, source))
+        tasks = generate(
+            lower(checked, source), independent_postconditions=options.independent_postconditions
+        )
     except RecursionError:
         raise DiagnosticError(
             [
@@ -125,7 +133,10 @@ def _prove_all(
     prover = Prover(options.limits)
 
     def prove(task: ProofTask) -> ObligationResult:
-        return _prove(task, prover, cache, checked)
+        result = _prove(task, prover, cache, checked)
+        if options.vacuity and result.status == Status.PROVED:
+            return dataclasses.replace(result, vacuous=_unreachable(task, prover))
+        return result
 
     if options.jobs <= 1 or len(tasks) <= 1:
         return tuple(prove(task) for task in tasks)
@@ -159,6 +170,11 @@ def _prove(
         trace=_trace(task, outcome, checked),
         vc=task.sequent,
     )
+
+
+def _unreachable(task: ProofTask, prover: Prover) -> bool:
+    """Whether the path to the obligation is infeasible: then `false` follows there too."""
+    return prover.check(dataclasses.replace(task, goal=t.FALSE)).status == Status.PROVED
 
 
 def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> Trace | None:

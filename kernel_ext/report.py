@@ -32,6 +32,7 @@ class ObligationResult:
     cached: bool = False
     trace: Trace | None = field(default=None, compare=False)
     vc: Sequent | None = field(default=None, compare=False)
+    vacuous: bool = False  # proved, but no input reaches it (asked for only when grading)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +45,7 @@ class ObligationResult:
             "related": [_position(span) for span in self.related],
             "status": self.status.value,
             "reason": self.reason,
+            "vacuous": self.vacuous,
             "time_ms": round(self.time_ms, 3),
         }
 

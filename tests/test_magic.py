@@ -126,3 +126,18 @@ def test_the_output_is_the_live_widget_with_the_static_forms_and_the_cells_loops
     assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= output.data.keys()
     assert "SumTo, loop at line 7: while i < n" in output.data["text/plain"]
     assert "iter | n | s | i" in output.data["text/plain"]
+
+
+def test_nbgraders_stub_is_not_attempted_not_an_error(shell) -> None:
+    report, out, err = run(shell, "method M() {\n  // YOUR CODE HERE\n  raise NotImplementedError()\n}\n")
+    assert report is None and not err
+    assert "Not attempted yet" in out
+
+
+def test_while_grading_the_view_is_static(shell, monkeypatch) -> None:
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", "", ABS)
+    (output,) = captured.outputs
+    assert "application/vnd.jupyter.widget-view+json" not in output.data
+    assert "Abs: " in output.data["text/plain"] and "<div" in output.data["text/html"]

@@ -13,6 +13,7 @@ with a readable output.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ from kernel_ext.run.values import show_value
 from kernel_ext.verify.smt import Limits
 
 CELL_NAME = "cell"
+NOT_ATTEMPTED = "raise NotImplementedError()"  # the stub nbgrader leaves in a cleared solution
 
 
 @dataclass
@@ -119,6 +121,9 @@ class VerifyMagics(Magics):
         except (argparse.ArgumentError, ValueError) as error:
             print(f"%%verify: {error}")
             return
+        if NOT_ATTEMPTED in cell:
+            print("Not attempted yet: write your solution in place of `raise NotImplementedError()`.")
+            return
         limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
         cell = "\n" + cell  # the `%%verify` line is line 1 of what the student sees
         before = set(self.program.failing)
@@ -157,8 +162,11 @@ def _mention_others(report: VerificationReport, own: set[str], before: set[str])
 
 def _show(report: VerificationReport, source: SourceFile, widget: bool, trace: bool) -> None:
     """The report view (with `--trace`, every failure opened); with `--no-widget`, its text
-    form alone, as a terminal would show it."""
-    if widget:
+    form alone, as a terminal would show it; while nbgrader grades, the static view (feedback
+    shows it, and there is no widget state to keep)."""
+    if "NBGRADER_EXECUTION" in os.environ:
+        display(ReportView(report, source))
+    elif widget:
         display(ReportWidget(report, source, expanded=trace))
     else:
         print(ReportView(report, source).to_text())

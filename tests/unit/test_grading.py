@@ -1,0 +1,123 @@
+"""Grading one solution: the locked specification, what a proof may not use, vacuity and
+partial credit. Every cheat scores what an empty solution scores."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.grading import Submission, grade
+from autograder.nbgrader_plugin import CheckCall, find_check
+
+RELEASED = """%%verify
+method Max(a: int, b: int) returns (m: int)
+  ensures m >= a && m >= b
+  ensures m == a || m == b
+{
+  // YOUR CODE HERE
+}"""
+CORRECT = "  if a >= b { m := a; } else { m := b; }"
+
+
+def submit(
+    body: str, *, released: str | None = RELEASED, partial: bool = True, solution: str = ""
+) -> Submission:
+    text = solution or RELEASED.replace("  // YOUR CODE HERE", body)
+    return Submission(text, released, "Max", 2.0, (), partial)
+
+
+def test_a_correct_solution_gets_every_point() -> None:
+    result = grade(submit(CORRECT))
+    assert (result.score, result.findings) == (2.0, ())
+
+
+def test_partial_credit_per_postcondition_part() -> None:
+    result = grade(submit("  m := a;"))
+    assert result.score == round(2 * 2 / 3, 2)  # `m >= b` fails; 2 of 3 parts hold
+    assert result.findings == (
+        "line 5: postcondition `m >= b`: failed (A postcondition might not hold on this return path.)",
+    )
+
+
+def test_without_partial_credit_it_is_all_or_nothing() -> None:
+    assert grade(submit("  m := a;", partial=False)).score == 0.0
+    assert grade(submit(CORRECT, partial=False)).score == 2.0
+
+
+def test_padding_with_easy_assertions_earns_nothing() -> None:
+    padded = "  m := a;\n" + "  assert 1 == 1;\n" * 20
+    assert grade(submit(padded)).score == grade(submit("  m := a;")).score
+
+
+def test_a_proof_resting_on_an_unproved_step_earns_nothing() -> None:
+    """Dafny assumes a failed check afterwards, so what follows may lean on it: a false
+    assertion, invariant or helper lemma would otherwise carry every postcondition."""
+    assert grade(submit(CORRECT + "\n  assert a == b;")).score == 0.0
+    false_lemma = "  Big(a, b);\n  m := a;\n}\nlemma Big(a: int, b: int) ensures a >= b\n{\n  assert true;"
+    result = grade(submit(false_lemma))
+    assert result.score == 0.0 and "besides the postcondition" in result.verdict
+
+
+def test_each_postcondition_part_is_checked_without_the_parts_before_it() -> None:
+    released = RELEASED.replace(
+        "  ensures m >= a && m >= b\n  ensures m == a || m == b\n", "  ensures m == a + 1\n  ensures m > a\n"
+    )
+    wrong = released.replace("  // YOUR CODE HERE", "  m := a;")  # `m > a` follows from `m == a + 1` only
+    assert grade(submit("", released=released, solution=wrong)).score == 0.0
+    half = released.replace("  // YOUR CODE HERE", "  m := a + 2;")
+    assert grade(submit("", released=released, solution=half)).score == 1.0
+
+
+EMPTY = grade(submit("  // YOUR CODE HERE")).score
+CHEATS = {
+    "assume": "  assume a >= b;\n  m := a;",
+    "weakened ensures": RELEASED.replace("  ensures m == a || m == b\n", "").replace(
+        "  // YOUR CODE HERE", "  m := a + b * b + 100;"
+    ),
+    "added requires": RELEASED.replace("{\n", "  requires a >= b\n{\n", 1).replace(
+        "  // YOUR CODE HERE", "  m := a;"
+    ),
+    "false lemma": "  Max2(a, b);\n  m := a;\n}\nlemma Max2(a: int, b: int) ensures a >= b\n{\n  assert true;",
+    "axiom lemma": "  Ax(a, b);\n  m := a;\n}\nlemma Ax(a: int, b: int)\n  ensures a >= b\nmethod Unused() {",
+    "decreases star": "  m := a;\n  while m < b\n    decreases *\n  {\n    m := m + 1;\n  }",
+    "renamed method": RELEASED.replace("method Max(", "method Max3(").replace("  // YOUR CODE HERE", CORRECT),
+    "vacuous path": "  if a != a { m := a; } else { while true { } }",
+    "stub left": "  // YOUR CODE HERE\n  raise NotImplementedError()",
+}
+
+
+@pytest.mark.parametrize("cheat", CHEATS, ids=list(CHEATS))
+def test_every_cheat_scores_what_an_empty_solution_scores(cheat: str) -> None:
+    text = CHEATS[cheat]
+    submission = submit("", solution=text) if text.startswith("%%verify") else submit(text)
+    assert EMPTY == 0.0
+    assert grade(submission).score == EMPTY, grade(submission)
+
+
+def test_a_dead_branch_beside_a_real_one_is_reported_but_costs_nothing() -> None:
+    result = grade(submit("  if a < a { m := 7; } else if a >= b { m := a; } else { m := b; }"))
+    assert result.score == 2.0
+    assert any("vacuous" in finding for finding in result.findings)
+
+
+def test_locked_functions_may_not_change() -> None:
+    released = RELEASED.replace("%%verify\n", "%%verify\nfunction Big(): int { 100 }\n")
+    changed = released.replace("{ 100 }", "{ 0 }").replace("  // YOUR CODE HERE", CORRECT)
+    assert grade(submit("", released=released, solution=changed)).score == 0.0
+    kept = released.replace("  // YOUR CODE HERE", CORRECT)
+    assert grade(submit("", released=released, solution=kept)).score == 2.0
+
+
+def test_parse_errors_score_zero_with_their_position() -> None:
+    result = grade(submit("  m := ;"))
+    assert result.score == 0.0 and result.findings[0].startswith("line 6, column")
+
+
+def test_the_same_submission_gets_the_same_grade() -> None:
+    assert grade(submit("  m := a;")) == grade(submit("  m := a;"))
+
+
+def test_check_calls_are_read_without_running_them() -> None:
+    code = 'from autograder import check\ncheck("max-solution", method="Max", partial=True)\n'
+    assert find_check(code) == CheckCall("max-solution", "Max", partial=True)
+    assert find_check("print(1)") is None
+    assert find_check('check(name, method="Max")') is None  # not a literal: not ours to guess
