@@ -1,0 +1,203 @@
+"""The real nbgrader on a real course folder: generate the assignment, submit as twelve
+students (correct, correct differently, partly correct, buggy, empty, and one for each
+cheat of the threat model), autograde, generate feedback. Every score is asserted exactly;
+every cheat scores what the empty submission scores."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader.api import Gradebook
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ("01_max", "03_sum")  # one all-or-nothing exercise (1 point), one with partial credit (2)
+NBGRADER = Path(sys.executable).with_name("nbgrader")
+
+MAX_OK = "  if a >= b {\n    m := a;\n  } else {\n    m := b;\n  }"
+MAX_OTHER = "  m := a;\n  if b > a {\n    m := b;\n  }"
+MAX_BUG = "  m := a;"
+SUM_OK = (
+    "  s := 0;\n  var i := 0;\n  while i < n\n    invariant 0 <= i <= n\n    invariant s == SumUpTo(i)\n"
+    "    invariant s == i * (i + 1) / 2\n  {\n    i := i + 1;\n    s := s + i;\n  }"
+)
+SUM_OTHER = (
+    "  s := 0;\n  var k := n;\n  while k > 0\n    invariant 0 <= k <= n\n"
+    "    invariant s + SumUpTo(k) == SumUpTo(n)\n    invariant s + k * (k + 1) / 2 == n * (n + 1) / 2\n"
+    "  {\n    s := s + k;\n    k := k - 1;\n  }"
+)
+SUM_PART = (  # proves the closed form, not SumUpTo: 1 of 2 parts
+    "  s := 0;\n  var i := 0;\n  while i < n\n    invariant 0 <= i <= n\n    invariant s == i * (i + 1) / 2\n"
+    "  {\n    i := i + 1;\n    s := s + i;\n  }"
+)
+SUM_BUG = "  s := n;"
+
+
+Edit = Callable[[nbformat.NotebookNode], None]
+
+
+def solve(grade_id: str, body: str) -> Edit:
+    """Replace the stub of a solution cell with `body`."""
+
+    def edit(nb: nbformat.NotebookNode) -> None:
+        cell = _cell(nb, grade_id)
+        cell.source = cell.source.replace("  // YOUR CODE HERE", body)
+
+    return edit
+
+
+def _cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def python_cell(code: str) -> Edit:
+    """A cell of the student's own, right after `%load_ext`."""
+
+    def edit(nb: nbformat.NotebookNode) -> None:
+        nb.cells.insert(2, new_code_cell(code))
+
+    return edit
+
+
+def rewrite(grade_id: str, old: str, new: str) -> Edit:
+    def edit(nb: nbformat.NotebookNode) -> None:
+        cell = _cell(nb, grade_id)
+        cell.source = cell.source.replace(old, new)
+
+    return edit
+
+
+def fake_output(grade_id: str, text: str) -> Edit:
+    def edit(nb: nbformat.NotebookNode) -> None:
+        _cell(nb, grade_id).outputs = [
+            new_output("execute_result", data={"text/plain": text}, execution_count=1)
+        ]
+
+    return edit
+
+
+PATCH_KERNEL = (
+    "import autograder, kernel_ext.pipeline as pipeline\n"
+    "autograder.check = lambda *args, **kwargs: 100.0\n"
+    "pipeline.verify = lambda *args, **kwargs: None\n"
+)
+STUDENTS: dict[str, tuple[list[Edit], list[Edit], float]] = {
+    # name: (edits of 01_max, edits of 03_sum, expected total of 3 points)
+    "alice": ([solve("max-solution", MAX_OK)], [solve("sum-solution", SUM_OK)], 3.0),
+    "bob": ([solve("max-solution", MAX_OTHER)], [solve("sum-solution", SUM_OTHER)], 3.0),
+    "carol": ([solve("max-solution", MAX_OK)], [solve("sum-solution", SUM_PART)], 2.0),
+    "dave": ([solve("max-solution", MAX_BUG)], [solve("sum-solution", SUM_BUG)], 0.0),
+    "empty": ([], [], 0.0),
+    "patcher": (
+        [python_cell(PATCH_KERNEL), solve("max-solution", MAX_BUG)],
+        [python_cell(PATCH_KERNEL)],
+        0.0,
+    ),
+    "redefiner": (
+        [python_cell("def check(*args, **kwargs):\n    return 1.0\n"), solve("max-solution", MAX_BUG)],
+        [python_cell("def check(*args, **kwargs):\n    return 2.0\n")],
+        0.0,
+    ),
+    "locked-editor": (
+        [rewrite("max-check", 'check("max-solution", method="Max")', "1.0"), solve("max-solution", MAX_BUG)],
+        [rewrite("sum-check", "check(", "print(")],
+        0.0,
+    ),
+    "faker": (
+        [solve("max-solution", MAX_BUG), fake_output("max-check", "1.0")],
+        [
+            python_cell('print("sum-check: 2 of 2 points: every obligation is proved")'),
+            fake_output("sum-check", "2.0"),
+        ],
+        0.0,
+    ),
+    "variable-setter": ([python_cell("score = 1.0\npoints = 1.0\npassed = True\n")], [], 0.0),
+    "spec-weakener": (
+        [
+            rewrite("max-solution", "  ensures m == a || m == b\n", ""),
+            solve("max-solution", "  m := a + b * b + 1;"),
+        ],
+        [rewrite("sum-solution", "  ensures s == SumUpTo(n)\n", ""), solve("sum-solution", SUM_PART)],
+        0.0,
+    ),
+    "assumer": (
+        [solve("max-solution", "  assume a >= b;\n  m := a;")],
+        [solve("sum-solution", "  s := n * (n + 1) / 2;\n  assume s == SumUpTo(n);")],
+        0.0,
+    ),
+}
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "NBGRADER_EXECUTION"}
+    env["PATH"] = f"{NBGRADER.parent}{os.pathsep}{env.get('PATH', '')}"  # nbgrader runs `alembic` from it
+    done = subprocess.run(
+        [str(NBGRADER), *args], cwd=course, capture_output=True, text=True, env=env, check=False, timeout=900
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course with hw1 generated, submitted by every student, autograded and given feedback."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(REPO / "autograder" / "course" / "nbgrader_config.py", root / "nbgrader_config.py")
+    (root / "source" / "hw1").mkdir(parents=True)
+    for name in NOTEBOOKS:
+        shutil.copy(REPO / "exercises" / "hw1" / f"{name}.ipynb", root / "source" / "hw1")
+    nbgrader(root, "generate_assignment", "hw1", "--force")
+    for student, (max_edits, sum_edits, _) in STUDENTS.items():
+        _submit(root, student, {"01_max": max_edits, "03_sum": sum_edits})
+    nbgrader(root, "autograde", "hw1")
+    nbgrader(root, "generate_feedback", "hw1")
+    return root
+
+
+def _submit(root: Path, student: str, edits: dict[str, list[Edit]]) -> None:
+    folder = root / "submitted" / student / "hw1"
+    folder.mkdir(parents=True)
+    for name, changes in edits.items():
+        nb = nbformat.read(root / "release" / "hw1" / f"{name}.ipynb", as_version=4)
+        for change in changes:
+            change(nb)
+        nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+@pytest.mark.parametrize("student", STUDENTS, ids=list(STUDENTS))
+def test_each_student_gets_exactly_their_score(course: Path, student: str) -> None:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        score = gradebook.find_submission("hw1", student).score
+    assert score == STUDENTS[student][2]
+
+
+def test_every_cheat_scores_what_the_empty_submission_scores(course: Path) -> None:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        scores = {student: gradebook.find_submission("hw1", student).score for student in STUDENTS}
+    cheats = ("patcher", "redefiner", "locked-editor", "faker", "variable-setter", "spec-weakener", "assumer")
+    assert {scores[cheat] for cheat in cheats} == {scores["empty"]}
+
+
+def test_feedback_shows_the_failed_obligations(course: Path) -> None:
+    max_feedback = (course / "feedback" / "dave" / "hw1" / "01_max.html").read_text()
+    assert "0 of 1 points" in max_feedback
+    assert "postcondition" in max_feedback and "line 5" in max_feedback
+    assert "counterexample" in max_feedback
+    sum_feedback = (course / "feedback" / "carol" / "hw1" / "03_sum.html").read_text()
+    assert "1 of 2 points: 1 of 2 postcondition part(s) proved" in sum_feedback
+
+
+def test_grading_twice_gives_the_same_scores(course: Path) -> None:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        before = {student: gradebook.find_submission("hw1", student).score for student in STUDENTS}
+    nbgrader(course, "autograde", "hw1", "--force", "--student", "carol")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        after = {student: gradebook.find_submission("hw1", student).score for student in STUDENTS}
+    assert after == before
