@@ -27,7 +27,7 @@ from kernel_ext.verify.smt import Limits, Status
 GRADING_RLIMIT = 5_000_000
 GRADING_TIMEOUT_MS = 60_000  # a backstop only: the resource limit decides first
 CELL = "solution"
-STUB_MARKERS = ("YOUR CODE HERE", "raise NotImplementedError()")
+NOT_ATTEMPTED = "raise NotImplementedError()"  # nbgrader's default stub, if the course kept it
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def grade(submission: Submission) -> Grade:
         return _zero(submission, "not attempted: the solution region still holds the stub")
     try:
         program = parse(SourceFile(CELL, solution))
-        locked = parse(SourceFile("released", released)) if released is not None else ast.Program()
+        locked = parse(SourceFile("released", released if released is not None else ""))
     except DiagnosticError as error:
         return _errors(submission, solution, error)
     problems = list(_forbidden(program)) + list(_changed(locked, program, submission.method))
@@ -97,7 +97,7 @@ def grade(submission: Submission) -> Grade:
 
 def _not_attempted(solution: str, released: str | None) -> bool:
     unchanged = released is not None and solution.strip() == released.strip()
-    return unchanged or any(marker in solution for marker in STUB_MARKERS)
+    return unchanged or NOT_ATTEMPTED in solution
 
 
 def _zero(submission: Submission, verdict: str, findings: list[str] | tuple[str, ...] = ()) -> Grade:

@@ -121,3 +121,7 @@ def test_check_calls_are_read_without_running_them() -> None:
     assert find_check(code) == CheckCall("max-solution", "Max", partial=True)
     assert find_check("print(1)") is None
     assert find_check('check(name, method="Max")') is None  # not a literal: not ours to guess
+
+
+def test_a_leftover_stub_comment_beside_a_real_solution_costs_nothing() -> None:
+    assert grade(submit("  // YOUR CODE HERE\n" + CORRECT)).score == 2.0
