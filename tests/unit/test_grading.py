@@ -125,3 +125,21 @@ def test_check_calls_are_read_without_running_them() -> None:
 
 def test_a_leftover_stub_comment_beside_a_real_solution_costs_nothing() -> None:
     assert grade(submit("  // YOUR CODE HERE\n" + CORRECT)).score == 2.0
+
+
+def test_redefining_a_locked_context_function_scores_zero() -> None:
+    context = "%%verify\nfunction Big(): int { 100 }\n"
+    released = RELEASED.replace("  ensures m == a || m == b\n", "  ensures m == a || m == b || m == Big()\n")
+    cheat = released.replace("  // YOUR CODE HERE", "  m := 0;\n}\nfunction Big(): int { 0 }\nmethod Unused() {")
+    submission = Submission(cheat, released, "Max", 2.0, (context,), True)
+    result = grade(submission)
+    assert result.score == 0.0 and "errors" in result.verdict
+
+
+def test_a_grading_that_runs_out_of_time_scores_zero_and_says_so() -> None:
+    from autograder.nbgrader_plugin import VerifiedGrades
+
+    grader = VerifiedGrades(timeout=0)
+    request = {"title": "Max (max-solution)", "points": 2.0, "solution": RELEASED, "released": RELEASED}
+    result = grader._run({**request, "method": "Max", "context": [], "partial": False, "rlimit": 1})
+    assert result["score"] == 0.0 and "did not finish within 0 s" in result["text"]
