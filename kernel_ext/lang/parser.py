@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 from pathlib import Path
 
@@ -190,8 +191,6 @@ def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Dia
         return Diagnostic(code, span, SYMBOL_WORDS[token.type])
     if token.type == "OTHER_SYMBOL":
         return Diagnostic(NOT_MINIDAFNY, span, f"`{token.value}` is not part of MiniDafny")
-    if token.type == "GHOST" and "VAR" in expected:
-        return Diagnostic(NOT_MINIDAFNY, span, "ghost variables are not part of MiniDafny yet")
     if token.type == "METHOD" and "NAME" in expected:
         return Diagnostic(
             NOT_MINIDAFNY,
@@ -462,8 +461,6 @@ class _Builder(Transformer):
                 body = part
         specs = self._specs(rest[1:])
         is_lemma = keyword.value == "lemma"
-        if is_ghost and not is_lemma:
-            raise _unsupported(_token_span(keyword), "`ghost method` is not part of MiniDafny yet")
         return ast.Method(
             span=_meta_span(meta),
             name=str(name),
@@ -542,16 +539,20 @@ class _Builder(Transformer):
         return ast.Block(span=_meta_span(meta), stmts=stmts)
 
     def local_var(self, meta, children):
-        is_ghost = isinstance(children[0], Token) and children[0].type == "GHOST"
         names = [child for child in children if isinstance(child, Token) and child.type == "NAME"]
         type_ref = next((child for child in children if isinstance(child, ast.TypeRef)), None)
-        return ast.LocalVar(span=_meta_span(meta), name=str(names[0]), type_ref=type_ref, is_ghost=is_ghost)
+        return ast.LocalVar(span=_meta_span(meta), name=str(names[0]), type_ref=type_ref)
 
     def expr_list(self, meta, children):
         return tuple(children)
 
     def var_decl(self, meta, children):
-        variables = tuple(child for child in children if isinstance(child, ast.LocalVar))
+        is_ghost = isinstance(children[0], Token) and children[0].type == "GHOST"
+        variables = tuple(
+            dataclasses.replace(child, is_ghost=is_ghost)
+            for child in children
+            if isinstance(child, ast.LocalVar)
+        )
         rhs = next((child for child in children if isinstance(child, tuple)), ())
         return ast.VarDecl(span=_meta_span(meta), variables=variables, rhs=rhs)
 

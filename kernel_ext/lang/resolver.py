@@ -221,11 +221,11 @@ class _Checker:
             self.scopes = []
         return decl
 
-    def params(self, params: tuple[ast.Param, ...], role: str) -> tuple[ast.Param, ...]:
+    def params(self, params: tuple[ast.Param, ...], role: str, ghost: bool = False) -> tuple[ast.Param, ...]:
         checked = []
         for param in params:
             ty = self.type_of_ref(param.type_ref)
-            self.declare(param.name, param.span, ty, role, param.is_ghost)
+            self.declare(param.name, param.span, ty, role, param.is_ghost or ghost)
             checked.append(dataclasses.replace(param, ty=ty))
         return tuple(checked)
 
@@ -246,12 +246,12 @@ class _Checker:
         return dataclasses.replace(decreases, exprs=exprs)
 
     def method(self, method: ast.Method) -> ast.Method:
-        params = self.params(method.params, "in")
+        params = self.params(method.params, "in", ghost=method.is_ghost)
         spec_ctx = Context(method, ghost=True)
         requires = self.clauses(method.requires, spec_ctx, "a precondition")
         decreases = self.decreases(method.decreases, spec_ctx)
         self.scopes.append({})
-        returns = self.params(method.returns, "out")
+        returns = self.params(method.returns, "out", ghost=method.is_ghost)
         ensures = self.clauses(
             method.ensures, dataclasses.replace(spec_ctx, allow_old=True), "a postcondition"
         )
@@ -341,7 +341,9 @@ class _Checker:
         declared = [self.type_of_ref(var.type_ref) if var.type_ref else None for var in stmt.variables]
         rhs: tuple[ast.Expr, ...] = ()
         if stmt.rhs:
-            rhs, value_types = self.right_hand_sides(stmt.rhs, len(stmt.variables), stmt.span, ctx)
+            ghost = all(var.is_ghost for var in stmt.variables)
+            rhs_ctx = dataclasses.replace(ctx, ghost=True) if ghost else ctx
+            rhs, value_types = self.right_hand_sides(stmt.rhs, len(stmt.variables), stmt.span, rhs_ctx)
             for index, value_ty in enumerate(value_types):
                 if declared[index] is None:
                     declared[index] = value_ty
@@ -431,10 +433,17 @@ class _Checker:
                 raise self.fail(
                     GHOST,
                     target.span,
-                    f"a ghost context cannot assign the non-ghost variable '{target.name}'",
+                    f"assignment to the non-ghost variable '{target.name}' is not allowed in this context "
+                    "(because this is a ghost method or because the statement is guarded by a "
+                    "specification-only expression)",
                 )
             targets.append(dataclasses.replace(target, ty=variable.ty, uid=variable.uid))
-        rhs, value_types = self.right_hand_sides(stmt.rhs, len(targets), stmt.span, ctx)
+        ghost_targets = all(
+            isinstance(target, ast.Name) and self.lookup(target.name).is_ghost  # type: ignore[union-attr]
+            for target in targets
+        )
+        rhs_ctx = dataclasses.replace(ctx, ghost=True) if ghost_targets else ctx
+        rhs, value_types = self.right_hand_sides(stmt.rhs, len(targets), stmt.span, rhs_ctx)
         for target, value_ty, index in zip(targets, value_types, range(len(targets)), strict=True):
             if not assignable(ast.type_of(target), value_ty):
                 raise self.fail(
@@ -473,6 +482,13 @@ class _Checker:
                 f"a ghost context ({ctx.owner.name}) cannot call the method '{callee.name}'",
                 "Lemmas and other ghost code may call only lemmas and functions.",
             )
+        if not ctx.ghost and callee.is_ghost and callee.returns:
+            raise self.fail(
+                GHOST,
+                call.name_span,
+                "actual out-parameter is required to be a ghost variable",
+                f"'{callee.name}' is a ghost method: write `ghost var ... := {callee.name}(...);`.",
+            )
         args = self.arguments(call, callee.params, callee.kind_word, ctx)
         return dataclasses.replace(call, args=args)
 
@@ -487,7 +503,7 @@ class _Checker:
             )
         args = []
         for arg, param in zip(call.args, params, strict=True):
-            checked = self.expr(arg, ctx)
+            checked = self.expr(arg, dataclasses.replace(ctx, ghost=True) if param.is_ghost else ctx)
             param_ty = self.type_of_ref(param.type_ref)
             self.expect(checked, param_ty, f"argument '{param.name}' of '{call.name}'")
             args.append(settle(checked, param_ty))
@@ -511,7 +527,18 @@ class _Checker:
             )
         raise self.fail(UNKNOWN_NAME, stmt.call.name_span, f"unknown method '{stmt.call.name}'")
 
+    def guarded(self, cond: ast.Expr, ctx: Context) -> Context:
+        """A statement guarded by ghost state is ghost, as in Dafny: it may not change compiled
+        state."""
+        if ctx.ghost or not any(
+            isinstance(node, ast.Name) and (found := self.lookup(node.name)) is not None and found.is_ghost
+            for node in ast.walk_expr(cond)
+        ):
+            return ctx
+        return dataclasses.replace(ctx, ghost=True)
+
     def if_stmt(self, stmt: ast.If, ctx: Context) -> ast.If:
+        ctx = self.guarded(stmt.cond, ctx)
         cond = self.expr(stmt.cond, ctx)
         self.expect(cond, BOOL, "an if condition")
         then = self.block(stmt.then, ctx)
@@ -523,6 +550,7 @@ class _Checker:
         return dataclasses.replace(stmt, cond=cond, then=then, else_=else_)
 
     def while_stmt(self, stmt: ast.While, ctx: Context) -> ast.While:
+        ctx = self.guarded(stmt.cond, ctx)
         cond = self.expr(stmt.cond, ctx)
         self.expect(cond, BOOL, "a loop condition")
         spec_ctx = dataclasses.replace(ctx, ghost=True)
@@ -567,7 +595,7 @@ class _Checker:
         if isinstance(expr, ast.BoolLit):
             return dataclasses.replace(expr, ty=BOOL)
         if isinstance(expr, ast.Name):
-            return self.name(expr)
+            return self.name(expr, ctx)
         if isinstance(expr, ast.Unary):
             return self.unary(expr, ctx)
         if isinstance(expr, ast.Binary):
@@ -676,8 +704,16 @@ class _Checker:
             self.scopes.pop()
         return dataclasses.replace(expr, bound=tuple(bound), body=body, ty=BOOL)
 
-    def name(self, expr: ast.Name) -> ast.Name:
+    def name(self, expr: ast.Name, ctx: Context) -> ast.Name:
         variable = self.lookup(expr.name)
+        if variable is not None and variable.is_ghost and not ctx.ghost:
+            raise self.fail(
+                GHOST,
+                expr.span,
+                "ghost variables are allowed only in specification contexts",
+                "Compiled code cannot depend on ghost state: use it only in assertions, invariants, "
+                "contracts and other ghost variables.",
+            )
         if variable is None:
             if expr.name in self.decls:
                 decl = self.decls[expr.name]

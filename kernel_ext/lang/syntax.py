@@ -7,6 +7,7 @@ the type checker, which returns a new tree rather than changing this one.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kernel_ext.lang.source import Span
@@ -227,6 +228,13 @@ def type_of(expr: Expr) -> Type:
     if ty is None:
         raise ValueError(f"expression at {expr.span} has not been type-checked")
     return ty
+
+
+def walk_expr(expr: Expr) -> Iterator[Expr]:
+    """The expression and all its sub-expressions."""
+    yield expr
+    for child in expr_children(expr):
+        yield from walk_expr(child)
 
 
 def split_conjuncts(expr: Expr) -> list[Expr]:

@@ -143,7 +143,11 @@ def main(argv: list[str]) -> int:
         ok_name = stem.endswith("_ok")
         bad_name = stem.endswith("_bad")
         resolution = any("detected in" in k for k in e["error_kinds"])
-        if resolution or e["errors"] < 0 or (ok_name and e["errors"] != 0) or (bad_name and e["errors"] == 0):
+        if resolution != stem.endswith("_reject"):
+            mismatched = True
+        else:
+            mismatched = e["errors"] < 0 or (ok_name and e["errors"] != 0) or (bad_name and e["errors"] == 0)
+        if mismatched:
             mismatches += 1
             print(f"MISMATCH {e['file']}: errors={e['errors']} {e['error_kinds']}", file=sys.stderr)
     print(f"wrote {out} ({len(entries)} files, {mismatches} mismatches)")

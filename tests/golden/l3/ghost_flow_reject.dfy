@@ -1,0 +1,5 @@
+method M(n: nat) returns (k: int)
+{
+  ghost var g := n;
+  k := g;
+}
