@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.callgraph import stmt_children
 from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.source import SourceFile, Span
@@ -143,6 +144,8 @@ def _statements(stmt: ast.Stmt) -> Iterator[ast.Stmt]:
         children = (stmt.then,) + ((stmt.else_,) if stmt.else_ is not None else ())
     elif isinstance(stmt, ast.While):
         children = (stmt.body,)
+    else:  # the proofs inside calc hints, forall statements and `assert ... by`, among others
+        children = stmt_children(stmt)
     for child in children:
         yield from _statements(child)
 

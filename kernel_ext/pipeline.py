@@ -184,7 +184,8 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
     if outcome.status != Status.FAILED or outcome.model is None or decl is None:
         return None
     try:
-        trace = build_trace(task, outcome.model, decl)
+        datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
+        trace = build_trace(task, outcome.model, decl, datatypes)
     except Exception:  # noqa: BLE001 - see the docstring
         return None
     try:

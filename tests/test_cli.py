@@ -122,3 +122,21 @@ def test_run_executes_a_method_with_its_contracts(tmp_path: Path, capsys) -> Non
     program.write_text("method Double(x: int) returns (y: int)\n  ensures y == 2 * x\n{\n  y := x + x;\n}\n")
     code, out = run(capsys, "run", str(program), "--method", "Double", "--args", "4")
     assert code == 0 and "y = 8" in out
+
+
+def test_run_takes_datatype_arguments(tmp_path: Path, capsys) -> None:
+    program = tmp_path / "list.dfy"
+    program.write_text(
+        "datatype List = Nil | Cons(head: int, tail: List)\n"
+        "function Sum(l: List): int\n{\n  match l\n  case Nil => 0\n  case Cons(h, t) => h + Sum(t)\n}\n"
+        "method Total(l: List) returns (s: int)\n  ensures s == Sum(l)\n{\n  s := Sum(l);\n}\n"
+        "method Head(l: List) returns (h: int)\n{\n  h := l.head;\n}\n"
+    )
+    code, out = run(capsys, "run", str(program), "--method", "Total", "--args", "Cons(1, Cons(2, Nil))")
+    assert code == 0 and "Running Total(l = Cons(1, Cons(2, Nil)))" in out and "s = 3" in out
+    code, out = run(capsys, "run", str(program), "--method", "Head", "--args", "Nil")
+    assert code == 1
+    assert (
+        f"{program}(15,10): Error: destructor 'head' can only be applied to datatype values constructed by 'Cons'"
+        in out
+    )

@@ -141,3 +141,14 @@ def test_while_grading_the_view_is_static(shell, monkeypatch) -> None:
     (output,) = captured.outputs
     assert "application/vnd.jupyter.widget-view+json" not in output.data
     assert "Abs: " in output.data["text/plain"] and "<div" in output.data["text/html"]
+
+
+def test_the_run_option_takes_datatype_arguments(shell) -> None:
+    cell = (
+        "datatype Tree = Leaf | Node(left: Tree, key: int, right: Tree)\n"
+        "function Size(t: Tree): nat\n{\n  match t\n  case Leaf => 0\n  case Node(l, _, r) => Size(l) + 1 + Size(r)\n}\n"
+        "method Count(t: Tree) returns (n: nat)\n  ensures n == Size(t)\n{\n  n := Size(t);\n}\n"
+    )
+    report, out, err = run(shell, cell, '--method Count --run "Count(Node(Leaf, 3, Node(Leaf, 4, Leaf)))"')
+    assert report is not None and report["verified"] and not err
+    assert "Count(Node(Leaf, 3, Node(Leaf, 4, Leaf))) returned n = 2" in out

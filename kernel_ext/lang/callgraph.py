@@ -37,6 +37,15 @@ def stmt_exprs(stmt: ast.Stmt) -> tuple[ast.Expr, ...]:
         return (stmt.expr,)
     if isinstance(stmt, ast.Return):
         return stmt.values
+    if isinstance(stmt, ast.Calc):
+        return stmt.lines
+    if isinstance(stmt, ast.ForallStmt):
+        range_ = (stmt.range,) if stmt.range is not None else ()
+        return (*range_, *(clause.expr for clause in stmt.ensures))
+    if isinstance(stmt, ast.AssertBy):
+        return (stmt.expr,)
+    if isinstance(stmt, ast.MatchStmt):
+        return (stmt.subject,)
     return ()
 
 
@@ -47,6 +56,12 @@ def stmt_children(stmt: ast.Stmt) -> tuple[ast.Stmt, ...]:
         return (stmt.then,) + ((stmt.else_,) if stmt.else_ is not None else ())
     if isinstance(stmt, ast.While):
         return (stmt.body,)
+    if isinstance(stmt, ast.Calc):
+        return tuple(hint for step in stmt.steps for hint in step.hints)
+    if isinstance(stmt, ast.ForallStmt | ast.AssertBy):
+        return (stmt.body,)
+    if isinstance(stmt, ast.MatchStmt):
+        return tuple(case.body for case in stmt.cases)
     return ()
 
 

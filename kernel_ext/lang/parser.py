@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,6 @@ UNSUPPORTED_WORDS = {
     "import": "`import`",
     "include": "`include`",
     "iterator": "iterators",
-    "datatype": "datatypes",
     "codatatype": "co-inductive datatypes",
     "type": "type declarations",
     "newtype": "`newtype`",
@@ -43,11 +43,8 @@ UNSUPPORTED_WORDS = {
     "inductive": "inductive predicates",
     "copredicate": "co-predicates",
     "constructor": "constructors",
-    "match": "`match`",
     "iset": "infinite sets",
     "imap": "infinite maps",
-    "case": "`match`",
-    "calc": "`calc`",
     "print": "`print`",
     "break": "`break`",
     "continue": "`continue`",
@@ -87,9 +84,10 @@ TOKEN_WORDS = {
     "ELSE": "'else'",
     "RETURNS": "'returns'",
     "$END": "the end of the text",
+    "HINT_LBRACE": "a hint '{'",
 }
 
-OPEN_DECL_WORDS = ("method", "lemma", "function", "predicate", "ghost")
+OPEN_DECL_WORDS = ("method", "lemma", "function", "predicate", "ghost", "datatype")
 
 SYMBOL_WORDS = {
     "ATTRIBUTE": "attributes `{:...}` are not part of MiniDafny",
@@ -106,6 +104,62 @@ def _retype_unsupported(token: Token) -> Token:
     return token
 
 
+CALC_OPERATORS = {"EQ", "LT", "LE", "GT", "GE", "IMPLIES", "EXPLIES", "IFF", "NE"}
+
+
+@dataclasses.dataclass
+class _OpenCalc:
+    depth: int = 0  # braces open inside the calc's own
+    at_step: bool = True  # where a step begins: after a line's `;`, an operator or a hint
+    in_hint: bool = False  # the open braces started with a hint
+
+
+class _CalcHints:
+    """Retypes the `{` that opens a calc hint as HINT_LBRACE. Inside a calc, a `{` where a
+    step begins is a hint, as in Dafny; elsewhere `{` may start a set display, which an LALR
+    parser could not tell from a block."""
+
+    always_accept = ()
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        calcs: list[_OpenCalc] = []
+        opening = False  # after `calc` (and its operator), before its `{`
+        for token in stream:
+            kind = token.type
+            if opening and kind == "LBRACE":
+                calcs.append(_OpenCalc())
+                opening = False
+                yield token
+                continue
+            opening = kind == "CALC" or (opening and kind in CALC_OPERATORS)
+            if calcs and not opening:
+                token = self._within(calcs, token)
+            yield token
+
+    @staticmethod
+    def _within(calcs: list[_OpenCalc], token: Token) -> Token:
+        calc, kind = calcs[-1], token.type
+        if calc.depth > 0:
+            if kind == "LBRACE":
+                calc.depth += 1
+            elif kind == "RBRACE":
+                calc.depth -= 1
+                if calc.depth == 0:
+                    calc.at_step, calc.in_hint = calc.in_hint, False
+            return token
+        if kind == "LBRACE":
+            calc.depth, calc.in_hint = 1, calc.at_step
+            calc.at_step = False
+            return Token.new_borrow_pos("HINT_LBRACE", token.value, token) if calc.in_hint else token
+        if kind == "RBRACE":
+            calcs.pop()
+        elif kind == "SEMICOLON":
+            calc.at_step = True
+        elif kind not in CALC_OPERATORS:
+            calc.at_step = False
+        return token
+
+
 @cache
 def _lark(start: str = "start") -> Lark:
     return Lark(
@@ -115,6 +169,7 @@ def _lark(start: str = "start") -> Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         lexer_callbacks={"NAME": _retype_unsupported},
+        postlex=_CalcHints(),
         cache=start == "start",
         start=start,
     )
@@ -224,6 +279,13 @@ def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Dia
             span,
             "an expression is not a statement: only an assignment or a method or lemma call can stand alone",
         )
+    if token.value == "::" and "ENSURES" in expected:
+        return Diagnostic(
+            SYNTAX,
+            span,
+            "a forall statement has no '::': write `forall i | range ensures P(i) { ... }`",
+            hint="`forall i :: P(i)` is an expression: to state it, write `assert forall i :: P(i);`.",
+        )
     missing = _missing_semicolon(token, expected, source)
     if missing:
         return missing
@@ -279,6 +341,7 @@ EXPRESSION_STARTS = {
     "IF",
     "FORALL",
     "EXISTS",
+    "MATCH",
 }
 STATEMENT_STARTS = {"VAR", "IF", "WHILE", "ASSERT", "ASSUME", "RETURN"}
 BINARY_OPERATORS = {
@@ -342,6 +405,12 @@ def _meta_span(meta) -> Span:
     return Span(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
+@dataclasses.dataclass(frozen=True)
+class _TypeParams:
+    span: Span
+    names: tuple[str, ...]
+
+
 def _unsupported(span: Span, message: str, hint: str = "") -> DiagnosticError:
     return DiagnosticError([Diagnostic(NOT_MINIDAFNY, span, message, hint)])
 
@@ -372,7 +441,31 @@ class _Builder(Transformer):
         return children[0]
 
     def type_params(self, meta, children):
-        return _meta_span(meta)
+        names = tuple(str(child) for child in children if isinstance(child, Token) and child.type == "NAME")
+        return _TypeParams(_meta_span(meta), names)
+
+    def datatype_decl(self, meta, children):
+        name = children[1]
+        type_params = next((child for child in children if isinstance(child, _TypeParams)), None)
+        ctors = tuple(child for child in children if isinstance(child, ast.Constructor))
+        return ast.Datatype(
+            span=_meta_span(meta),
+            name=str(name),
+            name_span=_token_span(name),
+            type_params=type_params.names if type_params else (),
+            ctors=ctors,
+        )
+
+    def ctor_decl(self, meta, children):
+        name = children[0]
+        fields = tuple(child for child in children if isinstance(child, ast.Field))
+        return ast.Constructor(span=_token_span(name), name=str(name), fields=fields)
+
+    def named_field(self, meta, children):
+        return ast.Field(span=_meta_span(meta), name=str(children[0]), type_ref=children[-1])
+
+    def unnamed_field(self, meta, children):
+        return ast.Field(span=_meta_span(meta), type_ref=children[0])
 
     def params(self, meta, children):
         return tuple(children)
@@ -449,8 +542,9 @@ class _Builder(Transformer):
     def method_decl(self, meta, children):
         is_ghost, keyword, name = children[0], children[1], children[2]
         rest = children[3:]
-        if rest and isinstance(rest[0], Span):
-            raise _unsupported(rest[0], "generic (type-parameterised) methods are not part of MiniDafny")
+        type_params: tuple[str, ...] = ()
+        if rest and isinstance(rest[0], _TypeParams):
+            type_params, rest = rest[0].names, rest[1:]
         params = rest[0]
         returns: tuple = ()
         body = None
@@ -467,6 +561,7 @@ class _Builder(Transformer):
             name_span=_token_span(name),
             is_lemma=is_lemma,
             is_ghost=is_lemma or is_ghost,
+            type_params=type_params,
             params=params,
             returns=returns,
             requires=tuple(specs["requires"]),
@@ -487,10 +582,9 @@ class _Builder(Transformer):
             )
         name = rest[0]
         rest = rest[1:]
-        if rest and isinstance(rest[0], Span):
-            raise _unsupported(
-                rest[0], "generic (type-parameterised) functions are not part of MiniDafny yet"
-            )
+        type_params: tuple[str, ...] = ()
+        if rest and isinstance(rest[0], _TypeParams):
+            type_params, rest = rest[0].names, rest[1:]
         params = rest[0]
         result_ref = None
         body = None
@@ -518,6 +612,7 @@ class _Builder(Transformer):
             name=str(name),
             name_span=_token_span(name),
             is_predicate=is_predicate,
+            type_params=type_params,
             params=params,
             result_ref=result_ref,
             requires=tuple(specs["requires"]),
@@ -600,6 +695,55 @@ class _Builder(Transformer):
     def return_stmt(self, meta, children):
         values = children[1] if len(children) > 1 else ()
         return ast.Return(span=_meta_span(meta), values=values)
+
+    # ---- proof statements
+
+    def calc_op(self, meta, children):
+        return children[0]
+
+    def hint(self, meta, children):
+        stmts = tuple(child for child in children if isinstance(child, ast.Stmt))
+        return ast.Block(span=_meta_span(meta), stmts=stmts)
+
+    def calc_step(self, meta, children):
+        op = children[0] if isinstance(children[0], Token) else None
+        line = children[-1]
+        step = ast.CalcStep(
+            span=_meta_span(meta),
+            op=op.value if op is not None else "",
+            op_span=_token_span(op) if op is not None else line.span,
+            hints=tuple(child for child in children if isinstance(child, ast.Block)),
+        )
+        return step, line
+
+    def calc_lines(self, meta, children):
+        return list(children)
+
+    def calc_stmt(self, meta, children):
+        op = next((c for c in children[1:] if isinstance(c, Token) and c.type in CALC_OPERATORS), None)
+        body = next((child for child in children if isinstance(child, list)), [])
+        leading = op.value if op is not None else ""
+        steps = tuple(step for step, _ in body[1:])
+        if leading == "!=":
+            raise DiagnosticError(
+                [Diagnostic(SYNTAX, _token_span(op), "the main operator of a calculation must be transitive")]
+            )
+        _check_calc(leading, steps)
+        lines = (body[0], *(line for _, line in body[1:])) if body else ()
+        return ast.Calc(span=_meta_span(meta), op=leading, lines=lines, steps=steps)
+
+    def forall_stmt(self, meta, children):
+        bar = next((i for i, c in enumerate(children) if isinstance(c, Token) and c.type == "BAR"), None)
+        return ast.ForallStmt(
+            span=_meta_span(meta),
+            bound=tuple(child for child in children if isinstance(child, ast.BoundVar)),
+            range=children[bar + 1] if bar is not None else None,
+            ensures=tuple(c[1] for c in children if isinstance(c, tuple) and c[0] == "ensures"),
+            body=children[-1],
+        )
+
+    def assert_by_stmt(self, meta, children):
+        return ast.AssertBy(span=_meta_span(meta), expr=children[1], body=children[3])
 
     # ---- expressions
 
@@ -688,10 +832,35 @@ class _Builder(Transformer):
     def member(self, meta, children):
         obj, name = children[0], children[2]
         if name.value != "Length":
-            raise _unsupported(
-                _token_span(name), f"`.{name.value}` is not part of MiniDafny: arrays have `.Length`"
-            )
+            return ast.Member(span=_meta_span(meta), obj=obj, name=str(name), name_span=_token_span(name))
         return ast.Length(span=_meta_span(meta), array=obj)
+
+    def discriminator(self, meta, children):
+        obj, name = children[0], children[2]
+        return ast.IsCtor(span=_meta_span(meta), obj=obj, ctor=str(name), name_span=_token_span(name))
+
+    def pattern(self, meta, children):
+        name = children[0]
+        args = tuple(child for child in children[1:] if isinstance(child, ast.Pattern))
+        has_parens = len(children) > 1 or self.source.text_of(_meta_span(meta)).rstrip().endswith(")")
+        return ast.Pattern(span=_meta_span(meta), name=str(name), args=args if has_parens else None)
+
+    def case_expr(self, meta, children):
+        return ast.MatchCase(span=_meta_span(meta), pattern=children[1], body=children[-1])
+
+    def match_expr(self, meta, children):
+        cases = tuple(child for child in children if isinstance(child, ast.MatchCase))
+        return ast.Match(span=_meta_span(meta), subject=children[1], cases=cases)
+
+    def case_stmt(self, meta, children):
+        stmts = tuple(child for child in children[3:] if isinstance(child, ast.Stmt))
+        span = _meta_span(meta)
+        body = ast.Block(span=stmts[0].span.cover(stmts[-1].span) if stmts else span, stmts=stmts)
+        return ast.MatchStmtCase(span=span, pattern=children[1], body=body)
+
+    def match_stmt(self, meta, children):
+        cases = tuple(child for child in children if isinstance(child, ast.MatchStmtCase))
+        return ast.MatchStmt(span=_meta_span(meta), subject=children[1], cases=cases)
 
     def cardinality(self, meta, children):
         return ast.Cardinality(span=_meta_span(meta), expr=children[1])
@@ -741,6 +910,27 @@ def _check_chain(ops: list[Token]) -> None:
                 )
             ]
         )
+
+
+def _check_calc(leading: str, steps: tuple[ast.CalcStep, ...]) -> None:
+    """Dafny's rule for a calc's operators: each one, and the leading one, must chain with
+    the ones before it (`<` and `<=` do, `<` and `>` do not)."""
+    relation = leading or "=="
+    for step in steps:
+        combined = ast.calc_combine(relation, step.op or leading or "==")
+        if combined is None:
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        SYNTAX,
+                        step.op_span,
+                        "this operator cannot continue this calculation",
+                        hint="A calc's steps must go one way: `<` and `<=` (with `==`), or `>` and `>=`, "
+                        "or only `==>`, or only `<==`.",
+                    )
+                ]
+            )
+        relation = combined
 
 
 # ------------------------------------------------------------------ one expression

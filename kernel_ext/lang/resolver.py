@@ -38,8 +38,10 @@ from kernel_ext.lang.types import (
     array_of,
     assignable,
     compatible,
+    infer,
     join,
     seq_of,
+    substitute,
 )
 
 
@@ -65,6 +67,11 @@ def settle(expr: ast.Expr, expected: Type) -> ast.Expr:
         return dataclasses.replace(expr, left=settle(expr.left, ty), right=settle(expr.right, ty), ty=ty)
     if isinstance(expr, ast.IfThenElse):
         return dataclasses.replace(expr, then=settle(expr.then, ty), else_=settle(expr.else_, ty), ty=ty)
+    if isinstance(expr, ast.Match):
+        cases = tuple(dataclasses.replace(case, body=settle(case.body, ty)) for case in expr.cases)
+        return dataclasses.replace(expr, cases=cases, ty=ty)
+    if isinstance(expr, ast.Construct):
+        return dataclasses.replace(expr, ty=ty)
     return expr
 
 
@@ -124,12 +131,42 @@ def resolve(program: ast.Program) -> CheckedProgram:
     for decl in program.decls:
         decls.append(checker.declaration(decl))
     if checker.errors:
-        raise DiagnosticError(sorted(checker.errors, key=lambda d: (d.span.start_line, d.span.start_col)))
+        unique = list(dict.fromkeys(checker.errors))  # a bad signature is met again at each call
+        raise DiagnosticError(sorted(unique, key=lambda d: (d.span.start_line, d.span.start_col)))
     return CheckedProgram(dataclasses.replace(program, decls=tuple(decls)))
 
 
 class _Abort(Exception):
     """Stops checking one declaration after an error that makes the rest meaningless."""
+
+
+@dataclass(frozen=True)
+class _Confined:
+    """A ghost body that may change only what it declares itself: a calc hint, a forall
+    statement's body, an assert-by block; with Dafny's words for what it may not do."""
+
+    depth: int  # the scopes outside the body
+    update: str  # an assignment to a variable declared outside
+    call: str  # a call of a compiled method
+    ret: str  # a `return`
+
+
+HINT_RULES = (
+    "a hint is not allowed to update a variable declared outside the hint",
+    "only ghost methods can be called from this context",
+    "return statement is not allowed inside a hint",
+)
+FORALL_RULES = (
+    "body of forall statement is attempting to update a variable declared outside the forall statement",
+    "the body of the enclosing forall statement is not allowed to call non-ghost methods",
+    "return statement is not allowed inside a forall statement",
+)
+ASSERT_BY_RULES = (
+    "the body of an assert-by statement is not allowed to update a variable declared outside it",
+    "only ghost methods can be called from this context",
+    "return statement is not allowed in this context (because it is guarded by a specification-only "
+    "expression)",
+)
 
 
 @dataclass
@@ -138,14 +175,22 @@ class _Checker:
     errors: list[Diagnostic] = field(default_factory=list)
     scopes: list[dict[str, Variable]] = field(default_factory=list)
     counter: int = 0
+    confined: list[_Confined] = field(default_factory=list)  # the hints and proof bodies we are in
 
     def __post_init__(self) -> None:
         self.decls: dict[str, ast.Decl] = {}
+        self.ctors: dict[str, tuple[ast.Datatype, ast.Constructor]] = {}
+        self.type_params: tuple[str, ...] = ()
         for decl in self.program.decls:
             if decl.name in self.decls:
                 self.error(DUPLICATE_NAME, decl.name_span, f"duplicate declaration of '{decl.name}'")
             else:
                 self.decls[decl.name] = decl
+            for ctor in decl.ctors if isinstance(decl, ast.Datatype) else ():
+                if ctor.name in self.ctors or ctor.name in self.decls:
+                    self.error(DUPLICATE_NAME, ctor.span, f"duplicate declaration of '{ctor.name}'")
+                else:
+                    self.ctors[ctor.name] = (decl, ctor)
 
     # ------------------------------------------------------------ helpers
 
@@ -165,6 +210,18 @@ class _Checker:
                     TYPE_MISMATCH, ref.span, f"`{ref.name}` takes one type argument, e.g. `{ref.name}<int>`"
                 )
             # Subset types inside collections are not tracked: their elements are plain ints.
+            return Type(ref.name, tuple(self.type_of_ref(arg).base for arg in ref.args))
+        if ref.name in self.type_params and not ref.args:
+            return Type(ref.name)
+        datatype = self.decls.get(ref.name)
+        if isinstance(datatype, ast.Datatype):
+            if len(ref.args) != len(datatype.type_params):
+                raise self.fail(
+                    TYPE_MISMATCH,
+                    ref.span,
+                    f"datatype '{ref.name}' takes {len(datatype.type_params)} type argument(s), "
+                    f"but {len(ref.args)} are given",
+                )
             return Type(ref.name, tuple(self.type_of_ref(arg).base for arg in ref.args))
         if ref.name in {"map", "real", "char", "string", "object", "array2", "iset", "imap"}:
             raise self.fail(NOT_MINIDAFNY, ref.span, f"the type `{ref.name}` is not part of MiniDafny")
@@ -187,6 +244,13 @@ class _Checker:
             if name in scope:
                 return scope[name]
         return None
+
+    def scope_index(self, name: str) -> int:
+        """How deep the scope that declares `name` is (-1: none does)."""
+        for index in range(len(self.scopes) - 1, -1, -1):
+            if name in self.scopes[index]:
+                return index
+        return -1
 
     def expect(self, expr: ast.Expr, expected: Type, what: str) -> None:
         actual = ast.type_of(expr)
@@ -215,11 +279,35 @@ class _Checker:
                 return self.method(decl)
             if isinstance(decl, ast.Function):
                 return self.function(decl)
+            if isinstance(decl, ast.Datatype):
+                return self.datatype(decl)
         except _Abort:
             pass
         finally:
             self.scopes = []
+            self.type_params = ()
         return decl
+
+    def datatype(self, datatype: ast.Datatype) -> ast.Datatype:
+        self.type_params = datatype.type_params
+        field_types: dict[str, Type] = {}
+        ctors = []
+        for ctor in datatype.ctors:
+            fields = []
+            for item in ctor.fields:
+                ty = self.type_of_ref(item.type_ref)
+                if item.name and field_types.setdefault(item.name, ty) != ty:
+                    raise self.fail(
+                        TYPE_MISMATCH,
+                        item.span,
+                        f"shared destructor '{item.name}' has different types in different constructors",
+                    )
+                fields.append(dataclasses.replace(item, ty=ty))
+            names = [item.name for item in ctor.fields if item.name]
+            if len(set(names)) != len(names):
+                raise self.fail(DUPLICATE_NAME, ctor.span, f"duplicate destructor name in '{ctor.name}'")
+            ctors.append(dataclasses.replace(ctor, fields=tuple(fields)))
+        return dataclasses.replace(datatype, ctors=tuple(ctors))
 
     def params(self, params: tuple[ast.Param, ...], role: str, ghost: bool = False) -> tuple[ast.Param, ...]:
         checked = []
@@ -246,6 +334,7 @@ class _Checker:
         return dataclasses.replace(decreases, exprs=exprs)
 
     def method(self, method: ast.Method) -> ast.Method:
+        self.type_params = method.type_params
         params = self.params(method.params, "in", ghost=method.is_ghost)
         spec_ctx = Context(method, ghost=True)
         requires = self.clauses(method.requires, spec_ctx, "a precondition")
@@ -281,6 +370,7 @@ class _Checker:
         return tuple(checked)
 
     def function(self, function: ast.Function) -> ast.Function:
+        self.type_params = function.type_params
         params = self.params(function.params, "in")
         result_ty = BOOL if function.is_predicate else self.type_of_ref(function.result_ref)
         ctx = Context(function, ghost=True, in_function=True)
@@ -334,6 +424,10 @@ class _Checker:
             ast.Assert: self.assert_stmt,
             ast.Assume: self.assume_stmt,
             ast.Return: self.return_stmt,
+            ast.Calc: self.calc_stmt,
+            ast.ForallStmt: self.forall_stmt,
+            ast.AssertBy: self.assert_by_stmt,
+            ast.MatchStmt: self.match_stmt,
         }[type(stmt)]
         return method(stmt, ctx)
 
@@ -386,7 +480,9 @@ class _Checker:
                     f"{callee.kind_word} '{callee.name}' returns {len(callee.returns)} value(s), "
                     f"but {count} variable(s) receive them",
                 )
-            return (call,), [self.type_of_ref(out.type_ref) for out in callee.returns]
+            binding = dict(zip(callee.type_params, call.type_args, strict=True))
+            outs = self.types_in(callee, [out.type_ref for out in callee.returns])
+            return (call,), [substitute(out, binding) for out in outs]
         if len(rhs) != count:
             raise self.fail(ARITY, span, f"{count} variable(s) but {len(rhs)} value(s) on the right of ':='")
         checked = tuple(
@@ -429,6 +525,8 @@ class _Checker:
                     NOT_ASSIGNABLE, target.span, f"'{target.name}' is assigned twice in one statement"
                 )
             seen.add(variable.uid)
+            if self.confined and self.scope_index(target.name) < self.confined[-1].depth:
+                raise self.fail(BAD_STATEMENT, target.span, self.confined[-1].update)
             if ctx.ghost and not variable.is_ghost:
                 raise self.fail(
                     GHOST,
@@ -475,6 +573,8 @@ class _Checker:
     def method_call(self, call: ast.Call, ctx: Context) -> ast.Call:
         callee = self.decls[call.name]
         assert isinstance(callee, ast.Method)
+        if self.confined and not callee.is_ghost:
+            raise self.fail(GHOST, call.name_span, self.confined[-1].call)
         if ctx.ghost and not callee.is_ghost:
             raise self.fail(
                 GHOST,
@@ -489,25 +589,50 @@ class _Checker:
                 "actual out-parameter is required to be a ghost variable",
                 f"'{callee.name}' is a ghost method: write `ghost var ... := {callee.name}(...);`.",
             )
-        args = self.arguments(call, callee.params, callee.kind_word, ctx)
-        return dataclasses.replace(call, args=args)
+        args, type_args = self.arguments(call, callee, ctx)
+        return dataclasses.replace(call, args=args, type_args=type_args)
+
+    def types_in(self, decl: ast.Method | ast.Function, refs: list[ast.TypeRef]) -> list[Type]:
+        """Types written in a declaration's signature, in terms of its own type parameters."""
+        outer, self.type_params = self.type_params, decl.type_params
+        try:
+            return [self.type_of_ref(ref) for ref in refs]
+        finally:
+            self.type_params = outer
 
     def arguments(
-        self, call: ast.Call, params: tuple[ast.Param, ...], kind: str, ctx: Context
-    ) -> tuple[ast.Expr, ...]:
+        self, call: ast.Call, callee: ast.Method | ast.Function, ctx: Context
+    ) -> tuple[tuple[ast.Expr, ...], tuple[Type, ...]]:
+        """The checked arguments, and the callee's type arguments inferred from them."""
+        params, kind = callee.params, callee.kind_word
         if len(call.args) != len(params):
             raise self.fail(
                 ARITY,
                 call.span,
                 f"{kind} '{call.name}' takes {len(params)} argument(s), but {len(call.args)} are given",
             )
-        args = []
-        for arg, param in zip(call.args, params, strict=True):
+        checked_args = []
+        binding: dict[str, Type] = {}
+        param_types = self.types_in(callee, [param.type_ref for param in params])
+        for arg, param, param_ty in zip(call.args, params, param_types, strict=True):
             checked = self.expr(arg, dataclasses.replace(ctx, ghost=True) if param.is_ghost else ctx)
-            param_ty = self.type_of_ref(param.type_ref)
-            self.expect(checked, param_ty, f"argument '{param.name}' of '{call.name}'")
-            args.append(settle(checked, param_ty))
-        return tuple(args)
+            what = f"argument '{param.name}' of '{call.name}'"
+            if not callee.type_params:
+                self.expect(checked, param_ty, what)
+            elif not infer(param_ty, ast.type_of(checked), callee.type_params, binding):
+                raise self.fail(
+                    TYPE_MISMATCH,
+                    checked.span,
+                    f"{what} must be of type {substitute(param_ty, binding)}, but this is of type "
+                    f"{ast.type_of(checked)}",
+                )
+            checked_args.append(checked)
+        type_args = tuple(binding.get(name, UNKNOWN) for name in callee.type_params)
+        args = tuple(
+            settle(arg, substitute(param_ty, binding))
+            for arg, param_ty in zip(checked_args, param_types, strict=True)
+        )
+        return args, type_args
 
     def call_stmt(self, stmt: ast.CallStmt, ctx: Context) -> ast.CallStmt:
         callee = self.decls.get(stmt.call.name)
@@ -572,6 +697,8 @@ class _Checker:
     def return_stmt(self, stmt: ast.Return, ctx: Context) -> ast.Return:
         method = ctx.owner
         assert isinstance(method, ast.Method)
+        if self.confined:
+            raise self.fail(BAD_STATEMENT, stmt.span, self.confined[-1].ret)
         if not stmt.values:
             return stmt
         if len(stmt.values) != len(method.returns):
@@ -586,6 +713,70 @@ class _Checker:
             self.expect(checked, self.type_of_ref(out.type_ref), f"the value returned for '{out.name}'")
             values.append(checked)
         return dataclasses.replace(stmt, values=tuple(values))
+
+    # ------------------------------------------------------------ proof statements
+
+    def confined_block(self, block: ast.Block, ctx: Context, rules: tuple[str, str, str]) -> ast.Block:
+        """A hint or a proof body: ghost, in its own scope, changing only what it declares."""
+        self.confined.append(_Confined(len(self.scopes), *rules))
+        try:
+            return self.block(block, dataclasses.replace(ctx, ghost=True))
+        finally:
+            self.confined.pop()
+
+    def calc_stmt(self, stmt: ast.Calc, ctx: Context) -> ast.Calc:
+        ghost = dataclasses.replace(ctx, ghost=True)
+        lines = tuple(self.expr(line, ghost) for line in stmt.lines)
+        steps = []
+        result = "=="
+        for index, step in enumerate(stmt.steps):
+            op = step.op or stmt.op or "=="
+            before, after = stmt.lines[index], stmt.lines[index + 1]
+            # The step's operator must apply to its two lines (both int for `<`, bool for `==>`).
+            self.binary(
+                ast.Binary(
+                    span=before.span.cover(after.span), op=op, left=before, right=after, op_span=step.op_span
+                ),
+                ghost,
+            )
+            hints = tuple(self.confined_block(hint, ghost, HINT_RULES) for hint in step.hints)
+            steps.append(dataclasses.replace(step, op=op, hints=hints))
+            result = ast.calc_combine(result, op) or op  # the parser has checked that they chain
+        return dataclasses.replace(stmt, lines=lines, steps=tuple(steps), result_op=result)
+
+    def forall_stmt(self, stmt: ast.ForallStmt, ctx: Context) -> ast.ForallStmt:
+        only = stmt.only_statement
+        if isinstance(only, ast.Assign) and any(isinstance(target, ast.Index) for target in only.targets):
+            raise self.fail(
+                NOT_MINIDAFNY,
+                only.span,
+                "a forall statement that updates an array is not part of MiniDafny",
+                "In MiniDafny a forall statement proves a fact for every value: "
+                "`forall x | 0 <= x < n ensures P(x) { ... }`; update arrays with a loop.",
+            )
+        ghost = dataclasses.replace(ctx, ghost=True)
+        self.scopes.append({})
+        try:
+            bound = []
+            for var in stmt.bound:
+                ty = self.type_of_ref(var.type_ref) if var.type_ref else INT
+                uid = self.declare(var.name, var.span, ty, "bound", is_ghost=True)
+                bound.append(dataclasses.replace(var, uid=uid, ty=ty))
+            range_ = None
+            if stmt.range is not None:
+                range_ = self.expr(stmt.range, ghost)
+                self.expect(range_, BOOL, "the range of a forall statement")
+            ensures = self.clauses(stmt.ensures, ghost, "the ensures clause of a forall statement")
+            body = self.confined_block(stmt.body, ghost, FORALL_RULES)
+        finally:
+            self.scopes.pop()
+        return dataclasses.replace(stmt, bound=tuple(bound), range=range_, ensures=ensures, body=body)
+
+    def assert_by_stmt(self, stmt: ast.AssertBy, ctx: Context) -> ast.AssertBy:
+        expr = self.expr(stmt.expr, dataclasses.replace(ctx, ghost=True))
+        self.expect(expr, BOOL, "an assertion")
+        body = self.confined_block(stmt.body, ctx, ASSERT_BY_RULES)
+        return dataclasses.replace(stmt, expr=expr, body=body)
 
     # ------------------------------------------------------------ expressions
 
@@ -618,6 +809,9 @@ class _Checker:
             ast.MultisetDisplay: self.display,
             ast.MultisetOf: self.multiset_of,
             ast.Quantifier: self.quantifier,
+            ast.Member: self.member,
+            ast.IsCtor: self.is_ctor,
+            ast.Match: self.match,
         }.get(type(expr))
         if checker is not None:
             return checker(expr, ctx)
@@ -714,6 +908,8 @@ class _Checker:
                 "Compiled code cannot depend on ghost state: use it only in assertions, invariants, "
                 "contracts and other ghost variables.",
             )
+        if variable is None and expr.name in self.ctors:
+            return self.construct(expr.name, (), expr.span, ctx)
         if variable is None:
             if expr.name in self.decls:
                 decl = self.decls[expr.name]
@@ -787,7 +983,9 @@ class _Checker:
         then, else_ = settle(then, ty), settle(else_, ty)
         return dataclasses.replace(expr, cond=cond, then=then, else_=else_, ty=ty)
 
-    def function_call(self, call: ast.Call, ctx: Context) -> ast.Call:
+    def function_call(self, call: ast.Call, ctx: Context) -> ast.Expr:
+        if call.name in self.ctors and self.lookup(call.name) is None:
+            return self.construct(call.name, call.args, call.span, ctx)
         callee = self.decls.get(call.name)
         if callee is None:
             raise self.fail(UNKNOWN_NAME, call.name_span, f"unknown function '{call.name}'")
@@ -799,9 +997,12 @@ class _Checker:
                 "A method or lemma call is a statement of its own: `var r := M(x);` or `L(x);`.",
             )
         assert isinstance(callee, ast.Function)
-        args = self.arguments(call, callee.params, callee.kind_word, ctx)
-        result = BOOL if callee.is_predicate else self.type_of_ref(callee.result_ref)
-        return dataclasses.replace(call, args=args, ty=result)
+        args, type_args = self.arguments(call, callee, ctx)
+        result = BOOL
+        if not callee.is_predicate:
+            [declared] = self.types_in(callee, [callee.result_ref])
+            result = substitute(declared, dict(zip(callee.type_params, type_args, strict=True)))
+        return dataclasses.replace(call, args=args, type_args=type_args, ty=result)
 
     def old(self, expr: ast.Old, ctx: Context) -> ast.Old:
         if not ctx.allow_old:
@@ -809,3 +1010,158 @@ class _Checker:
             raise self.fail(BAD_OLD, expr.span, f"`old` is not allowed in {where}")
         inner = self.expr(expr.expr, ctx)
         return dataclasses.replace(expr, expr=inner, ty=ast.type_of(inner))
+
+    # ------------------------------------------------------------ datatypes
+
+    def field_types(self, datatype: ast.Datatype, ctor: ast.Constructor) -> list[Type]:
+        """The constructor's field types, in terms of the datatype's own type parameters."""
+        outer, self.type_params = self.type_params, datatype.type_params
+        try:
+            return [self.type_of_ref(item.type_ref) for item in ctor.fields]
+        finally:
+            self.type_params = outer
+
+    def construct(self, name: str, args: tuple[ast.Expr, ...], span: Span, ctx: Context) -> ast.Construct:
+        datatype, ctor = self.ctors[name]
+        if len(args) != len(ctor.fields):
+            raise self.fail(
+                ARITY,
+                span,
+                f"wrong number of arguments to datatype constructor '{name}' "
+                f"(found {len(args)}, expected {len(ctor.fields)})",
+            )
+        field_types = self.field_types(datatype, ctor)
+        checked = [self.expr(arg, ctx) for arg in args]
+        binding: dict[str, Type] = {}
+        for arg, field_ty, item in zip(checked, field_types, ctor.fields, strict=True):
+            if not infer(field_ty, ast.type_of(arg), datatype.type_params, binding):
+                what = f"'{item.name}'" if item.name else "an argument"
+                raise self.fail(
+                    TYPE_MISMATCH,
+                    arg.span,
+                    f"{what} of constructor '{name}' must be of type {substitute(field_ty, binding)}, "
+                    f"but this is of type {ast.type_of(arg)}",
+                )
+        settled = tuple(
+            settle(arg, substitute(field_ty, binding))
+            for arg, field_ty in zip(checked, field_types, strict=True)
+        )
+        ty = Type(datatype.name, tuple(binding.get(param, UNKNOWN) for param in datatype.type_params))
+        return ast.Construct(
+            span=span, datatype=datatype.name, ctor=name, args=settled, index=datatype.index(name), ty=ty
+        )
+
+    def datatype_of(self, expr: ast.Expr, what: str) -> ast.Datatype:
+        ty = ast.type_of(expr)
+        datatype = self.decls.get(ty.name)
+        if not isinstance(datatype, ast.Datatype):
+            raise self.fail(
+                TYPE_MISMATCH, expr.span, f"{what} must be a datatype value, but this is of type {ty}"
+            )
+        return datatype
+
+    def binding_of(self, datatype: ast.Datatype, ty: Type) -> dict[str, Type]:
+        return dict(zip(datatype.type_params, ty.args, strict=True))
+
+    def member(self, expr: ast.Member, ctx: Context) -> ast.Destruct:
+        obj = self.expr(expr.obj, ctx)
+        ty = ast.type_of(obj)
+        datatype = self.decls.get(ty.name)
+        if not isinstance(datatype, ast.Datatype):
+            hint = "Arrays have `.Length`; sequences have `|s|`." if ty.name in ("array", "seq") else ""
+            raise self.fail(
+                UNKNOWN_NAME, expr.name_span, f"type {ty} does not have a member '{expr.name}'", hint
+            )
+        owners = [ctor for ctor in datatype.ctors if any(item.name == expr.name for item in ctor.fields)]
+        if not owners:
+            raise self.fail(UNKNOWN_NAME, expr.name_span, f"type {ty} does not have a member '{expr.name}'")
+        index = next(i for i, item in enumerate(owners[0].fields) if item.name == expr.name)
+        field_ty = substitute(self.field_types(datatype, owners[0])[index], self.binding_of(datatype, ty))
+        return ast.Destruct(
+            span=expr.span,
+            obj=obj,
+            name=expr.name,
+            ctors=tuple(ctor.name for ctor in owners),
+            indices=tuple(datatype.index(ctor.name) for ctor in owners),
+            name_span=expr.name_span,
+            ty=field_ty,
+        )
+
+    def is_ctor(self, expr: ast.IsCtor, ctx: Context) -> ast.IsCtor:
+        obj = self.expr(expr.obj, ctx)
+        datatype = self.datatype_of(obj, f"the value of `.{expr.ctor}?`")
+        if datatype.ctor(expr.ctor) is None:
+            raise self.fail(
+                UNKNOWN_NAME,
+                expr.name_span,
+                f"member '{expr.ctor}?' does not exist in datatype '{datatype.name}'",
+            )
+        return dataclasses.replace(expr, obj=obj, index=datatype.index(expr.ctor), ty=BOOL)
+
+    def pattern(self, pattern: ast.Pattern, ty: Type) -> ast.Pattern:
+        """Check a pattern against the type of the value it matches; declares its variables."""
+        datatype = self.decls.get(ty.name)
+        is_ctor = isinstance(datatype, ast.Datatype) and datatype.ctor(pattern.name) is not None
+        if pattern.args is None and not is_ctor:
+            if pattern.name == "_":
+                return dataclasses.replace(pattern, ty=ty)
+            uid = self.declare(pattern.name, pattern.span, ty, "bound")
+            return dataclasses.replace(pattern, uid=uid, ty=ty)
+        if not is_ctor:
+            where = f"datatype '{datatype.name}'" if isinstance(datatype, ast.Datatype) else f"type {ty}"
+            raise self.fail(UNKNOWN_NAME, pattern.span, f"member '{pattern.name}' does not exist in {where}")
+        assert isinstance(datatype, ast.Datatype)
+        ctor = datatype.ctor(pattern.name)
+        assert ctor is not None
+        args = pattern.args or ()
+        if len(args) != len(ctor.fields):
+            raise self.fail(
+                ARITY,
+                pattern.span,
+                f"constructor '{ctor.name}' of arity {len(ctor.fields)} is applied to {len(args)} argument(s)",
+            )
+        binding = self.binding_of(datatype, ty)
+        field_types = [substitute(field_ty, binding) for field_ty in self.field_types(datatype, ctor)]
+        checked = tuple(self.pattern(arg, field_ty) for arg, field_ty in zip(args, field_types, strict=True))
+        fields = tuple(ast.destructor_name(ctor, position) for position in range(len(ctor.fields)))
+        return dataclasses.replace(
+            pattern, args=checked, ctor=ctor.name, index=datatype.index(ctor.name), fields=fields, ty=ty
+        )
+
+    def match(self, expr: ast.Match, ctx: Context) -> ast.Match:
+        subject = self.expr(expr.subject, ctx)
+        self.datatype_of(subject, "the value matched")
+        cases = []
+        result = UNKNOWN
+        for case in expr.cases:
+            self.scopes.append({})
+            try:
+                pattern = self.pattern(case.pattern, ast.type_of(subject))
+                body = self.expr(case.body, ctx)
+            finally:
+                self.scopes.pop()
+            if not compatible(result, ast.type_of(body)):
+                raise self.fail(
+                    TYPE_MISMATCH,
+                    body.span,
+                    f"the cases of a match have different types: {result.base} and {ast.type_of(body).base}",
+                )
+            result = join(result, ast.type_of(body).base) if result != UNKNOWN else ast.type_of(body)
+            cases.append(dataclasses.replace(case, pattern=pattern, body=body))
+        settled = tuple(dataclasses.replace(case, body=settle(case.body, result)) for case in cases)
+        return dataclasses.replace(expr, subject=subject, cases=settled, ty=result)
+
+    def match_stmt(self, stmt: ast.MatchStmt, ctx: Context) -> ast.MatchStmt:
+        ctx = self.guarded(stmt.subject, ctx)
+        subject = self.expr(stmt.subject, ctx)
+        self.datatype_of(subject, "the value matched")
+        cases = []
+        for case in stmt.cases:
+            self.scopes.append({})
+            try:
+                pattern = self.pattern(case.pattern, ast.type_of(subject))
+                body = self.block(case.body, ctx)
+            finally:
+                self.scopes.pop()
+            cases.append(dataclasses.replace(case, pattern=pattern, body=body))
+        return dataclasses.replace(stmt, subject=subject, cases=tuple(cases))

@@ -96,6 +96,7 @@ class Call(Expr):
     name: str = ""
     args: tuple[Expr, ...] = ()
     name_span: Span = _span()
+    type_args: tuple[Type, ...] = field(default=(), compare=False)  # of a generic callee, inferred
     ty: Type | None = _typed()
 
     @property
@@ -223,6 +224,105 @@ class Quantifier(Expr):
     ty: Type | None = _typed()
 
 
+@dataclass(frozen=True, kw_only=True)
+class Member(Expr):
+    """`e.name` before resolution: a datatype's destructor (the parser keeps `.Length` apart)."""
+
+    obj: Expr = field()
+    name: str = ""
+    name_span: Span = _span()
+    ty: Type | None = _typed()
+
+    @property
+    def token(self) -> Span:
+        return self.name_span
+
+
+@dataclass(frozen=True, kw_only=True)
+class Construct(Expr):
+    """`Cons(1, Nil)` or `Nil`: a datatype value built by one of its constructors."""
+
+    datatype: str = ""
+    ctor: str = ""
+    args: tuple[Expr, ...] = ()
+    index: int = field(default=0, compare=False)  # the constructor's position in its datatype
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Destruct(Expr):
+    """`xs.head`: a constructor's field; `ctors` are the constructors that have it."""
+
+    obj: Expr = field()
+    name: str = ""
+    ctors: tuple[str, ...] = ()
+    indices: tuple[int, ...] = field(default=(), compare=False)  # those constructors' positions
+    name_span: Span = _span()
+    ty: Type | None = _typed()
+
+    @property
+    def token(self) -> Span:
+        return self.name_span
+
+
+@dataclass(frozen=True, kw_only=True)
+class IsCtor(Expr):
+    """`xs.Nil?`: whether a datatype value was built by the constructor."""
+
+    obj: Expr = field()
+    ctor: str = ""
+    index: int = field(default=0, compare=False)
+    name_span: Span = _span()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pattern:
+    """A `case` pattern: a constructor with sub-patterns, a variable, or `_`. Before
+    resolution a bare name is a variable or a nullary constructor (`ctor` is set by the
+    resolver when it is a constructor)."""
+
+    span: Span = _span()
+    name: str = ""
+    args: tuple[Pattern, ...] | None = None
+    ctor: str = ""
+    index: int = field(default=0, compare=False)
+    fields: tuple[str, ...] = field(default=(), compare=False)  # the destructor of each argument
+    uid: str = field(default="", compare=False)
+    ty: Type | None = _typed()
+
+    @property
+    def is_wildcard(self) -> bool:
+        return self.name == "_" and not self.ctor
+
+    @property
+    def is_variable(self) -> bool:
+        return not self.ctor and self.name != "_"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchCase:
+    span: Span = _span()
+    pattern: Pattern = field()
+    body: Expr = field()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Match(Expr):
+    """`match e case P1 => e1 case P2 => e2`."""
+
+    subject: Expr = field()
+    cases: tuple[MatchCase, ...] = ()
+    ty: Type | None = _typed()
+
+
+def pattern_variables(pattern: Pattern) -> list[Pattern]:
+    """The variables a pattern binds, left to right."""
+    if pattern.is_variable:
+        return [pattern]
+    return [var for arg in pattern.args or () for var in pattern_variables(arg)]
+
+
 def type_of(expr: Expr) -> Type:
     ty = getattr(expr, "ty", None)
     if ty is None:
@@ -260,6 +360,7 @@ def expr_children(expr: Expr) -> tuple[Expr, ...]:
             children.append(value)
         elif isinstance(value, tuple):
             children.extend(v for v in value if isinstance(v, Expr))
+            children.extend(v.body for v in value if isinstance(v, MatchCase))
     return tuple(children)
 
 
@@ -342,6 +443,21 @@ class While(Stmt):
 
 
 @dataclass(frozen=True, kw_only=True)
+class MatchStmtCase:
+    span: Span = _span()
+    pattern: Pattern = field()
+    body: Block = field()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchStmt(Stmt):
+    """`match e { case P => stmts ... }` (the braces are optional)."""
+
+    subject: Expr = field()
+    cases: tuple[MatchStmtCase, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Assert(Stmt):
     expr: Expr = field()
 
@@ -354,6 +470,81 @@ class Assume(Stmt):
 @dataclass(frozen=True, kw_only=True)
 class Return(Stmt):
     values: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalcStep:
+    """One step of a calc: its operator and hints. `steps[i]` relates `lines[i]` to
+    `lines[i + 1]`; `op` is "" where none is written (the resolver fills in the calc's own)."""
+
+    span: Span = _span()
+    op: str = ""
+    op_span: Span = _span()  # the operator, or the line after it where none is written
+    hints: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Calc(Stmt):
+    """`calc op { line0; op1 { hints } line1; ... }` (a ghost statement)."""
+
+    op: str = ""  # the leading operator, the default of the steps ("" for `==`)
+    lines: tuple[Expr, ...] = ()
+    steps: tuple[CalcStep, ...] = ()
+    result_op: str = field(default="", compare=False)  # what the calc proves of its first and last line
+
+
+CALC_NEUTRAL = ("==", "<==>")
+
+
+def calc_combine(first: str, then: str) -> str | None:
+    """The relation that `a first b` and `b then c` give between a and c, as Dafny's calc
+    chains its steps, or None when they do not chain (`<` then `>`): `==` goes with
+    anything, `<=` then `<` gives `<`, `==>` goes only with `==>`."""
+    if first in CALC_NEUTRAL:
+        return first if then in CALC_NEUTRAL else then
+    if then in CALC_NEUTRAL:
+        return first
+    for family in (("<", "<="), (">", ">=")):
+        if first in family and then in family:
+            return family[0] if family[0] in (first, then) else family[1]
+    if first == then and first in ("==>", "<=="):
+        return first
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForallStmt(Stmt):
+    """`forall x, y | range ensures Q { body }`: the body proves Q of every x and y in the
+    range (a ghost statement). Without `ensures`, a body that is one lemma call concludes the
+    lemma's postcondition."""
+
+    bound: tuple[BoundVar, ...] = ()
+    range: Expr | None = None
+    ensures: tuple[SpecClause, ...] = ()
+    body: Block = field()
+
+    @property
+    def only_statement(self) -> Stmt | None:
+        """The body's one statement (looking through nested braces), if it has one."""
+        stmts = self.body.stmts
+        while len(stmts) == 1 and isinstance(stmts[0], Block):
+            stmts = stmts[0].stmts
+        return stmts[0] if len(stmts) == 1 else None
+
+    @property
+    def lemma_call(self) -> Call | None:
+        """Without `ensures`, a body that is one call concludes the callee's postcondition
+        for every bound value in the range, as in Dafny."""
+        only = self.only_statement
+        return only.call if not self.ensures and isinstance(only, CallStmt) else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssertBy(Stmt):
+    """`assert E by { body }`: the body's facts prove E and stay in the body."""
+
+    expr: Expr = field()
+    body: Block = field()
 
 
 # ---------------------------------------------------------------- declarations
@@ -381,6 +572,7 @@ class Method(Decl):
 
     is_lemma: bool = False
     is_ghost: bool = False
+    type_params: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     returns: tuple[Param, ...] = ()
     requires: tuple[SpecClause, ...] = ()
@@ -399,6 +591,7 @@ class Function(Decl):
     """A `function` or a `predicate` (a function returning bool)."""
 
     is_predicate: bool = False
+    type_params: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     result_ref: TypeRef | None = None
     requires: tuple[SpecClause, ...] = ()
@@ -414,6 +607,45 @@ class Function(Decl):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Field:
+    span: Span = _span()
+    name: str = ""  # "" for an unnamed constructor argument
+    type_ref: TypeRef = field()
+    ty: Type | None = _typed()
+
+
+def destructor_name(ctor: Constructor, position: int) -> str:
+    """The destructor of a constructor's argument: its field name, or one made up if it has none."""
+    name = ctor.fields[position].name
+    return name if name else f"{ctor.name}#{position}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Constructor:
+    span: Span = _span()
+    name: str = ""
+    fields: tuple[Field, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Datatype(Decl):
+    """`datatype List<T> = Nil | Cons(head: T, tail: List<T>)`."""
+
+    type_params: tuple[str, ...] = ()
+    ctors: tuple[Constructor, ...] = ()
+
+    @property
+    def kind_word(self) -> str:
+        return "datatype"
+
+    def ctor(self, name: str) -> Constructor | None:
+        return next((ctor for ctor in self.ctors if ctor.name == name), None)
+
+    def index(self, name: str) -> int:
+        return next(i for i, ctor in enumerate(self.ctors) if ctor.name == name)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Program:
     span: Span = _span()
     decls: tuple[Decl, ...] = ()
@@ -423,3 +655,6 @@ class Program:
 
     def functions(self) -> list[Function]:
         return [decl for decl in self.decls if isinstance(decl, Function)]
+
+    def datatypes(self) -> list[Datatype]:
+        return [decl for decl in self.decls if isinstance(decl, Datatype)]

@@ -78,3 +78,26 @@ def join(left: Type, right: Type) -> Type:
 def assignable(target: Type, value: Type) -> bool:
     """Whether a value may be stored in a target; subset constraints become obligations."""
     return compatible(target, value)
+
+
+def substitute(ty: Type, binding: dict[str, Type]) -> Type:
+    """`ty` with its type parameters replaced as `binding` says."""
+    if not ty.args:
+        return binding.get(ty.name, ty)
+    return Type(ty.name, tuple(substitute(arg, binding) for arg in ty.args))
+
+
+def infer(pattern: Type, actual: Type, params: tuple[str, ...], binding: dict[str, Type]) -> bool:
+    """Extend `binding` of `params` so that `pattern` instantiated is `actual`; False if no
+    binding can (`List<T>` against `List<int>` binds T to int)."""
+    if pattern.name in params and not pattern.args:
+        bound = binding.get(pattern.name, UNKNOWN)
+        if not compatible(bound, actual):
+            return False
+        binding[pattern.name] = join(bound, actual.base)
+        return True
+    if actual == UNKNOWN:
+        return True
+    if pattern.base.name != actual.base.name or len(pattern.args) != len(actual.args):
+        return False
+    return all(infer(p, a, params, binding) for p, a in zip(pattern.args, actual.args, strict=True))

@@ -189,7 +189,9 @@ def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
     args: dict[str, object] = {}
     for arg, param in zip(call.args, method.params, strict=True):
         try:
-            args[param.name] = parse_literal(source.text_of(arg.span), param.ty, param.name)
+            args[param.name] = parse_literal(
+                source.text_of(arg.span), param.ty, param.name, checked.program.datatypes()
+            )
         except LiteralError as error:
             return f"--run: argument {param.name}: {error}"
     result = run_method(checked, method.name, args)

@@ -64,6 +64,7 @@ def excerpts(report: VerificationReport, source: SourceFile) -> list[str]:
 STEP_NOTES = {
     "then": "condition true",
     "else": "condition false",
+    "case": "this case matches",
     "loop-head": "loop head: after any number of iterations, the invariants hold",
     "iteration": "an arbitrary iteration begins",
     "loop-exit": "after the loop",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kernel_ext.verify import terms as t
+from kernel_ext.verify.datatypes import PREFIX as DATATYPE_PREFIX
 from kernel_ext.verify.vcgen import At, Checked, Definition, Either, Fact, Fresh, Hypothesis, Sequent
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -20,6 +21,7 @@ STEP_WORDS = {
     "entry": "on entry",
     "then": "then branch",
     "else": "else branch",
+    "case": "match case taken",
     "loop-head": "loop head, after any number of iterations",
     "iteration": "an arbitrary iteration starts",
     "loop-exit": "after the loop",
@@ -186,7 +188,7 @@ def formula(term: t.Term, context: int = 0) -> str:
     if isinstance(term, t.FunApp):
         return _function(term, context)
     if isinstance(term, t.Forall):
-        bound = ", ".join(name(var) for var in term.bound)
+        bound = ", ".join(name(var) for var in term.bound if var.sort != t.FUEL)
         text = f"{'exists' if term.is_exists else 'forall'} {bound} :: {formula(term.body)}"
         return f"({text})" if context else text
     if isinstance(term, t.SortedConst):
@@ -260,6 +262,8 @@ SEQUENCE_FORMS = {
 def _function(term: t.FunApp, context: int) -> str:
     symbol = term.name
     args = term.args
+    if symbol.startswith(DATATYPE_PREFIX):
+        return _datatype_function(symbol.rsplit(".", 1)[1], args)
     if symbol.startswith("Seq#"):
         operation = symbol[4:].split(".")[0]
         text = SEQUENCE_FORMS[operation].format(*(formula(arg, 9) for arg in args))
@@ -282,3 +286,17 @@ def _function(term: t.FunApp, context: int) -> str:
         text = f"{formula(args[0], 6)} {words[base]} {formula(args[1], 6)}"
         return f"({text})" if context > 4 else text
     return f"{symbol.lstrip('$')}({', '.join(formula(arg) for arg in args)})"
+
+
+def _datatype_function(operation: str, args: tuple[t.Term, ...]) -> str:
+    """`Cons(x, xs)`, `xs.head`, `xs.Cons?`, `rank(xs)` (the structural order of termination)."""
+    if operation in ("$rank", "$tag"):
+        return f"{operation[1:]}({formula(args[0])})"
+    if not args:
+        return operation
+    if operation[0].isupper() and not operation.endswith("?") and "#" not in operation:
+        return f"{operation}({', '.join(formula(arg) for arg in args)})"
+    if "#" in operation:  # an unnamed argument of a constructor
+        ctor, position = operation.split("#")
+        return f"{formula(args[0], 9)}.{ctor}.{int(position) + 1}"
+    return f"{formula(args[0], 9)}.{operation}"

@@ -4,10 +4,11 @@
 
 from kernel_ext.run.interp import Outcome, RunResult, TraceStep, Violation, run_method
 from kernel_ext.run.loops import LoopRow, LoopTable, loop_table
-from kernel_ext.run.values import ArrayValue, Multiset, make_array, show_value
+from kernel_ext.run.values import ArrayValue, DataValue, Multiset, make_array, show_value
 
 __all__ = [
     "ArrayValue",
+    "DataValue",
     "LoopRow",
     "LoopTable",
     "Multiset",

@@ -21,7 +21,7 @@ from kernel_ext.lang.diagnostics import Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
-from kernel_ext.run.inputs import choose_inputs
+from kernel_ext.run.inputs import choose_inputs, example_value
 from kernel_ext.run.interp import DEFAULT_STEP_LIMIT, Outcome, RunResult, run_method
 from kernel_ext.run.literals import LiteralError, parse_literal
 from kernel_ext.run.loops import LoopTable, loop_table
@@ -170,7 +170,7 @@ def _inputs(
     for number, (param, text) in enumerate(zip(method.params, texts, strict=True), start=1):
         label = f"argument {number} ({param.name})"
         try:
-            values[param.name] = parse_literal(text, param.ty, label)  # type: ignore[arg-type]
+            values[param.name] = parse_literal(text, param.ty, label, checked.program.datatypes())  # type: ignore[arg-type]
         except LiteralError as error:
             problem = error.problem
             raise _InputProblem(
@@ -178,15 +178,18 @@ def _inputs(
                     f"{label}, line {problem.span.start_line}, column {problem.span.start_col}: "
                     f"Error: {problem.message}",
                     problem.source.excerpt(problem.span),
-                    f"    {param.name} is a {param.ty}: write e.g. {_example(param)}",
+                    f"    {param.name} is a {param.ty}: write e.g. {_example(checked, param)}",
                 ]
             ) from None
     return values, False
 
 
-def _example(param: ast.Param) -> str:
+def _example(checked: CheckedProgram, param: ast.Param) -> str:
     examples = {"int": "-3", "nat": "3", "bool": "true", "seq": "'[1, 2, 3]'", "array": "'[1, 2, 3]'"}
     examples |= {"set": "'{1, 2}'", "multiset": "'multiset{1, 1, 2}'"}
+    if param.ty is not None and isinstance(checked.decl(param.ty.name), ast.Datatype):
+        value = example_value(checked, param.ty)
+        return f"'{show_value(value)}'" if value is not None else "a constructor application"
     return examples.get(param.ty.name if param.ty else "int", "a literal")
 
 

@@ -2,23 +2,29 @@
 
 Every parameter type has a fixed list of small candidate values, moderate ones first (an
 int 3 before 0, an array `[3, 1, 2]` before `[]`) so that loops run a few times, then every
-sequence of length 0 to 4 of small elements. Combinations are tried in order of the sum
-of their positions in these lists, and the first that satisfies the `requires` is taken.
+sequence of length 0 to 4 of small elements. A datatype's values are built from its
+constructors, nested at most DATA_DEPTH deep, smallest first, with one of three constructors
+(`Cons(3, Cons(3, Nil))`) first of all. Combinations are tried in order of the sum of their
+positions in these lists, and the first that satisfies the `requires` is taken.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
 from kernel_ext.run.interp import find_method, precondition_holds
-from kernel_ext.run.values import ArrayValue, Multiset
+from kernel_ext.run.values import ArrayValue, DataValue, Multiset, field_types
 
 MAX_ATTEMPTS = 3_000
 MAX_LENGTH = 4
+DATA_DEPTH = 4  # constructors nested at most this deep
+DATA_FIELD_VALUES = 3  # the first few candidates of a constructor's other arguments
+MAX_DATA_VALUES = 40  # candidates of one datatype
+MODERATE_DATA_SIZE = 3
 
 INTS = (3, 2, 1, 0, 4, 5, -1, -2, -3, 6, 7, 8, 10)
 NATS = tuple(value for value in INTS if value >= 0)
@@ -26,10 +32,16 @@ BOOLS = (True, False)
 PREFERRED_INT_SEQUENCES = ((3, 1, 2), (1, 2, 3), (2, 2, 1), (0, 1, 2), (1,), (), (2, 1), (3, 1, 2, 0))
 
 
-def candidates(ty: Type) -> list[object]:
+def candidates(ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None) -> list[object]:
     """Small values of a type, in the order they are tried; an array is given by its
-    contents (a tuple), made an array only when used."""
+    contents (a tuple), made an array only when used. `datatypes` are the program's."""
     name = ty.name
+    if datatypes and name in datatypes:
+        values = _data_values(ty, datatypes, DATA_DEPTH)
+        moderate = next((value for value in values if value.size >= MODERATE_DATA_SIZE), None)
+        return ([moderate] if moderate is not None else []) + [
+            value for value in values if value is not moderate
+        ]
     if name == "int":
         return list(INTS)
     if name == "nat":
@@ -37,28 +49,66 @@ def candidates(ty: Type) -> list[object]:
     if name == "bool":
         return list(BOOLS)
     if name in ("seq", "array", "multiset"):
-        sequences = _sequences(ty.element)
+        sequences = _sequences(ty.element, datatypes)
         return [Multiset(items) for items in sequences] if name == "multiset" else list(sequences)
     if name == "set":
-        elements = candidates(ty.element)[:4]
+        elements = candidates(ty.element, datatypes)[:4]
         subsets = [frozenset(elements[:3]), frozenset(), frozenset(elements[:1])]
         for size in range(len(elements) + 1):
             subsets += [frozenset(chosen) for chosen in itertools.combinations(elements, size)]
         return list(dict.fromkeys(subsets))
+    if not ty.args and name.isidentifier():  # a type parameter: values of any type will do
+        return list(INTS)
     return []
 
 
-def _sequences(element: Type) -> list[tuple[object, ...]]:
+def _sequences(element: Type, datatypes: Mapping[str, ast.Datatype] | None) -> list[tuple[object, ...]]:
     if element.name == "int":
         preferred = list(PREFERRED_INT_SEQUENCES)
         small: list[object] = [0, 1, 2, -1]
     else:
-        small = candidates(element)[:3]
+        small = candidates(element, datatypes)[:3]
         preferred = [tuple(small[index] for index in (1, 0, 2) if index < len(small))]
     found = list(preferred)
     for length in range(MAX_LENGTH + 1):
         found += list(itertools.product(small, repeat=length))
     return list(dict.fromkeys(found))
+
+
+def _data_values(ty: Type, datatypes: Mapping[str, ast.Datatype], depth: int) -> list[DataValue]:
+    """Values of a datatype instance with constructors nested at most `depth` deep, fewest
+    constructors first (at most MAX_DATA_VALUES)."""
+    if depth == 0:
+        return []
+    decl = datatypes[ty.name]
+    found: list[DataValue] = []
+    for ctor in decl.ctors:
+        pools: list[list[object]] = []
+        for field_ty in field_types(decl, ctor, ty):
+            if field_ty.name in datatypes:
+                pools.append(list(_data_values(field_ty, datatypes, depth - 1)))
+            elif field_ty.name == "array":
+                pools.append([])  # an array inside a value is not generated
+            else:
+                pools.append(candidates(field_ty, datatypes)[:DATA_FIELD_VALUES])
+        if any(not pool for pool in pools):
+            continue
+        chosen = itertools.islice(_positions([len(pool) for pool in pools]), MAX_DATA_VALUES)
+        found += [
+            DataValue(
+                decl.name,
+                ctor.name,
+                tuple(pool[position] for pool, position in zip(pools, positions, strict=True)),
+            )
+            for positions in chosen
+        ]
+    return sorted(dict.fromkeys(found), key=lambda value: value.size)[:MAX_DATA_VALUES]
+
+
+def example_value(checked: CheckedProgram, ty: Type) -> object | None:
+    """A small value of a type, to show how one is written."""
+    values = candidates(ty, {decl.name: decl for decl in checked.program.datatypes()})
+    return values[0] if values else None
 
 
 def materialize(value: object, ty: Type) -> object:
@@ -95,7 +145,8 @@ def choose_inputs(checked: CheckedProgram, method: str) -> dict[str, object] | N
     or None if none of the first few thousand does."""
     decl = find_method(checked, method)
     params = decl.params
-    pools = [candidates(param.ty) if param.ty is not None else [] for param in params]
+    datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
+    pools = [candidates(param.ty, datatypes) if param.ty is not None else [] for param in params]
     if any(not pool for pool in pools):
         return None
     for attempt, positions in enumerate(_positions([len(pool) for pool in pools])):

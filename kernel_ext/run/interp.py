@@ -1,16 +1,19 @@
 """A concrete interpreter for MiniDafny that checks every contract while it runs.
 
 `run_method(checked, "M", {"x": 3})` runs method M on those inputs with Dafny's meaning
-(unbounded ints, Euclidean `/` and `%`, short-circuit logic, arrays as references) and
-checks, where Dafny's verifier would have to prove it, each check of the kinds in
-`ObligationKind`: preconditions of calls, postconditions on return, assertions, loop
-invariants on entry and after each iteration, `decreases` (Dafny's guess when none is
-written), indices and slice bounds, divisors, `modifies` and `reads` frames, `nat` values
-and the termination of recursive calls. The first check that fails ends the run with a
-violation, reported where the verifier reports that check, in Dafny's words.
+(unbounded ints, Euclidean `/` and `%`, short-circuit logic, arrays as references, datatype
+values compared by structure) and checks, where Dafny's verifier would have to prove it,
+each check of the kinds in `ObligationKind`: preconditions of calls, postconditions on
+return, assertions, loop invariants on entry and after each iteration, `decreases` (Dafny's
+guess when none is written; a datatype value decreases to its arguments), indices and slice
+bounds, divisors, `modifies` and `reads` frames, `nat` values, destructors (the value has
+the field), `match` (some case matches) and the termination of recursive calls. The first
+check that fails ends the run with a violation, reported where the verifier reports that
+check, in Dafny's words.
 
-Variables start at 0, false or empty, and so do the elements of `new T[n]`: Dafny leaves
-them arbitrary, the interpreter makes runs reproducible (`values.default_value`).
+Variables start at 0, false, empty or a datatype's first constructor that needs no
+recursion (`Nil`), and so do the elements of `new T[n]`: Dafny leaves them arbitrary, the
+interpreter makes runs reproducible (`values.default_value`).
 Lemmas run as code; functions are evaluated by recursion (each distinct call once: the
 results are remembered for the run). Quantifiers are evaluated over the range their body
 gives their variables (`bounds.py`). Every statement and every expression evaluated is a
@@ -34,13 +37,15 @@ from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import BOOL, INT, NAT, Type
 from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_range
 from kernel_ext.run.heap import Heap
-from kernel_ext.run.printer import show_expr, show_stmt_head
+from kernel_ext.run.printer import show_expr, show_pattern, show_stmt_head
 from kernel_ext.run.values import (
     ArrayValue,
+    DataValue,
     Multiset,
     arrays_in,
     coerce,
     default_value,
+    show_data,
     show_value,
 )
 from kernel_ext.verify.obligations import (
@@ -249,6 +254,7 @@ class _TraceEntry:
     depth: int
     variables: tuple[tuple[str, object], ...]
     log_position: int
+    span: Span | None = None  # where the step is, if not at its statement (a match's case)
 
 
 LoopObserver = Callable[["LoopProbe"], None]
@@ -288,6 +294,15 @@ class _Machine:
         program = checked.program
         self.methods = {decl.name: decl for decl in program.methods()}
         self.functions = {decl.name: decl for decl in program.functions()}
+        self.datatypes = {decl.name: decl for decl in program.datatypes()}
+        # each constructor's destructors (named or made up) and their positions
+        self.positions = {
+            (decl.name, ctor.name): {
+                ast.destructor_name(ctor, position): position for position in range(len(ctor.fields))
+            }
+            for decl in self.datatypes.values()
+            for ctor in decl.ctors
+        }
         self.components = checked.components
         self.recursive_decls = checked.recursive_decls
         self.step_limit = step_limit
@@ -326,6 +341,12 @@ class _Machine:
             ast.MultisetOf: self.eval_multiset_of,
             ast.NewArray: lambda e, f, v: self.allocate(e, f),
             ast.Quantifier: self.eval_quantifier,
+            ast.Construct: lambda e, f, v: DataValue(
+                e.datatype, e.ctor, tuple([self.eval(x, f, v) for x in e.args])
+            ),
+            ast.Destruct: self.eval_destruct,
+            ast.IsCtor: lambda e, f, v: self.eval(e.obj, f, v).ctor == e.ctor,
+            ast.Match: self.eval_match,
         }
 
     # ---- texts
@@ -339,7 +360,8 @@ class _Machine:
         return show_expr(expr)
 
     def stmt_text(self, stmt: ast.Stmt) -> str:
-        if self.source is not None and not isinstance(stmt, ast.If | ast.While | ast.Block):
+        compound = ast.If | ast.While | ast.Block | ast.Calc | ast.ForallStmt | ast.AssertBy | ast.MatchStmt
+        if self.source is not None and not isinstance(stmt, compound):
             found = self.source.text_of(stmt.span)
             if found:
                 return found
@@ -513,7 +535,7 @@ class _Machine:
         return _Frame(method, env, names, self.heap.clock, self.depth)
 
     def default(self, ty: Type | None) -> object:
-        value = default_value(ty or INT)
+        value = default_value(ty or INT, self.datatypes)
         if isinstance(value, ArrayValue):
             self.heap.register(value, 0)
         return value
@@ -600,6 +622,8 @@ class _Machine:
         if isinstance(stmt, ast.While):
             self.exec_while(stmt, frame)
             return _point(stmt.span) if exit_at else None
+        if isinstance(stmt, ast.MatchStmt):
+            return self.exec_match(stmt, frame, exit_at is not None)
         if isinstance(stmt, ast.Return):
             self.exec_return(stmt, frame)
         elif isinstance(stmt, ast.VarDecl):
@@ -612,8 +636,59 @@ class _Machine:
             self.exec_assert(stmt, frame)
         elif isinstance(stmt, ast.Assume):
             self.exec_assume(stmt, frame)
+        elif isinstance(stmt, ast.AssertBy):  # its proof is ghost: only the assertion runs
+            self.exec_assert(ast.Assert(span=stmt.span, expr=stmt.expr), frame)
+        # `calc` and `forall` statements are proofs: nothing of them runs
         self.record(stmt, frame)
         return exit_at
+
+    def exec_match(self, stmt: ast.MatchStmt, frame: _Frame, tail: bool) -> Span | None:
+        """The first case whose pattern matches runs, with the pattern's variables bound; in a
+        method's last statement, a path that leaves through a case returns at that case."""
+        value = self.eval(stmt.subject, frame, None)
+        for case in stmt.cases:
+            bound: dict[str, object] = {}
+            if not self.matches(case.pattern, value, bound):
+                continue
+            frame.scopes.append(list(bound))
+            try:
+                for var in ast.pattern_variables(case.pattern):
+                    frame.env[var.uid] = bound[var.uid]
+                    frame.names[var.uid] = var.name
+                self.record(stmt, frame, self.case_text(case.pattern), case.span)
+                return self.exec_block(case.body, frame, _point(case.span) if tail else None)
+            finally:
+                for uid in frame.scopes.pop():
+                    frame.env.pop(uid, None)
+        raise self.missing_case(stmt, value, frame)
+
+    def case_text(self, pattern: ast.Pattern) -> str:
+        written = self.source.text_of(pattern.span) if self.source is not None else ""
+        return f"case {written or show_pattern(pattern)} =>"
+
+    def matches(self, pattern: ast.Pattern, value: object, bound: dict[str, object]) -> bool:
+        """Whether `value` matches the pattern; if so, `bound` gets the values of its variables."""
+        if pattern.ctor:
+            if not isinstance(value, DataValue) or value.ctor != pattern.ctor:
+                return False
+            return all(
+                self.matches(arg, item, bound)
+                for arg, item in zip(pattern.args or (), value.args, strict=True)
+            )
+        if pattern.is_variable:
+            bound[pattern.uid] = value
+        return True
+
+    def missing_case(self, match: ast.Match | ast.MatchStmt, value: object, frame: _Frame) -> _Stop:
+        what = "expression" if isinstance(match, ast.Match) else "statement"
+        uncovered = uncovered_ctors(match, self.datatypes)
+        return self.violation(
+            ObligationKind.MATCH_COMPLETE,
+            _point(match.span),
+            frame,
+            f"no case of the match matches the value {show_value(value)} of `{self.text(match.subject)}`",
+            message=f"missing case in match {what}: {', '.join(uncovered)}" if uncovered else "",
+        )
 
     def exec_if(self, stmt: ast.If, frame: _Frame, tail: bool) -> Span | None:
         if self.eval(stmt.cond, frame, None):
@@ -638,16 +713,35 @@ class _Machine:
                 before = self.measure_values(measure_exprs, frame)
                 self.exec_block(loop.body, frame, None)
                 iteration += 1
-                self.loop_head(loop, frame, iteration, parts, ObligationKind.INVARIANT_MAINTAINED)
-                if before is not None:
-                    self.check_loop_decreases(loop, frame, before, self.measure_values(measure_exprs, frame))
+                self.loop_head(
+                    loop,
+                    frame,
+                    iteration,
+                    parts,
+                    ObligationKind.INVARIANT_MAINTAINED,
+                    (measure_exprs, before),
+                )
 
     def loop_head(
-        self, loop: ast.While, frame: _Frame, iteration: int, parts: list[ast.Expr], kind: ObligationKind
+        self,
+        loop: ast.While,
+        frame: _Frame,
+        iteration: int,
+        parts: list[ast.Expr],
+        kind: ObligationKind,
+        progress: tuple[tuple[ast.Expr, ...] | None, tuple[object, ...] | None] = (None, None),
     ) -> None:
+        """A visit of the loop head. After an iteration, the measure (`progress`: its
+        expressions and its value before the iteration) is checked first, then the invariants,
+        in the verifier's order: a loop that makes no progress fails there only."""
         if self.observer is not None and self.observer[0] is loop:
             self.observer[1](LoopProbe(loop, iteration, self, frame))
         self.record(loop, frame, f"{self.stmt_text(loop)}   [iteration {iteration}]")
+        measure_exprs, before = progress
+        if before is not None:
+            after = self.measure_values(measure_exprs, frame)
+            assert after is not None
+            self.check_loop_decreases(loop, frame, before, after)
         for part in parts:
             if not self.eval(part, frame, None):
                 when = "on entry to the loop" if iteration == 0 else f"after iteration {iteration}"
@@ -1022,6 +1116,8 @@ class _Machine:
                     f"the divisor `{self.text(expr.right)}` is 0",
                 )
             return euclidean_div(left, right) if op == "/" else euclidean_mod(left, right)
+        if isinstance(left, DataValue) and isinstance(right, DataValue):  # compared node by node
+            self.tick(min(left.size, right.size) // ELEMENTS_PER_STEP)
         value = _combine(op, left, right)
         self.charge(value)
         return value
@@ -1043,6 +1139,38 @@ class _Machine:
     def eval_fresh(self, expr: ast.Fresh, frame: _Frame, view: int | None) -> object:
         array = self.eval(expr.expr, frame, view)
         return self.heap.allocated(array) >= frame.entry_time
+
+    def eval_destruct(self, expr: ast.Destruct, frame: _Frame, view: int | None) -> object:
+        value = self.eval(expr.obj, frame, view)
+        assert isinstance(value, DataValue)
+        if value.ctor not in expr.ctors:
+            ctors = " or ".join(f"'{name}'" for name in expr.ctors)
+            raise self.violation(
+                ObligationKind.DESTRUCTOR,
+                expr.name_span,
+                frame,
+                f"`{self.text(expr.obj)}` is {show_value(value)}, and '{expr.name}' exists only for {ctors}",
+                message=f"destructor '{expr.name}' can only be applied to datatype values constructed by {ctors}",
+            )
+        return value.args[self.positions[value.datatype, value.ctor][expr.name]]
+
+    def eval_match(self, expr: ast.Match, frame: _Frame, view: int | None) -> object:
+        value = self.eval(expr.subject, frame, view)
+        for case in expr.cases:
+            bound: dict[str, object] = {}
+            if not self.matches(case.pattern, value, bound):
+                continue
+            saved = {uid: frame.env[uid] for uid in bound if uid in frame.env}
+            for var in ast.pattern_variables(case.pattern):
+                frame.env[var.uid] = bound[var.uid]
+                frame.names[var.uid] = var.name
+            try:
+                return self.eval(case.body, frame, view)
+            finally:
+                for uid in bound:
+                    frame.env.pop(uid, None)
+                frame.env.update(saved)
+        raise self.missing_case(expr, value, frame)
 
     def sequence_of(
         self, expr: ast.Expr, base: object, frame: _Frame, view: int | None
@@ -1185,7 +1313,9 @@ class _Machine:
 
     # ---- the trace
 
-    def record(self, stmt: ast.Stmt, frame: _Frame, text: str | None = None) -> None:
+    def record(
+        self, stmt: ast.Stmt, frame: _Frame, text: str | None = None, span: Span | None = None
+    ) -> None:
         if isinstance(frame.decl, ast.Function) or self.trace.maxlen == 0:
             return
         self.traced += 1
@@ -1197,6 +1327,7 @@ class _Machine:
                 depth=frame.depth,
                 variables=tuple(frame.variables()),
                 log_position=len(self.heap.log),
+                span=span,
             )
         )
 
@@ -1213,7 +1344,7 @@ class _Machine:
                 contents.setdefault(id(array), list(array.elements))[index] = previous
             variables = tuple((name, _show_then(value, contents)) for name, value in entry.variables)
             text = entry.text or self.stmt_text(entry.node)
-            steps.append(TraceStep(entry.node.span, text, variables, entry.owner, entry.depth))
+            steps.append(TraceStep(entry.span or entry.node.span, text, variables, entry.owner, entry.depth))
         steps.reverse()
         return tuple(steps)
 
@@ -1261,6 +1392,8 @@ def _part_less(new: object, old: object, bounded: bool) -> bool:
         return new < old and (not bounded or old >= 0)  # type: ignore[operator]
     if isinstance(old, frozenset | Multiset):
         return new < old  # type: ignore[operator]
+    if isinstance(old, DataValue):  # structurally: by the depth of its constructors
+        return isinstance(new, DataValue) and new.height < old.height
     return False
 
 
@@ -1302,7 +1435,24 @@ def _show_then(value: object, contents: dict[int, list[object]]) -> str:
         return "[" + ", ".join(_show_then(item, contents) for item in elements) + "]"
     if isinstance(value, tuple):
         return "[" + ", ".join(_show_then(item, contents) for item in value) + "]"
+    if isinstance(value, DataValue) and value.holds_arrays:
+        return show_data(value, lambda item: _show_then(item, contents))
     return show_value(value)
+
+
+def uncovered_ctors(match: ast.Match | ast.MatchStmt, datatypes: Mapping[str, ast.Datatype]) -> list[str]:
+    """The constructors that no case covers entirely, as the verifier names them in its
+    message (a case covers a constructor when its pattern is a variable, `_`, or the
+    constructor with only variables and `_` inside)."""
+    if any(not case.pattern.ctor for case in match.cases):
+        return []
+    datatype = datatypes.get(ast.type_of(match.subject).name)
+    if datatype is None:
+        return []
+    covered = {
+        case.pattern.ctor for case in match.cases if all(not arg.ctor for arg in case.pattern.args or ())
+    }
+    return [ctor.name for ctor in datatype.ctors if ctor.name not in covered]
 
 
 @contextlib.contextmanager
@@ -1374,7 +1524,8 @@ def run_method(
     contracts on the way; never raises for a program that type-checks.
 
     Values: int, bool, tuple (seq), frozenset (set), `Multiset`, `ArrayValue` (see
-    `make_array`; lists are accepted for sequences and arrays). Arrays are references: the
+    `make_array`; lists are accepted for sequences and arrays), `DataValue` (a datatype's,
+    e.g. `DataValue("List", "Cons", (1, DataValue("List", "Nil")))`). Arrays are references: the
     run changes the arrays it is given, and one array given for two parameters is one
     array in the run. Raises ValueError only if the method does not exist or the arguments
     do not fit its parameters. `source` (the program's text) makes messages quote it as

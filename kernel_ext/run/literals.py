@@ -1,9 +1,11 @@
 """Values written as MiniDafny literals (`3`, `-2`, `true`, `[1, 2]`, `{1, 2}`,
-`multiset{1, 1}`), parsed with the language's grammar and checked against a parameter's
-type. An array parameter takes the literal of its contents: `[3, 1, 2]`."""
+`multiset{1, 1}`, `Cons(1, Nil)`), parsed with the language's grammar and checked against a
+parameter's type. An array parameter takes the literal of its contents: `[3, 1, 2]`; a
+datatype parameter a constructor application of the program's datatypes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
@@ -33,9 +35,12 @@ class LiteralError(Exception):
         self.problem = problem
 
 
-def parse_literal(text: str, ty: Type, label: str = "<argument>") -> object:
+def parse_literal(
+    text: str, ty: Type, label: str = "<argument>", datatypes: Iterable[ast.Datatype] = ()
+) -> object:
     """The value `text` denotes, of type `ty`; raises LiteralError (with a position in the
-    text) if it is not a MiniDafny expression of that type without variables."""
+    text) if it is not a MiniDafny expression of that type without variables. `datatypes`
+    are the program's, whose constructors the text may use."""
     source = SourceFile(label, text)
     try:
         expr = parse_expression(source)
@@ -45,7 +50,8 @@ def parse_literal(text: str, ty: Type, label: str = "<argument>") -> object:
     whole = expr.span
     if isinstance(expr, ast.NewArray):
         raise LiteralError(LiteralProblem(source, whole, "write an array by its contents, e.g. [0, 0, 0]"))
-    method, typed = _type_check(expr, source)
+    known = tuple(datatypes)
+    method, typed = _type_check(expr, source, known)
     expected = seq_of(ty.element) if ty.name == "array" else ty
     actual = typed.ty
     if actual is None or not assignable(expected, actual):
@@ -55,7 +61,7 @@ def parse_literal(text: str, ty: Type, label: str = "<argument>") -> object:
             LiteralProblem(source, whole, f"expected a value of type {wanted}, but this is {found}")
         )
     try:
-        value = evaluate_constant(_program(method), method, typed)
+        value = evaluate_constant(_program(method, known), method, typed)
     except EvaluationFailed as failed:
         raise LiteralError(LiteralProblem(source, whole, f"this has no value: {failed}")) from None
     if ty.name == "array":
@@ -63,14 +69,16 @@ def parse_literal(text: str, ty: Type, label: str = "<argument>") -> object:
     return value
 
 
-def _type_check(expr: ast.Expr, source: SourceFile) -> tuple[ast.Method, ast.Expr]:
+def _type_check(
+    expr: ast.Expr, source: SourceFile, datatypes: tuple[ast.Datatype, ...]
+) -> tuple[ast.Method, ast.Expr]:
     """Type-check the expression as the initialiser of a variable in a method of its own."""
     span = expr.span
     local = ast.LocalVar(span=span, name="value")
     body = ast.Block(span=span, stmts=(ast.VarDecl(span=span, variables=(local,), rhs=(expr,)),))
     method = ast.Method(span=span, name=LITERAL_METHOD, name_span=span, body=body)
     try:
-        checked = resolve(ast.Program(span=span, decls=(method,)))
+        checked = resolve(ast.Program(span=span, decls=(method, *datatypes)))
     except DiagnosticError as error:
         first = error.diagnostics[0]
         raise LiteralError(LiteralProblem(source, first.span, first.message)) from None
@@ -81,5 +89,5 @@ def _type_check(expr: ast.Expr, source: SourceFile) -> tuple[ast.Method, ast.Exp
     return typed_method, declaration.rhs[0]
 
 
-def _program(method: ast.Method) -> CheckedProgram:
-    return CheckedProgram(ast.Program(span=method.span, decls=(method,)))
+def _program(method: ast.Method, datatypes: tuple[ast.Datatype, ...]) -> CheckedProgram:
+    return CheckedProgram(ast.Program(span=method.span, decls=(method, *datatypes)))

@@ -86,6 +86,9 @@ def loops_of(method: ast.Method) -> list[ast.While]:
             walk(stmt.then)
             if stmt.else_ is not None:
                 walk(stmt.else_)
+        elif isinstance(stmt, ast.MatchStmt):
+            for case in stmt.cases:
+                walk(case.body)
 
     if method.body is not None:
         walk(method.body)

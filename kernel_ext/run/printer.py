@@ -51,7 +51,7 @@ def _level(expr: ast.Expr) -> int:
         return UNARY
     if isinstance(expr, ast.IntLit) and expr.value < 0:
         return UNARY
-    if isinstance(expr, ast.IfThenElse | ast.Quantifier):
+    if isinstance(expr, ast.IfThenElse | ast.Quantifier | ast.Match):
         return ENDLESS
     return POSTFIX
 
@@ -80,7 +80,17 @@ def _show(expr: ast.Expr) -> str:
             var.name + (f": {show_type(var.type_ref)}" if var.type_ref else "") for var in expr.bound
         )
         return f"{word} {bound} :: {_show(expr.body)}"
+    if isinstance(expr, ast.Match):
+        cases = " ".join(f"case {show_pattern(case.pattern)} => {_show(case.body)}" for case in expr.cases)
+        return f"match {_show(expr.subject)} {cases}"
     return _show_postfix(expr)
+
+
+def show_pattern(pattern: ast.Pattern) -> str:
+    """A case pattern as written: `Cons(x, _)`, `Nil`, `t`."""
+    if not pattern.args:
+        return pattern.name
+    return f"{pattern.name}({', '.join(show_pattern(arg) for arg in pattern.args)})"
 
 
 def _show_postfix(expr: ast.Expr) -> str:
@@ -112,6 +122,12 @@ def _show_postfix(expr: ast.Expr) -> str:
         return f"multiset({_show(expr.expr)})"
     if isinstance(expr, ast.NewArray):
         return f"new {show_type(expr.element_ref)}[{_show(expr.size)}]"
+    if isinstance(expr, ast.Construct):
+        return f"{expr.ctor}({', '.join(_show(arg) for arg in expr.args)})" if expr.args else expr.ctor
+    if isinstance(expr, ast.Destruct | ast.Member):
+        return f"{_wrapped(expr.obj, POSTFIX)}.{expr.name}"
+    if isinstance(expr, ast.IsCtor):
+        return f"{_wrapped(expr.obj, POSTFIX)}.{expr.ctor}?"
     return "?"
 
 
@@ -187,4 +203,13 @@ def show_stmt_head(stmt: ast.Stmt) -> str:
         return f"if {_show(stmt.cond)}"
     if isinstance(stmt, ast.While):
         return f"while {_show(stmt.cond)}"
+    if isinstance(stmt, ast.MatchStmt):
+        return f"match {_show(stmt.subject)}"
+    if isinstance(stmt, ast.Calc):
+        return f"calc {stmt.op} {{ ... }}" if stmt.op else "calc { ... }"
+    if isinstance(stmt, ast.ForallStmt):
+        bound = ", ".join(var.name for var in stmt.bound)
+        return f"forall {bound} | {_show(stmt.range)}" if stmt.range is not None else f"forall {bound}"
+    if isinstance(stmt, ast.AssertBy):
+        return f"assert {_show(stmt.expr)} by {{ ... }}"
     return "{ ... }"

@@ -8,16 +8,23 @@
 | `set<T>` | `frozenset` |
 | `multiset<T>` | `Multiset` |
 | `array<T>` | `ArrayValue` (a reference: equal only to itself) |
+| a datatype (`List<int>`) | `DataValue` (immutable: equal by constructor and arguments) |
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
-from kernel_ext.lang.types import Type
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.types import Type, substitute
 
 # Beyond this many bits an integer is shown by its size: Python refuses to print it.
 SHOWN_INT_BITS = 10_000
+# A datatype value is shown up to this many constructor applications, then "…".
+SHOWN_DATA_NODES = 1_000
+# Sets of datatype values are sorted by their constructors down to this depth, then by text.
+ORDERED_DATA_DEPTH = 20
 
 
 class ArrayValue:
@@ -124,6 +131,79 @@ class Multiset:
         return f"Multiset({list(self.elements())!r})"
 
 
+@dataclass(frozen=True, eq=False)
+class DataValue:
+    """A datatype value: `Cons(1, Nil)` is `DataValue("List", "Cons", (1, DataValue("List",
+    "Nil")))`. Immutable and hashable; equal when built by the same constructor of the same
+    datatype from equal arguments (compared without recursion, so long lists compare too).
+
+    `height` (the nesting depth of constructors) is what termination compares: each argument
+    of a value has a smaller height than the value, as each has a smaller rank in Dafny's
+    order. `size` counts the constructor applications, for the steps a comparison costs.
+    """
+
+    datatype: str
+    ctor: str
+    args: tuple[object, ...] = ()
+    height: int = field(init=False, repr=False)
+    size: int = field(init=False, repr=False)
+    holds_arrays: bool = field(init=False, repr=False)
+    _hash: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        height = size = 0
+        holds_arrays = False
+        for arg in self.args:
+            for inner in _data_within(arg):
+                height = max(height, inner.height)
+                size += inner.size
+                holds_arrays = holds_arrays or inner.holds_arrays
+            if not holds_arrays and not isinstance(arg, DataValue):
+                holds_arrays = next(arrays_in(arg), None) is not None
+        object.__setattr__(self, "height", height + 1)
+        object.__setattr__(self, "size", size + 1)
+        object.__setattr__(self, "holds_arrays", holds_arrays)
+        object.__setattr__(self, "_hash", hash((self.datatype, self.ctor, self.args)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DataValue):
+            return NotImplemented
+        pending = [(self, other)]
+        while pending:
+            left, right = pending.pop()
+            if left is right:
+                continue
+            if (
+                left._hash != right._hash
+                or left.ctor != right.ctor
+                or left.datatype != right.datatype
+                or len(left.args) != len(right.args)
+            ):
+                return False
+            for mine, theirs in zip(left.args, right.args, strict=True):
+                if isinstance(mine, DataValue) and isinstance(theirs, DataValue):
+                    pending.append((mine, theirs))
+                elif mine != theirs:
+                    return False
+        return True
+
+    def __repr__(self) -> str:
+        return f"DataValue({show_value(self)})"
+
+
+def _data_within(value: object) -> Iterator[DataValue]:
+    """The datatype values a constructor argument is or holds directly (in a collection)."""
+    if isinstance(value, DataValue):
+        yield value
+    elif isinstance(value, tuple | frozenset):
+        yield from (item for item in value if isinstance(item, DataValue))
+    elif isinstance(value, Multiset):
+        yield from (item for item in value.distinct() if isinstance(item, DataValue))
+
+
 # ------------------------------------------------------------------ display
 
 
@@ -139,12 +219,23 @@ def order_key(value: object) -> tuple:
         return (3, tuple(sorted(order_key(item) for item in value.elements())))
     if isinstance(value, ArrayValue):
         return (4, value.ident)
+    if isinstance(value, DataValue):
+        return _data_key(value, ORDERED_DATA_DEPTH)
     return (5, repr(value))
+
+
+def _data_key(value: DataValue, depth: int) -> tuple:
+    if depth == 0:
+        return (7, show_value(value))
+    parts = tuple(
+        _data_key(arg, depth - 1) if isinstance(arg, DataValue) else order_key(arg) for arg in value.args
+    )
+    return (6, value.datatype, value.ctor, parts)
 
 
 def show_value(value: object) -> str:
     """A value as a student writes it: `-3`, `true`, `[3, 1, 2]` (a sequence, or an array's
-    contents), `{1, 2}` (sorted), `multiset{1, 1, 2}`."""
+    contents), `{1, 2}` (sorted), `multiset{1, 1, 2}`, `Cons(1, Nil)`, `Red`."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -158,7 +249,50 @@ def show_value(value: object) -> str:
     if isinstance(value, Multiset):
         items = sorted(value.elements(), key=order_key)
         return "multiset{" + ", ".join(show_value(item) for item in items) + "}"
+    if isinstance(value, DataValue):
+        return show_data(value, show_value)
     return repr(value)
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str
+
+
+_COMMA = _Text(", ")
+_CLOSE = _Text(")")
+
+
+def show_data(value: DataValue, show_other: Callable[[object], str]) -> str:
+    """A datatype value as Dafny writes it, `Node(Leaf, 3, Leaf)`, a nullary constructor
+    without parentheses; other values inside it shown by `show_other`. Written without
+    recursion (a long list is deeply nested), and cut with "…" after SHOWN_DATA_NODES
+    constructors."""
+    parts: list[str] = []
+    pending: list[object] = [value]
+    shown = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, _Text):
+            parts.append(item.text)
+            continue
+        if not isinstance(item, DataValue):
+            parts.append(show_other(item))
+            continue
+        shown += 1
+        if shown > SHOWN_DATA_NODES:
+            parts.append("…")
+            continue
+        if not item.args:
+            parts.append(item.ctor)
+            continue
+        parts.append(f"{item.ctor}(")
+        pending.append(_CLOSE)
+        for position in range(len(item.args) - 1, -1, -1):
+            pending.append(item.args[position])
+            if position:
+                pending.append(_COMMA)
+    return "".join(parts)
 
 
 def _show_int(value: int) -> str:
@@ -172,19 +306,26 @@ def snapshot(value: object) -> object:
     """The value as it is now: an array's contents copied, so that later writes do not show."""
     if isinstance(value, ArrayValue):
         return tuple(snapshot(item) for item in value.elements)
+    if isinstance(value, DataValue) and value.holds_arrays:
+        return DataValue(value.datatype, value.ctor, tuple(snapshot(item) for item in value.args))
     return value
 
 
 # ------------------------------------------------------------------ types
 
 
-def default_value(ty: Type) -> object:
+def default_value(ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None) -> object:
     """What a variable or a new array element holds before it is assigned.
 
     Dafny leaves these arbitrary; the interpreter starts numbers at 0, booleans at false,
-    collections empty and arrays with no elements, so that runs are reproducible.
+    collections empty, arrays with no elements and a datatype value at its first constructor
+    that can be built without itself (`Nil`, `Leaf`), so that runs are reproducible.
     """
     name = ty.name
+    if datatypes and name in datatypes:
+        found = _default_data(ty, datatypes, frozenset())
+        if found is not None:
+            return found
     if name in ("int", "nat"):
         return 0
     if name == "bool":
@@ -198,6 +339,32 @@ def default_value(ty: Type) -> object:
     if name == "array":
         return ArrayValue()
     return 0
+
+
+def _default_data(ty: Type, datatypes: Mapping[str, ast.Datatype], outer: frozenset[str]) -> DataValue | None:
+    decl = datatypes[ty.name]
+    binding = dict(zip(decl.type_params, ty.args, strict=False))
+    within = outer | {decl.name}
+    for ctor in decl.ctors:
+        args: list[object] = []
+        for item in ctor.fields:
+            field_ty = substitute(item.ty, binding) if item.ty is not None else Type("int")
+            if field_ty.name in datatypes:
+                inner = None if field_ty.name in within else _default_data(field_ty, datatypes, within)
+                if inner is None:
+                    break
+                args.append(inner)
+            else:
+                args.append(default_value(field_ty))
+        else:
+            return DataValue(decl.name, ctor.name, tuple(args))
+    return None
+
+
+def field_types(decl: ast.Datatype, ctor: ast.Constructor, ty: Type) -> list[Type]:
+    """The types of a constructor's arguments in the datatype instance `ty` (`List<int>`)."""
+    binding = dict(zip(decl.type_params, ty.args, strict=False))
+    return [substitute(item.ty, binding) if item.ty is not None else Type("int") for item in ctor.fields]
 
 
 def coerce(value: object, ty: Type, what: str) -> object:
@@ -226,6 +393,8 @@ def coerce(value: object, ty: Type, what: str) -> object:
         array = value if isinstance(value, ArrayValue) else ArrayValue(value)
         array.elements[:] = [coerce(item, ty.element, f"an element of {what}") for item in array.elements]
         return array
+    if isinstance(value, DataValue) and value.datatype == name:
+        return value
     raise ValueError(f"{what} must be a value of type {ty}, not {value!r}")
 
 
@@ -240,4 +409,7 @@ def arrays_in(value: object) -> Iterator[ArrayValue]:
             yield from arrays_in(item)
     elif isinstance(value, Multiset):
         for item in value.distinct():
+            yield from arrays_in(item)
+    elif isinstance(value, DataValue) and value.holds_arrays:
+        for item in value.args:
             yield from arrays_in(item)

@@ -3,12 +3,14 @@
 The lowering marks program points (`Mark`); the passifier records at each one its
 reachability constant and the SSA names of the variables. A point is on the failing path
 when its reachability constant is true in the model; the values at it are read through
-those SSA names: `x = -3`, `a = [3, 1, 2]` (with `a.Length`), `s = [1, 2]`, `true`, and
+those SSA names: `x = -3`, `a = [3, 1, 2]` (with `a.Length`), `s = [1, 2]`, `true`,
+`t = Node(Leaf, 3, Leaf)` (a datatype value rebuilt from its tag and destructors), and
 "any value" where the model leaves a variable unconstrained.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,8 @@ import z3
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.types import Type
-from kernel_ext.run.values import Multiset, show_value
+from kernel_ext.run.values import DataValue, Multiset, field_types, show_data, show_value
+from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.smt import ModelView
@@ -24,6 +27,7 @@ from kernel_ext.verify.translate import sort_of
 from kernel_ext.verify.vcgen import ProgramPoint, ProofTask
 
 SHOWN_ELEMENTS = 20  # longer arrays and sequences are cut, with "…"
+SHOWN_DEPTH = 5  # datatype values are read this many constructors deep, then "…"
 ANY_VALUE = "any value"
 
 
@@ -110,6 +114,7 @@ class Variable:
     first_line: int
     last_line: int
     is_input: bool = False
+    bound: bool = False  # a forall statement's: shown only where its body is checked
 
 
 def variables_of(decl: ast.Method | ast.Function) -> tuple[Variable, ...]:
@@ -135,6 +140,25 @@ def _locals(block: ast.Block) -> list[Variable]:
                 for v in stmt.variables
                 if v.ty is not None
             ]
+        if isinstance(stmt, ast.ForallStmt):  # the values its body is checked for
+            found += [
+                Variable(v.uid, v.name, v.ty, stmt.span.start_line, stmt.span.end_line, bound=True)
+                for v in stmt.bound
+                if v.ty is not None
+            ]
+        if isinstance(stmt, ast.MatchStmt):  # what each case's pattern binds, in that case
+            found += [
+                Variable(
+                    v.uid,
+                    v.name,
+                    v.ty,
+                    case.span.start_line,
+                    max(case.span.end_line, case.body.span.end_line),
+                )
+                for case in stmt.cases
+                for v in ast.pattern_variables(case.pattern)
+                if v.ty is not None
+            ]
         for child in _blocks(stmt):
             found += _locals(child)
     return found
@@ -148,12 +172,24 @@ def _blocks(stmt: ast.Stmt) -> list[ast.Block]:
     if isinstance(stmt, ast.If):
         rest = [] if stmt.else_ is None else _blocks(stmt.else_)
         return [stmt.then, *rest]
+    if isinstance(stmt, ast.MatchStmt):
+        return [case.body for case in stmt.cases]
+    if isinstance(stmt, ast.Calc):
+        return [hint for step in stmt.steps for hint in step.hints]
+    if isinstance(stmt, ast.ForallStmt | ast.AssertBy):
+        return [stmt.body]
     return []
 
 
-def build_trace(task: ProofTask, model: ModelView, decl: ast.Method | ast.Function) -> Trace:
+def build_trace(
+    task: ProofTask,
+    model: ModelView,
+    decl: ast.Method | ast.Function,
+    datatypes: Mapping[str, ast.Datatype] | None = None,
+) -> Trace:
+    """The trace of a failed task; `datatypes` (the program's) let it show datatype values."""
     variables = variables_of(decl)
-    reader = _Reader(model)
+    reader = _Reader(model, datatypes or {})
     on_path = [point for point in task.points if reader.holds(point.reach)]
     entry = next((p for p in on_path if p.kind == "entry"), None)
     names = dict(entry.names) if entry is not None else {}
@@ -166,7 +202,9 @@ def _step(point: ProgramPoint, variables: tuple[Variable, ...], reader: _Reader)
     line = point.span.start_line
     names = dict(point.names)
     values = tuple(
-        reader.binding(v, names) for v in variables if v.first_line <= line <= v.last_line or v.is_input
+        reader.binding(v, names)
+        for v in variables
+        if (v.first_line <= line <= v.last_line and (v.uid in names or not v.bound)) or v.is_input
     )
     return Step(line, point.span.start_col, point.kind, point.text, values)
 
@@ -174,8 +212,9 @@ def _step(point: ProgramPoint, variables: tuple[Variable, ...], reader: _Reader)
 class _Reader:
     """Reads source-level values out of the model."""
 
-    def __init__(self, model: ModelView):
+    def __init__(self, model: ModelView, datatypes: Mapping[str, ast.Datatype]):
         self.model = model
+        self.datatypes = datatypes
 
     def holds(self, condition: t.Term) -> bool:
         if isinstance(condition, t.BoolVal):
@@ -204,12 +243,39 @@ class _Reader:
             return elements + ((ELLIPSIS,) if count > SHOWN_ELEMENTS else ())
         if kind in ("set", "multiset"):
             return self.collection(term, kind)
+        if kind in self.datatypes:
+            return self.data(term, ty.base, names, SHOWN_DEPTH, ())
         value = self.model.value(term)
         if value is None:
             return FREE
         if z3.is_true(value) or z3.is_false(value):
             return z3.is_true(value)
         return value.as_long() if z3.is_int_value(value) else FREE
+
+    def data(
+        self, term: t.Term, ty: Type, names: dict[str, t.Var], depth: int, outer: tuple[z3.ExprRef, ...]
+    ) -> Any:
+        """A datatype value: its constructor by the model's tag, then each argument by its
+        destructor, `depth` constructors deep (then "…", as where the model makes a value
+        contain itself)."""
+        value = self.model.value(term)
+        if value is None:
+            return FREE
+        if depth == 0 or any(value.eq(seen) for seen in outer):
+            return ELLIPSIS
+        decl = self.datatypes[ty.name]
+        tag = self.integer(dt.tag(term))
+        if tag is None or not 0 <= tag < len(decl.ctors):
+            return FREE
+        ctor = decl.ctors[tag]
+        args = []
+        for position, field_ty in enumerate(field_types(decl, ctor, ty)):
+            part = dt.destruct(term, ast.destructor_name(ctor, position), sort_of(field_ty))
+            if field_ty.name in self.datatypes:
+                args.append(self.data(part, field_ty, names, depth - 1, (*outer, value)))
+            else:
+                args.append(self.decode(part, field_ty, names))
+        return DataValue(decl.name, ctor.name, tuple(args))
 
     def integer(self, term: t.Term) -> int | None:
         value = self.model.value(term)
@@ -267,6 +333,8 @@ def show(value: Any) -> str:
         return f"{_items(value.elements)} (Length {value.length})"
     if isinstance(value, tuple):
         return _items(value)
+    if isinstance(value, DataValue):
+        return show_data(value, show)
     return show_value(value)
 
 

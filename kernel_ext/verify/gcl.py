@@ -50,15 +50,15 @@ class Choice(Command):
     branches: tuple[Command, ...]
 
 
-MARK_KINDS = ("step", "entry", "then", "else", "loop-head", "iteration", "loop-exit", "call")
+MARK_KINDS = ("step", "entry", "then", "else", "case", "loop-head", "iteration", "loop-exit", "call")
 
 
 @dataclass(frozen=True)
 class Mark(Command):
     """A program point a trace can show: the statement at `span`, after it ran. `kind` is one
-    of MARK_KINDS: an ordinary statement, the method's entry, an `if` branch taken, a loop's
-    head (any number of iterations done), the start of an arbitrary iteration, the exit of a
-    loop, or a method call (its state is the callee's postcondition)."""
+    of MARK_KINDS: an ordinary statement, the method's entry, an `if` branch or a `match` case
+    taken, a loop's head (any number of iterations done), the start of an arbitrary iteration,
+    the exit of a loop, or a method call (its state is the callee's postcondition)."""
 
     span: Span
     text: str

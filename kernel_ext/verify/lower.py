@@ -10,6 +10,7 @@ sequences and multisets are encoded as `encoding.py` says.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -18,7 +19,8 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.syntax import split_conjuncts
-from kernel_ext.lang.types import NAT, Type
+from kernel_ext.lang.types import NAT, Type, substitute
+from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import (
@@ -33,9 +35,12 @@ from kernel_ext.verify.gcl import (
     Procedure,
     seq,
 )
+from kernel_ext.verify.instantiate import instantiate
 from kernel_ext.verify.obligations import (
     BOUNDED_BELOW,
+    CALC_STEP,
     CALL_MODIFIES,
+    FORALL_ENSURES,
     LOOP_NEEDS_DECREASES,
     LOWER_BOUND,
     NEGATIVE_SIZE,
@@ -51,6 +56,7 @@ from kernel_ext.verify.translate import (
     array_params,
     choose_triggers,
     element_sort,
+    pattern_match,
     reads_contents,
     sort_of,
     type_constraint,
@@ -64,7 +70,15 @@ def element_sorts(program: ast.Program) -> tuple[t.Sort, ...]:
     """The sorts of the elements of every collection type the program mentions, nested ones
     included (`seq<seq<int>>` needs the theory of `seq<int>` and of `int`)."""
     found: dict[t.Sort, None] = dict.fromkeys(ELEMENT_SORTS)
-    stack: list[object] = [program]
+    for ty in types_mentioned(program):
+        if ty.args:
+            found[sort_of(ty.element)] = None
+    return tuple(found)
+
+
+def types_mentioned(root: object) -> Iterator[Type]:
+    """Every type in a tree of declarations, type arguments included."""
+    stack: list[object] = [root]
     seen: set[int] = set()
     while stack:
         node = stack.pop()
@@ -72,14 +86,12 @@ def element_sorts(program: ast.Program) -> tuple[t.Sort, ...]:
             continue
         seen.add(id(node))
         if isinstance(node, Type):
+            yield node
             stack.extend(node.args)
-            if node.args:
-                found[sort_of(node.element)] = None
         elif isinstance(node, tuple | list):
             stack.extend(node)
         elif dataclasses.is_dataclass(node):
             stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
-    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -89,16 +101,19 @@ class LoweredProgram:
 
 
 def lower(checked: CheckedProgram, source: SourceFile) -> LoweredProgram:
-    program = checked.program
-    unit = _Unit(program, source, checked.components)
+    program, instances = instantiate(checked.program)
+    components = callgraph.components(program) if instances else checked.components
+    unit = _Unit(program, source, components)
     procedures: list[Procedure] = []
     axioms: list[FunctionAxiom] = enc.theory_axioms(unit.element_sorts)
+    axioms += datatype_axioms(program)
     for decl in program.decls:
-        if isinstance(decl, ast.Method):
+        if isinstance(decl, ast.Method) and decl.name not in instances:
             procedures.extend(unit.method_procedures(decl))
         elif isinstance(decl, ast.Function):
             axioms.extend(unit.function_axioms(decl))
-            procedures.append(unit.function_procedure(decl))
+            if decl.name not in instances:
+                procedures.append(unit.function_procedure(decl))
     return LoweredProgram(tuple(procedures), tuple(axioms))
 
 
@@ -119,8 +134,51 @@ def param_var(param: ast.Param) -> t.Var:
     return t.Var(param.name, sort_of(param.ty))
 
 
+def datatype_axioms(program: ast.Program) -> list[FunctionAxiom]:
+    """The axioms of every instance of a datatype that the program mentions (`List<int>`,
+    and `List<T>` inside a generic declaration), nested instances included."""
+    datatypes = {decl.name: decl for decl in program.datatypes()}
+    found: dict[Type, None] = {}
+    pending = [ty for ty in types_mentioned(program) if ty.name in datatypes]
+    while pending:
+        ty = pending.pop()
+        if ty not in found:
+            found[ty] = None
+            pending += [
+                inner
+                for field_ty in _field_types(datatypes[ty.name], ty)
+                for inner in types_mentioned(field_ty)
+            ]
+            pending = [inner for inner in pending if inner.name in datatypes]
+    axioms: list[FunctionAxiom] = []
+    for ty in found:
+        datatype = datatypes[ty.name]
+        binding = dict(zip(datatype.type_params, ty.args, strict=True))
+        shapes = tuple(
+            dt.CtorShape(
+                ctor.name,
+                tuple(
+                    (ast.destructor_name(ctor, position), sort_of(substitute(item.ty, binding)))
+                    for position, item in enumerate(ctor.fields)
+                    if item.ty is not None
+                ),
+            )
+            for ctor in datatype.ctors
+        )
+        axioms += dt.axioms(sort_of(ty), shapes)
+    return axioms
+
+
+def _field_types(datatype: ast.Datatype, instance: Type) -> list[Type]:
+    binding = dict(zip(datatype.type_params, instance.args, strict=True))
+    return [substitute(item.ty, binding) for ctor in datatype.ctors for item in ctor.fields if item.ty]
+
+
 def measure(term: t.Term) -> t.Term:
-    """What a decreases component is compared by: a sequence by its length."""
+    """What a decreases component is compared by: a sequence by its length, a datatype value
+    by its rank (structural order)."""
+    if dt.is_datatype_sort(t.sort_of(term)):
+        return dt.rank(term)
     return enc.seq_len(term) if t.sort_of(term).name == "Seq" else term
 
 
@@ -168,6 +226,7 @@ class _Unit:
         self.methods = {m.name: m for m in self.program.methods()}
         self.translate = Translator(self.functions)
         self.element_sorts = element_sorts(self.program)
+        self.datatypes = {d.name: d for d in self.program.datatypes()}
 
     def recursive_with(self, caller: str, callee: str) -> bool:
         return callee in self.components.get(caller, frozenset())
@@ -338,10 +397,53 @@ class _Body:
             return self.wf_call(expr, path, tr)
         if isinstance(expr, ast.Quantifier):
             return self.wf_quantifier(expr, path, tr)
+        if isinstance(expr, ast.Match):
+            return self.wf_match(expr, path, tr)
+        if isinstance(expr, ast.Destruct):
+            return self.wf(expr.obj, path, tr) + [self.destructor_check(expr, path, tr)]
         commands = [command for child in ast.expr_children(expr) for command in self.wf(child, path, tr)]
         if isinstance(expr, ast.Index | ast.Slice | ast.SeqUpdate):
             commands += self.wf_access(expr, path, tr)
         return commands
+
+    def destructor_check(self, expr: ast.Destruct, path: t.Term, tr: Translator) -> Assert:
+        value = tr(expr.obj)
+        allowed = t.or_(*(dt.is_ctor(value, name) for name in expr.ctors))
+        ctors = " or ".join(f"'{name}'" for name in expr.ctors)
+        message = f"destructor '{expr.name}' can only be applied to datatype values constructed by {ctors}"
+        return self.check(
+            t.implies(path, allowed), ObligationKind.DESTRUCTOR, expr.name_span, message=message
+        )
+
+    def wf_match(self, expr: ast.Match, path: t.Term, tr: Translator) -> list[Command]:
+        commands = self.wf(expr.subject, path, tr)
+        subject = tr(expr.subject)
+        earlier: list[t.Term] = []
+        for case in expr.cases:
+            condition, bindings = pattern_match(case.pattern, subject)
+            case_path = t.and_(path, *(t.not_(c) for c in earlier), condition)
+            commands += self.wf(case.body, case_path, tr.binding(bindings))
+            earlier.append(condition)
+        missing = self.missing_cases(expr, subject, earlier, "expression", path)
+        return commands + ([missing] if missing else [])
+
+    def missing_cases(
+        self,
+        match: ast.Match | ast.MatchStmt,
+        subject: t.Term,
+        conditions: list[t.Term],
+        what: str,
+        path: t.Term,
+    ) -> Assert | None:
+        """The check that some case matches, unless the cases cover every constructor."""
+        uncovered = uncovered_ctors(match, self.unit.datatypes)
+        if not uncovered:
+            return None
+        message = f"missing case in match {what}: {', '.join(uncovered)}"
+        at = Span.point(match.span.start_line, match.span.start_col)
+        return self.check(
+            t.implies(path, t.or_(*conditions)), ObligationKind.MATCH_COMPLETE, at, message=message
+        )
 
     def wf_binary(self, expr: ast.Binary, path: t.Term, tr: Translator) -> list[Command]:
         left = tr(expr.left)
@@ -532,10 +634,47 @@ class _Body:
         assert isinstance(method, ast.Method) and method.body is not None
         commands = self.method_entry()
         commands += [Assume(self.translate(c.expr), _origin("requires", c)) for c in method.requires]
+        commands += self.induction_hypothesis(method)
         commands += self.havoc_outs(method)
         commands.append(Mark(method.name_span, self.source.line(method.span.start_line).strip(), "entry"))
         commands.append(self.block(method.body.stmts, exit_at=method.body.open_brace))
         return seq(*commands)
+
+    def induction_hypothesis(self, lemma: ast.Method) -> list[Command]:
+        """Dafny's automatic induction: a lemma may use itself for structurally smaller values
+        of its datatype parameters that its postcondition passes to functions (the others
+        unchanged), as if it had called itself there."""
+        if not lemma.is_lemma or lemma.returns or not lemma.ensures:
+            return []
+        ensures = [clause.expr for clause in lemma.ensures]
+        variables = [
+            param
+            for param in lemma.params
+            if param.ty is not None
+            and param.ty.name in self.unit.datatypes
+            and _passed_to_call(param.name, ensures)
+        ]
+        if not variables:
+            return []
+        smaller = {param.name: t.Var(f"{param.name}'", sort_of(param.ty)) for param in variables}
+        requires = t.and_(*(t.substitute(self.translate(c.expr), smaller) for c in lemma.requires))
+        conclusion = t.and_(*(t.substitute(self.translate(expr), smaller) for expr in ensures))
+        less = decreases_less(
+            [dt.rank(smaller[param.name]) for param in variables],
+            [dt.rank(param_var(param)) for param in variables],
+        )
+        fuel = t.Var("$ih.fuel", t.FUEL)
+        names = frozenset(var.name for var in smaller.values())
+        triggers = tuple(
+            tuple(_any_fuel(term, fuel) for term in group)
+            for group in choose_triggers(conclusion, tuple(smaller.values()))
+            if not any(_matching_loop(term, conclusion, names) for term in group)
+        )
+        if not triggers:
+            return []  # every trigger would instantiate itself without end
+        bound = (*smaller.values(), fuel)
+        hypothesis = t.Forall(bound, t.implies(t.and_(less, requires), conclusion), triggers)
+        return [Assume(hypothesis, f"induction hypothesis: {lemma.name} for smaller arguments")]
 
     def exit_checks(self, exit_at: Span) -> list[Command]:
         """The postconditions, checked where control leaves the method (Dafny's return path)."""
@@ -563,6 +702,8 @@ class _Body:
                 commands.append(self.stmt(last))
         elif isinstance(last, ast.If):
             commands.append(self.if_stmt(last, tail=True))
+        elif isinstance(last, ast.MatchStmt):
+            commands.append(self.match_stmt(last, tail=True))
         elif isinstance(last, ast.Block):
             commands.append(self.block(last.stmts, exit_at=last.open_brace))
         elif isinstance(last, ast.Return):
@@ -586,6 +727,8 @@ class _Body:
             return self.if_stmt(stmt, tail=False)
         if isinstance(stmt, ast.While):
             return self.while_stmt(stmt)
+        if isinstance(stmt, ast.MatchStmt):
+            return self.match_stmt(stmt, tail=False)
         lowered = {
             ast.VarDecl: self.var_decl,
             ast.Assign: self.assign,
@@ -593,6 +736,9 @@ class _Body:
             ast.Assert: self.assert_stmt,
             ast.Assume: self.assume_stmt,
             ast.Return: self.return_stmt,
+            ast.Calc: self.calc_stmt,
+            ast.ForallStmt: self.forall_stmt,
+            ast.AssertBy: self.assert_by_stmt,
         }[type(stmt)](stmt)
         return seq(lowered, self.mark(stmt, "call" if self.calls_method(stmt) else "step"))
 
@@ -843,6 +989,33 @@ class _Body:
             )
         return seq(*self.wf(stmt.cond), Choice((then, else_)))
 
+    def match_stmt(self, stmt: ast.MatchStmt, tail: bool) -> Command:
+        """One branch per case, as Dafny: in a method's last statement, a path that leaves
+        through a case is reported at that case."""
+        subject = self.translate(stmt.subject)
+        at = stmt.span.start_line
+        branches: list[Command] = []
+        earlier: list[t.Term] = []
+        for case in stmt.cases:
+            condition, bindings = pattern_match(case.pattern, subject)
+            case_at = Span.point(case.span.start_line, case.span.start_col)
+            pattern = self.source.text_of(case.pattern.span)
+            branches.append(
+                seq(
+                    Assume(
+                        t.and_(*(t.not_(c) for c in earlier), condition), f"match, line {at}: case {pattern}"
+                    ),
+                    *(Assign(t.Var(uid, t.sort_of(term)), term) for uid, term in bindings.items()),
+                    Mark(case.span, self.source.line(case.span.start_line).strip(), "case"),
+                    self.block(case.body.stmts, exit_at=case_at if tail else None),
+                )
+            )
+            earlier.append(condition)
+        missing = self.missing_cases(stmt, subject, earlier, "statement", t.TRUE)
+        if missing is not None:
+            branches.append(seq(Assume(t.not_(t.or_(*earlier))), missing))
+        return seq(*self.wf(stmt.subject), Choice(tuple(branches)))
+
     def while_stmt(self, loop: ast.While) -> Command:
         while_at = Span.point(loop.span.start_line, loop.span.start_col)
         parts = [part for clause in loop.invariants for part in split_conjuncts(clause.expr)]
@@ -879,6 +1052,9 @@ class _Body:
             body.append(Assign(temp, term))
             old_values.append(temp)
         body.append(self.block(loop.body.stmts))
+        # Dafny checks the decrease first: an iteration that does not decrease is reported as
+        # such, not also as breaking the invariants (the invariant checks assume the decrease).
+        body += self.decreases_checks(loop, while_at, measure, old_values)
         for part in parts:
             body.append(
                 self.check(
@@ -888,7 +1064,6 @@ class _Body:
                     description=self.source.text_of(part.span),
                 )
             )
-        body += self.decreases_checks(loop, while_at, measure, old_values)
         body.append(Assume(t.FALSE))
         commands.append(
             Choice((seq(*body), Assume(t.not_(cond), f"loop condition, line {at}: the loop ended")))
@@ -984,6 +1159,100 @@ class _Body:
         commands.append(Assume(t.FALSE))
         return seq(*commands)
 
+    # ---- proof statements: each proof runs on a branch of its own that ends there, so that
+    # what it establishes stays inside; afterwards only its conclusion is assumed (as Dafny)
+
+    def calc_stmt(self, stmt: ast.Calc) -> Command:
+        """The first line's well-formedness, then each step on its branch: its first line's
+        well-formedness assumed (and the line itself before `==>`), its hints, its second
+        line checked well-formed and the step checked. Afterwards: first line op last line."""
+        if not stmt.lines:
+            return seq()
+        branches = [seq(*self.wf(stmt.lines[0]), Assume(t.FALSE))]
+        for index, step in enumerate(stmt.steps):
+            before, after = stmt.lines[index], stmt.lines[index + 1]
+            commands = assumed(self.wf(before))
+            if step.op == "==>":
+                commands.append(Assume(self.translate(before), f"calc, line {before.span.start_line}"))
+            commands += [self.block(hint.stmts) for hint in step.hints]
+            commands += self.wf(after)
+            relation = ast.Binary(
+                span=before.span.cover(after.span), op=step.op, left=before, right=after, op_span=step.op_span
+            )
+            commands.append(
+                self.check(
+                    self.translate(relation),
+                    ObligationKind.ASSERTION,
+                    after.token,
+                    description=f"{self.source.text_of(before.span)} {step.op} {self.source.text_of(after.span)}",
+                    message=CALC_STEP,
+                )
+            )
+            commands.append(Assume(t.FALSE))
+            branches.append(seq(*commands))
+        lowered: list[Command] = [Choice((*branches, seq()))]
+        if stmt.steps:
+            result = ast.Binary(
+                span=stmt.span, op=stmt.result_op, left=stmt.lines[0], right=stmt.lines[-1], op_span=stmt.span
+            )
+            lowered.append(Assume(self.translate(result), f"calc, line {stmt.span.start_line}"))
+        return seq(*lowered)
+
+    def forall_stmt(self, stmt: ast.ForallStmt) -> Command:
+        """The body, for arbitrary values of the bound variables in the range, then its
+        `ensures`. Afterwards: the conclusion for all values in the range."""
+        bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in stmt.bound)
+        ranges = t.and_(*(value_constraint(v, var.ty) for v, var in zip(bound, stmt.bound, strict=True)))
+        at = stmt.span.start_line
+        proof: list[Command] = [Havoc(bound), Assume(ranges)]
+        if stmt.range is not None:
+            proof += self.wf(stmt.range)
+            proof.append(Assume(self.translate(stmt.range), f"forall statement, line {at}: its range"))
+            ranges = t.and_(ranges, self.translate(stmt.range))
+        proof += [self.mark(stmt), self.block(stmt.body.stmts)]
+        for clause in stmt.ensures:
+            proof += self.wf(clause.expr)
+            for part in split_conjuncts(clause.expr):
+                proof.append(
+                    self.check(
+                        self.translate(part),
+                        ObligationKind.ASSERTION,
+                        part.token,
+                        description=self.source.text_of(part.span),
+                        message=FORALL_ENSURES,
+                    )
+                )
+        proof.append(Assume(t.FALSE))
+        lowered: list[Command] = [Choice((seq(*proof), seq()))]
+        conclusion = t.and_(*self.forall_conclusion(stmt))
+        if conclusion != t.TRUE:
+            formula = t.implies(ranges, conclusion)
+            forall = t.Forall(bound, formula, choose_triggers(formula, bound))
+            lowered.append(Assume(forall, f"forall statement, line {at}"))
+        return seq(*lowered)
+
+    def forall_conclusion(self, stmt: ast.ForallStmt) -> list[t.Term]:
+        """What a forall statement proves of each value: its `ensures`, or, when its body is
+        one lemma call, the lemma's postcondition of the call's arguments."""
+        if stmt.ensures:
+            return [self.translate(clause.expr) for clause in stmt.ensures]
+        call = stmt.lemma_call
+        if call is None:
+            return []
+        callee = self.unit.methods[call.name]
+        mapping = {p.name: self.translate(arg) for p, arg in zip(callee.params, call.args, strict=True)}
+        return [t.substitute(self.translate(clause.expr), mapping) for clause in callee.ensures]
+
+    def assert_by_stmt(self, stmt: ast.AssertBy) -> Command:
+        proof = seq(
+            self.block(stmt.body.stmts),
+            self.assert_stmt(ast.Assert(span=stmt.span, expr=stmt.expr)),
+            Assume(t.FALSE),
+        )
+        return seq(
+            Choice((proof, seq())), Assume(self.translate(stmt.expr), f"assert, line {stmt.span.start_line}")
+        )
+
 
 def guess_decreases(cond: ast.Expr, translate: Translator) -> list[t.Term] | None:
     """Dafny's guess for a loop without `decreases`, from the shape of its condition."""
@@ -1042,6 +1311,11 @@ def allocates(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:
     return any(allocates(child, methods) for child in callgraph.stmt_children(stmt))
 
 
+def assumed(commands: list[Command]) -> list[Command]:
+    """Well-formedness checks as facts (a calc step's first line: checked by the step before)."""
+    return [Assume(command.condition) if isinstance(command, Assert) else command for command in commands]
+
+
 def _calls_of(stmt: ast.Stmt) -> list[ast.Call]:
     if isinstance(stmt, ast.CallStmt):
         return [stmt.call]
@@ -1052,3 +1326,77 @@ def _calls_of(stmt: ast.Stmt) -> list[ast.Call]:
     ):
         return [stmt.rhs[0]]
     return []
+
+
+def uncovered_ctors(match: ast.Match | ast.MatchStmt, datatypes: dict[str, ast.Datatype]) -> list[str]:
+    """The constructors that no case covers entirely (a case covers a constructor when its
+    pattern is a variable, `_`, or the constructor with only variables and `_` inside)."""
+    if any(not case.pattern.ctor for case in match.cases):
+        return []
+    ty = ast.type_of(match.subject)
+    datatype = datatypes[ty.name]
+    covered = {
+        case.pattern.ctor for case in match.cases if all(not arg.ctor for arg in case.pattern.args or ())
+    }
+    return [ctor.name for ctor in datatype.ctors if ctor.name not in covered]
+
+
+def _passed_to_call(name: str, exprs: list[ast.Expr]) -> bool:
+    """Whether the variable occurs in an argument of a function call in the expressions."""
+    return any(
+        isinstance(node, ast.Call)
+        and any(
+            isinstance(inner, ast.Name) and inner.name == name
+            for arg in node.args
+            for inner in ast.walk_expr(arg)
+        )
+        for expr in exprs
+        for node in ast.walk_expr(expr)
+    )
+
+
+def _any_fuel(trigger: t.Term, fuel: t.Var) -> t.Term:
+    """A trigger that matches a function application at any fuel layer: the calls that the
+    proof unfolds have less fuel than the program's own."""
+    if isinstance(trigger, t.FunApp) and trigger.fuel is not None:
+        return dataclasses.replace(trigger, fuel=fuel)
+    return trigger
+
+
+def _matching_loop(trigger: t.Term, body: t.Term, names: frozenset[str]) -> bool:
+    """Whether an instance of the body holds a term that the trigger matches with other values
+    of the bound variables, so that instances would beget instances (`Elems(t')` in a body
+    about `Elems(Insert(t', x))`)."""
+    for term in _subterms_all(body):
+        binding: dict[str, t.Term] = {}
+        if _matches(trigger, term, names, binding) and any(
+            not (isinstance(value, t.Var) and value.name == name) for name, value in binding.items()
+        ):
+            return True
+    return False
+
+
+def _matches(pattern: t.Term, term: t.Term, names: frozenset[str], binding: dict[str, t.Term]) -> bool:
+    if isinstance(pattern, t.Var) and pattern.name in names:
+        return binding.setdefault(pattern.name, term) == term
+    if isinstance(pattern, t.FunApp):
+        return (
+            isinstance(term, t.FunApp)
+            and term.name == pattern.name
+            and len(term.args) == len(pattern.args)
+            and all(_matches(p, a, names, binding) for p, a in zip(pattern.args, term.args, strict=True))
+        )
+    if isinstance(pattern, t.App):
+        return (
+            isinstance(term, t.App)
+            and term.op == pattern.op
+            and all(_matches(p, a, names, binding) for p, a in zip(pattern.args, term.args, strict=False))
+        )
+    return pattern == term
+
+
+def _subterms_all(term: t.Term) -> list[t.Term]:
+    found = [term]
+    for child in t.children(term):
+        found.extend(_subterms_all(child))
+    return found

@@ -135,6 +135,8 @@ SAME_LOCATION = (
     "they must be assigned the same value"
 )
 UPPER_BOUND = "upper bound below lower bound or above length of {what}"
+CALC_STEP = "the calculation step between the previous line and this line might not hold"
+FORALL_ENSURES = "possible violation of postcondition of forall statement"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
 from kernel_ext.run.interp import Outcome, RunResult, run_method
-from kernel_ext.run.values import Multiset, default_value, make_array, show_value
+from kernel_ext.run.values import DataValue, Multiset, default_value, field_types, make_array, show_value
 from kernel_ext.verify import counterexample as ce
 from kernel_ext.verify.counterexample import Replay, Trace
 from kernel_ext.verify.obligations import Obligation
@@ -31,6 +31,7 @@ from kernel_ext.verify.obligations import Obligation
 STEP_LIMIT = 50_000
 EXTRA_RUNS = 40
 SEED = 2026
+SAMPLED_DEPTH = 4  # constructors nested at most this deep in a sampled datatype value
 
 
 class _NotReplayable(Exception):
@@ -42,8 +43,9 @@ def replay(trace: Trace, obligation: Obligation, procedure: str, checked: Checke
     if not isinstance(method, ast.Method) or method.body is None or procedure.endswith("(specification)"):
         return Replay("not-run", "This check is about a specification, which has no code to run.")
     types = {p.name: p.ty for p in method.params if p.ty is not None}
+    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
     try:
-        args = _arguments(trace, types)
+        args = _arguments(trace, types, datatypes)
     except _NotReplayable as reason:
         return Replay("not-run", str(reason))
     result = run_method(checked, method.name, args, step_limit=STEP_LIMIT)
@@ -131,23 +133,41 @@ def _advice(through: str) -> str:
 # ------------------------------------------------------------ inputs
 
 
-def _arguments(trace: Trace, types: Mapping[str, Type]) -> dict[str, object]:
+def _arguments(
+    trace: Trace, types: Mapping[str, Type], datatypes: Mapping[str, ast.Datatype] | None = None
+) -> dict[str, object]:
     arrays: dict[str, object] = {}
     given = {b.name: b.value for b in trace.inputs}
-    return {name: _runtime(given.get(name, ce.FREE), ty, arrays) for name, ty in types.items()}
+    return {
+        name: _runtime(given.get(name, ce.FREE), ty, arrays, datatypes or {}) for name, ty in types.items()
+    }
 
 
-def _runtime(value: Any, ty: Type, arrays: dict[str, object]) -> object:
+def _runtime(
+    value: Any, ty: Type, arrays: dict[str, object], datatypes: Mapping[str, ast.Datatype]
+) -> object:
     if value is ce.FREE or value is None:
-        return default_value(ty)
+        return default_value(ty, datatypes)
     if value is ce.ELLIPSIS:
-        raise _NotReplayable("the counterexample's collections are too long to replay")
+        raise _NotReplayable("the counterexample's values are too large to replay")
     if isinstance(value, ce.ArrayValue):
         if value.ref not in arrays:
-            arrays[value.ref] = make_array([_runtime(e, ty.element, arrays) for e in value.elements])
+            arrays[value.ref] = make_array(
+                [_runtime(e, ty.element, arrays, datatypes) for e in value.elements]
+            )
         return arrays[value.ref]
     if isinstance(value, tuple):
-        return tuple(_runtime(e, ty.element, arrays) for e in value)
+        return tuple(_runtime(e, ty.element, arrays, datatypes) for e in value)
+    if isinstance(value, DataValue) and value.datatype in datatypes:
+        decl = datatypes[value.datatype]
+        ctor = decl.ctor(value.ctor)
+        assert ctor is not None
+        parts = zip(value.args, field_types(decl, ctor, ty), strict=True)
+        return DataValue(
+            value.datatype,
+            value.ctor,
+            tuple(_runtime(arg, part_ty, arrays, datatypes) for arg, part_ty in parts),
+        )
     return value
 
 
@@ -158,8 +178,9 @@ def _other_inputs(
     params = [(p.name, p.ty) for p in method.params if p.ty is not None]
     if not params:
         return None
+    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
     for _ in range(EXTRA_RUNS):
-        args = {name: _sample(ty, chooser) for name, ty in params}
+        args = {name: _sample(ty, chooser, datatypes) for name, ty in params}
         shown = {name: show_value(value) for name, value in args.items()}  # before the run changes them
         result = run_method(checked, method.name, args, step_limit=STEP_LIMIT)
         if _fails_here(result, obligation):
@@ -167,7 +188,9 @@ def _other_inputs(
     return None
 
 
-def _sample(ty: Type, chooser: random.Random) -> object:
+def _sample(
+    ty: Type, chooser: random.Random, datatypes: Mapping[str, ast.Datatype], depth: int = SAMPLED_DEPTH
+) -> object:
     name = ty.name
     if name == "bool":
         return chooser.random() < 0.5
@@ -176,10 +199,17 @@ def _sample(ty: Type, chooser: random.Random) -> object:
     if name == "int":
         return chooser.randint(-4, 6)
     if name in ("array", "seq", "set", "multiset"):
-        items = [_sample(ty.element, chooser) for _ in range(chooser.randint(0, 5))]
+        items = [_sample(ty.element, chooser, datatypes, depth) for _ in range(chooser.randint(0, 5))]
         if name == "array":
             return make_array(items)
         if name == "seq":
             return tuple(items)
         return frozenset(items) if name == "set" else Multiset(items)
-    return default_value(ty)
+    if name in datatypes and depth > 0:
+        decl = datatypes[name]
+        ctor = decl.ctors[chooser.randrange(len(decl.ctors))]
+        args = tuple(
+            _sample(part_ty, chooser, datatypes, depth - 1) for part_ty in field_types(decl, ctor, ty)
+        )
+        return DataValue(decl.name, ctor.name, args)
+    return default_value(ty, datatypes)

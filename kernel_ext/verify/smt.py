@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
 import z3
 
+from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.vcgen import ProofTask
 
@@ -188,24 +190,19 @@ def _explain_unknown(reason: str, elapsed_ms: float, limits: Limits) -> str:
 SMALL = 10
 SMALL_LENGTH = 6
 OBSERVED = 8  # sequence elements named before a trace is read
+SMALL_RANK = 3  # datatype inputs preferred at most this many constructors deep (plus one)
+DATA_DEPTH = 5  # the constructors of a datatype value named before a trace is read
+DATA_OBSERVED = 200
 
 
 def _input_measures(task: ProofTask) -> list[t.Term]:
     """The integers, array lengths and sequence lengths of the task's inputs (the initial,
     `@0`, versions of its variables)."""
     inputs: dict[str, t.Var] = {}
-    stack = [task.hypothesis, task.goal, *(value for _, value in task.definitions)]
-    seen: set[int] = set()
-    while stack:
-        term = stack.pop()
-        if id(term) in seen:
-            continue
-        seen.add(id(term))
-        if isinstance(term, t.Var):
-            if term.name.endswith("@0") and not term.name.startswith("$"):
-                inputs[term.name] = term
-        elif not isinstance(term, t.Forall):
-            stack.extend(t.children(term))
+    roots = [task.hypothesis, task.goal, *(value for _, value in task.definitions)]
+    for term in _distinct_subterms(roots, into_quantifiers=False):
+        if isinstance(term, t.Var) and term.name.endswith("@0") and not term.name.startswith("$"):
+            inputs[term.name] = term
     found: list[t.Term] = []
     int_heap = inputs.get("heap.Int@0")
     for name in sorted(inputs):
@@ -220,12 +217,16 @@ def _input_measures(task: ProofTask) -> list[t.Term]:
         elif var.sort == t.seq_sort(t.INT):
             found.append(t.FunApp("Seq#Length.Int", None, (var,), t.INT))
             found += [t.FunApp("Seq#Index.Int", None, (var, t.IntVal(k)), t.INT) for k in range(SMALL_LENGTH)]
+        elif dt.is_datatype_sort(var.sort):
+            found.append(dt.rank(var))
     return found
 
 
 def _bound(term: t.Term) -> t.Term:
     if isinstance(term, t.FunApp) and term.name in ("$len", "Seq#Length.Int"):
         return t.app(t.Op.LE, term, t.IntVal(SMALL_LENGTH))
+    if isinstance(term, t.FunApp) and term.name.endswith(".$rank"):
+        return t.and_(t.app(t.Op.LE, t.IntVal(0), term), t.app(t.Op.LE, term, t.IntVal(SMALL_RANK)))
     return t.and_(t.app(t.Op.LE, t.IntVal(-SMALL), term), t.app(t.Op.LE, term, t.IntVal(SMALL)))
 
 
@@ -247,7 +248,49 @@ def _observations(task: ProofTask) -> list[t.Term]:
         terms += [
             t.FunApp(f"Seq#Index.{element}", None, (var, t.IntVal(k)), element) for k in range(OBSERVED)
         ]
-    return terms
+    return terms + _data_observations(task)
+
+
+def _data_observations(task: ProofTask) -> list[t.Term]:
+    """The tags of the datatype values a trace shows, DATA_DEPTH constructors deep. A named
+    tag makes Z3 apply the datatype's axioms to the value (it is its constructor applied to
+    its fields, each of a smaller rank), so that the value read back is one the axioms allow:
+    finite, and small when the inputs' ranks are bounded."""
+    variables: dict[str, t.Var] = {}
+    destructors: dict[t.Sort, set[tuple[str, t.Sort]]] = {}
+    roots = [task.hypothesis, task.goal, *task.axioms, *(term for pair in task.definitions for term in pair)]
+    for term in _distinct_subterms(roots, into_quantifiers=True):
+        if isinstance(term, t.Var) and dt.is_datatype_sort(term.sort) and not term.name.startswith("$"):
+            variables[term.name] = term
+        elif isinstance(term, t.FunApp) and term.fuel is None and len(term.args) == 1:
+            owner = t.sort_of(term.args[0])
+            is_field = term.name.startswith(f"{owner.name}.") and not term.name.endswith((".$tag", ".$rank"))
+            if dt.is_datatype_sort(owner) and dt.is_datatype_sort(term.sort) and is_field:
+                destructors.setdefault(owner, set()).add((term.name, term.sort))
+    terms: list[t.Term] = []
+    frontier: list[t.Term] = [variables[name] for name in sorted(variables)]
+    for _ in range(DATA_DEPTH):
+        following: list[t.Term] = []
+        for term in frontier:
+            terms.append(dt.tag(term))
+            for name, sort in sorted(destructors.get(t.sort_of(term), ()), key=lambda item: item[0]):
+                following.append(t.FunApp(name, None, (term,), sort))
+        frontier = following[: DATA_OBSERVED - len(terms)]
+    return terms[:DATA_OBSERVED]
+
+
+def _distinct_subterms(roots: list[t.Term], into_quantifiers: bool) -> Iterator[t.Term]:
+    """Each distinct term object under the roots once (terms share subterms)."""
+    stack = list(roots)
+    seen: set[int] = set()
+    while stack:
+        term = stack.pop()
+        if id(term) in seen:
+            continue
+        seen.add(id(term))
+        yield term
+        if into_quantifiers or not isinstance(term, t.Forall):
+            stack.extend(t.children(term))
 
 
 def _defined(term: t.Term, number: int) -> t.Term:
@@ -274,7 +317,7 @@ def _sort(sort: t.Sort) -> str:
     if sort.name == "Seq":
         return _symbol(f"Seq.{sort.element}")
     if not sort.args:
-        return sort.name
+        return _symbol(sort.name)
     return f"({sort.name} {' '.join(_sort(arg) for arg in sort.args)})"
 
 
@@ -283,7 +326,7 @@ def _sort_declarations(sort: t.Sort) -> frozenset[tuple[str, str]]:
     """The sequence sorts within a sort, each an uninterpreted sort of its own (declared
     first: the leading space orders them before every function symbol)."""
     found = frozenset().union(*(_sort_declarations(arg) for arg in sort.args))
-    if sort.name == "Seq":
+    if sort.name == "Seq" or dt.is_datatype_sort(sort):
         found |= {(f" {sort}", f"(declare-sort {_sort(sort)} 0)")}
     return found
 

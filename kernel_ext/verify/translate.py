@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.types import BOOL as BOOL_TYPE
-from kernel_ext.lang.types import NAT, Type
+from kernel_ext.lang.types import INT as INT_TYPE
+from kernel_ext.lang.types import NAT, UNKNOWN, Type
+from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 
@@ -51,7 +53,36 @@ def sort_of(ty: Type | None) -> t.Sort:
         return t.array_sort(sort_of(ty.element), t.BOOL)
     if ty.name == "multiset":
         return t.array_sort(sort_of(ty.element), t.INT)
-    return t.INT
+    if ty.name in ("int", "nat", UNKNOWN.name):
+        return t.INT
+    return dt.sort_named(str(_settled(ty.base)))
+
+
+def _settled(ty: Type) -> Type:
+    """A type whose unknown parts (the element type of `Nil` never compared with anything)
+    are taken to be int: any sort would do for a value that holds no elements."""
+    if ty == UNKNOWN:
+        return INT_TYPE
+    return Type(ty.name, tuple(_settled(arg) for arg in ty.args))
+
+
+def pattern_match(pattern: ast.Pattern, value: t.Term) -> tuple[t.Term, dict[str, t.Term]]:
+    """When `value` matches the pattern, and what the pattern's variables then stand for."""
+    if pattern.is_variable:
+        return t.TRUE, {pattern.uid: value}
+    if not pattern.ctor:
+        return t.TRUE, {}
+    conditions = [dt.is_ctor(value, pattern.ctor)]
+    bindings: dict[str, t.Term] = {}
+    for arg, destructor in zip(pattern.args or (), pattern.fields, strict=True):
+        condition, inner = pattern_match(arg, dt.destruct(value, destructor, sort_of(arg.ty)))
+        conditions.append(condition)
+        bindings.update(inner)
+    return t.and_(*conditions), bindings
+
+
+def is_irrefutable(pattern: ast.Pattern) -> bool:
+    return not pattern.ctor
 
 
 def element_sort(expr: ast.Expr) -> t.Sort:
@@ -83,9 +114,13 @@ class Translator:
     old: bool = False
     in_function: bool = False
     contents_of: Mapping[str, t.Term] = field(default_factory=dict)
+    bound_terms: Mapping[str, t.Term] = field(default_factory=dict)  # what pattern variables denote
 
     def at_old(self) -> Translator:
         return dataclasses.replace(self, old=True)
+
+    def binding(self, bindings: Mapping[str, t.Term]) -> Translator:
+        return dataclasses.replace(self, bound_terms={**self.bound_terms, **bindings}) if bindings else self
 
     def fuel(self, name: str) -> t.Term:
         return self.fuel_of.get(name, PROGRAM_FUEL)
@@ -114,6 +149,8 @@ class Translator:
         return t.BoolVal(expr.value)
 
     def _Name(self, expr: ast.Name) -> t.Term:
+        if expr.uid in self.bound_terms:
+            return self.bound_terms[expr.uid]
         return t.Var(expr.uid, sort_of(ast.type_of(expr)))
 
     def _Unary(self, expr: ast.Unary) -> t.Term:
@@ -181,6 +218,29 @@ class Translator:
 
     def _Old(self, expr: ast.Old) -> t.Term:
         return self.at_old()(expr.expr)
+
+    # ---- level 3
+
+    def _Construct(self, expr: ast.Construct) -> t.Term:
+        return dt.construct(sort_of(expr.ty), expr.ctor, tuple(self(arg) for arg in expr.args))
+
+    def _Destruct(self, expr: ast.Destruct) -> t.Term:
+        return dt.destruct(self(expr.obj), expr.name, sort_of(expr.ty))
+
+    def _IsCtor(self, expr: ast.IsCtor) -> t.Term:
+        return dt.is_ctor(self(expr.obj), expr.ctor)
+
+    def _Match(self, expr: ast.Match) -> t.Term:
+        """The cases as nested if-then-else, the last one the default: the checks of
+        well-formedness make sure that some case matches where the value is needed."""
+        subject = self(expr.subject)
+        result: t.Term | None = None
+        for case in reversed(expr.cases):
+            condition, bindings = pattern_match(case.pattern, subject)
+            body = self.binding(bindings)(case.body)
+            result = body if result is None else t.ite(condition, body, result)
+        assert result is not None
+        return result
 
     # ---- level 2
 

@@ -236,7 +236,7 @@ def _unmatched_brace(snippet: str) -> Span | None:
     depth = 0
     try:
         for token in _lark().lex(snippet):
-            depth += token.type in ("LBRACE", "ATTRIBUTE")
+            depth += token.type in ("LBRACE", "HINT_LBRACE", "ATTRIBUTE")
             depth -= token.type == "RBRACE"
             if depth < 0:
                 return Span.point(token.line + LINE_OFFSET, token.column)
@@ -347,6 +347,13 @@ def _statement_kind_problem(stmt: ast.Stmt) -> Diagnostic | None:
         return _wp_only(stmt.span, "`return`")
     if isinstance(stmt, ast.Assign) and not all(isinstance(t, ast.Name) for t in stmt.targets):
         return _wp_only(stmt.span, "an array update")
+    proofs = {
+        ast.Calc: "a `calc` statement",
+        ast.ForallStmt: "a forall statement",
+        ast.AssertBy: "`assert ... by`",
+    }
+    if type(stmt) in proofs:
+        return _wp_only(stmt.span, proofs[type(stmt)])
     return None
 
 

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from kernel_ext import verify
+from kernel_ext.lang.parser import parse
+from kernel_ext.lang.resolver import resolve
+from kernel_ext.lang.source import SourceFile
+from kernel_ext.lang.types import Type
 from kernel_ext.report import ObligationResult
+from kernel_ext.run import DataValue
+from kernel_ext.run.literals import parse_literal
 from kernel_ext.verify.counterexample import ANY_VALUE, Trace
+from tests.support import conformance_dir
 
 
 def failures(text: str) -> list[ObligationResult]:
@@ -142,3 +149,77 @@ def test_the_json_result_carries_the_trace() -> None:
     assert trace["inputs"] == [{"name": "x", "value": "3"}]
     assert trace["steps"][0]["line"] == 1 and {"name": "y", "value": "6"} in trace["steps"][0]["values"]
     assert trace["replay"]["verdict"] in ("confirmed", "not-reproduced", "not-run")
+
+
+# ------------------------------------------------------------------ datatypes
+
+TREE = "datatype Tree = Leaf | Node(left: Tree, key: int, right: Tree)\n"
+
+
+def tree_value(text: str, program: str = TREE) -> DataValue:
+    datatypes = resolve(parse(SourceFile("t.dfy", program))).program.datatypes()
+    value = parse_literal(text, Type("Tree"), "t", datatypes)
+    assert isinstance(value, DataValue)
+    return value
+
+
+def test_a_destructor_failure_shows_the_value_of_the_wrong_constructor() -> None:
+    text = (conformance_dir() / "l3_list_sum_bad_no_requires.dfy").read_text()
+    errors = failures(text)
+    assert [ob.kind.id for ob in errors] == ["destructor", "match-complete"]
+    for ob in errors:
+        assert ob.trace is not None and values(ob.trace.inputs) == {"l": "Nil"}
+    missing = errors[1].trace
+    assert missing is not None and missing.replay is not None and missing.replay.verdict == "confirmed"
+    trace = trace_of(
+        "datatype List = Nil | Cons(head: int, tail: List)\n"
+        "method First(l: List) returns (h: int) {\n  h := l.head;\n}\n"
+    )
+    assert values(trace.inputs) == {"l": "Nil"}
+    assert trace.replay is not None and trace.replay.verdict == "confirmed"
+
+
+def test_a_buggy_tree_function_shows_a_tree() -> None:
+    text = (
+        TREE
+        + """function Size(t: Tree): nat
+{
+  match t
+  case Leaf => 0
+  case Node(l, _, r) => Size(l) + Size(r)
+}
+
+method Check(t: Tree)
+  requires t != Leaf
+{
+  assert Size(t) > 0;
+}"""
+    )
+    trace = trace_of(text)
+    shown = values(trace.inputs)["t"]
+    assert tree_value(shown, text).ctor == "Node" and shown.startswith("Node(")
+    assert trace.replay is not None and trace.replay.verdict == "confirmed"
+
+
+def test_the_case_a_match_statement_takes_is_a_step_with_its_bound_variables() -> None:
+    text = (
+        TREE
+        + """method Key(t: Tree) returns (m: int)
+  ensures m < 10
+{
+  match t {
+    case Leaf =>
+      m := 0;
+    case Node(l, k, r) =>
+      m := k;
+  }
+}"""
+    )
+    trace = trace_of(text)
+    cases = [step for step in trace.steps if step.kind == "case"]
+    assert [(step.line, step.text) for step in cases] == [(8, "case Node(l, k, r) =>")]
+    shown = values(cases[0].values)
+    assert int(shown["k"]) >= 10
+    assert tree_value(shown["t"]).args[1] == int(shown["k"])
+    assert values(trace.steps[-1].values)["m"] == shown["k"]
+    assert trace.replay is not None and trace.replay.verdict == "confirmed"

@@ -70,6 +70,7 @@ def test_each_postcondition_part_is_checked_without_the_parts_before_it() -> Non
 EMPTY = grade(submit("  // YOUR CODE HERE")).score
 CHEATS = {
     "assume": "  assume a >= b;\n  m := a;",
+    "assume in a proof": "  assert a >= b by { calc { a; { assume a >= b; } a; } assume a >= b; }\n  m := a;",
     "weakened ensures": RELEASED.replace("  ensures m == a || m == b\n", "").replace(
         "  // YOUR CODE HERE", "  m := a + b * b + 100;"
     ),
@@ -130,7 +131,9 @@ def test_a_leftover_stub_comment_beside_a_real_solution_costs_nothing() -> None:
 def test_redefining_a_locked_context_function_scores_zero() -> None:
     context = "%%verify\nfunction Big(): int { 100 }\n"
     released = RELEASED.replace("  ensures m == a || m == b\n", "  ensures m == a || m == b || m == Big()\n")
-    cheat = released.replace("  // YOUR CODE HERE", "  m := 0;\n}\nfunction Big(): int { 0 }\nmethod Unused() {")
+    cheat = released.replace(
+        "  // YOUR CODE HERE", "  m := 0;\n}\nfunction Big(): int { 0 }\nmethod Unused() {"
+    )
     submission = Submission(cheat, released, "Max", 2.0, (context,), True)
     result = grade(submission)
     assert result.score == 0.0 and "errors" in result.verdict

@@ -12,7 +12,16 @@ from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.lang.types import INT, Type
-from kernel_ext.run import ArrayValue, Multiset, Outcome, RunResult, make_array, run_method, show_value
+from kernel_ext.run import (
+    ArrayValue,
+    DataValue,
+    Multiset,
+    Outcome,
+    RunResult,
+    make_array,
+    run_method,
+    show_value,
+)
 from kernel_ext.run.command import add_run_parser, run_command
 from kernel_ext.run.inputs import choose_inputs
 from kernel_ext.run.interp import euclidean_div, euclidean_mod
@@ -920,6 +929,346 @@ def test_a_loop_table_refuses_a_line_without_a_loop() -> None:
         loop_table(checked(SUM_LOOP), "SumTo", {"n": 1}, 3)
 
 
+# ------------------------------------------------------------------ datatypes
+
+DATATYPES = """datatype List<T> = Nil | Cons(head: T, tail: List<T>)
+datatype Tree = Leaf | Node(Tree, int, Tree)
+datatype Color = Red | Green | Blue
+
+function Length<T>(l: List<T>): nat
+{
+  match l
+  case Nil => 0
+  case Cons(_, rest) => 1 + Length(rest)
+}
+
+function Second(l: List<int>): int
+{
+  match l
+  case Cons(_, Cons(y, _)) => y
+  case _ => -1
+}
+
+method Build(n: nat) returns (l: List<int>, t: Tree, c: Color)
+{
+  l := Nil;
+  var i := 0;
+  while i < n
+    decreases n - i
+  {
+    l := Cons(i, l);
+    i := i + 1;
+  }
+  t := Node(Leaf, n, Node(Leaf, 2, Leaf));
+  c := if n > 0 then Red else Blue;
+}
+
+method Inspect(l: List<int>) returns (h: int, empty: bool, second: int, same: bool)
+{
+  empty := l.Nil?;
+  second := Second(l);
+  same := l == Cons(1, Cons(2, Nil));
+  h := l.head;
+}
+
+method Describe(t: Tree) returns (d: int)
+{
+  match t {
+    case Leaf =>
+      d := 0;
+    case Node(Leaf, k, _) =>
+      d := k;
+    case Node(Node(_, k, _), _, r) =>
+      d := 100 + k;
+  }
+}
+
+method OnlyCons(l: List<int>) returns (x: int)
+{
+  match l {
+    case Cons(y, _) =>
+      x := y;
+  }
+}
+
+function OnlyConsExpr(l: List<int>): int
+{
+  match l
+  case Cons(y, _) => y
+}
+
+method CallOnlyConsExpr(l: List<int>) returns (x: int)
+{
+  x := OnlyConsExpr(l);
+}
+"""
+
+NIL = DataValue("List", "Nil")
+LEAF = DataValue("Tree", "Leaf")
+
+
+def cons(*items: object) -> DataValue:
+    value = NIL
+    for item in reversed(items):
+        value = DataValue("List", "Cons", (item, value))
+    return value
+
+
+def node(left: DataValue, key: int, right: DataValue) -> DataValue:
+    return DataValue("Tree", "Node", (left, key, right))
+
+
+def shown_returns(result: RunResult) -> dict[str, str]:
+    assert result.outcome is Outcome.OK, result.message
+    return {name: show_value(value) for name, value in result.returns.items()}
+
+
+def test_datatype_values_are_built_and_shown_as_dafny_writes_them() -> None:
+    assert shown_returns(run(DATATYPES, "Build", n=2)) == {
+        "l": "Cons(1, Cons(0, Nil))",
+        "t": "Node(Leaf, 2, Node(Leaf, 2, Leaf))",
+        "c": "Red",
+    }
+    assert show_value(node(LEAF, 3, LEAF)) == "Node(Leaf, 3, Leaf)"
+    assert show_value(cons(cons(-1), NIL)) == "Cons(Cons(-1, Nil), Cons(Nil, Nil))"
+    assert show_value(frozenset({DataValue("Color", "Red"), DataValue("Color", "Blue")})) == "{Blue, Red}"
+    assert show_value(cons(*range(2_000))).endswith("…" + ")" * 1_000)
+
+
+def test_datatype_values_are_equal_by_constructor_and_arguments() -> None:
+    assert cons(1, 2) == cons(1, 2) and hash(cons(1, 2)) == hash(cons(1, 2))
+    assert cons(1, 2) != cons(2, 1) and cons(1) != DataValue("Other", "Cons", (1, NIL))
+    assert len({cons(1), cons(1), NIL}) == 2
+    long = cons(*range(100_000))  # compared and hashed without recursion
+    assert long == cons(*range(100_000)) and long != cons(*range(99_999), 0)
+    assert (cons(1, 2).height, cons(1, 2).size, node(node(LEAF, 1, LEAF), 2, LEAF).height) == (3, 3, 3)
+
+
+def test_destructors_discriminators_and_equality() -> None:
+    assert shown_returns(run(DATATYPES, "Inspect", l=cons(1, 2))) == {
+        "h": "1",
+        "empty": "false",
+        "second": "2",
+        "same": "true",
+    }
+    assert shown_returns(run(DATATYPES, "Inspect", l=cons(1, 3)))["same"] == "false"
+
+
+def test_a_destructor_of_the_wrong_constructor_is_a_violation_where_the_verifier_reports_it() -> None:
+    result = run(DATATYPES, "Inspect", l=NIL)
+    assert violated(result) == (ObligationKind.DESTRUCTOR, 38, 10)
+    assert result.violation is not None
+    assert (
+        result.violation.message
+        == "destructor 'head' can only be applied to datatype values constructed by 'Cons'"
+    )
+    assert result.violation.detail.startswith("`l` is Nil, and 'head' exists only for 'Cons' (with l = Nil")
+
+
+def test_match_runs_the_first_case_that_matches_with_nested_patterns() -> None:
+    assert dict(run(DATATYPES, "Describe", t=LEAF).returns) == {"d": 0}
+    assert dict(run(DATATYPES, "Describe", t=node(LEAF, 3, node(LEAF, 9, LEAF))).returns) == {"d": 3}
+    result = run(DATATYPES, "Describe", t=node(node(LEAF, 7, LEAF), 3, LEAF))
+    assert dict(result.returns) == {"d": 107}
+    case, body = result.trace
+    assert (case.span.start_line, case.text) == (48, "case Node(Node(_, k, _), _, r) =>")
+    assert dict(case.variables) == {
+        "t": "Node(Node(Leaf, 7, Leaf), 3, Leaf)",
+        "d": "0",
+        "k": "7",
+        "r": "Leaf",
+    }
+    assert (body.text, dict(body.variables)["d"]) == ("d := 100 + k;", "107")
+    assert shown_returns(run(DATATYPES, "Inspect", l=cons(5)))["second"] == "-1"  # the `_` case
+
+
+def test_a_match_without_a_matching_case_is_a_violation() -> None:
+    result = run(DATATYPES, "OnlyCons", l=NIL)
+    assert violated(result) == (ObligationKind.MATCH_COMPLETE, 55, 3)
+    assert result.violation is not None and result.violation.message == "missing case in match statement: Nil"
+    assert "no case of the match matches the value Nil of `l`" in result.violation.detail
+    assert dict(run(DATATYPES, "OnlyCons", l=cons(4)).returns) == {"x": 4}
+    result = run(DATATYPES, "CallOnlyConsExpr", l=NIL)
+    assert violated(result) == (ObligationKind.MATCH_COMPLETE, 63, 3)
+    assert (
+        result.violation is not None and result.violation.message == "missing case in match expression: Nil"
+    )
+
+
+TREE_RECURSION = """datatype Tree = Leaf | Node(left: Tree, key: int, right: Tree)
+datatype List = Nil | Cons(head: int, tail: List)
+
+function Size(t: Tree): nat
+{
+  match t
+  case Leaf => 0
+  case Node(l, _, r) => Size(l) + 1 + Size(r)
+}
+
+function Spin(t: Tree): int
+{
+  match t
+  case Leaf => 0
+  case Node(l, _, _) => Spin(Node(l, 0, Leaf))
+}
+
+method Count(t: Tree) returns (n: int)
+{
+  n := Size(t) + Spin(Leaf);
+}
+
+method Loop(t: Tree) returns (n: int)
+{
+  n := Spin(t);
+}
+
+method Walk(l: List, advance: bool) returns (s: int)
+{
+  s := 0;
+  var cur := l;
+  while cur.Cons?
+    invariant s >= 0
+    decreases cur
+  {
+    s := s + 1;
+    if advance {
+      cur := cur.tail;
+    }
+  }
+}
+"""
+
+
+def test_termination_is_structural_for_datatype_values() -> None:
+    tree = node(node(LEAF, 1, LEAF), 2, node(LEAF, 3, node(LEAF, 4, LEAF)))
+    assert dict(run(TREE_RECURSION, "Count", t=tree).returns) == {"n": 4}
+    result = run(TREE_RECURSION, "Loop", t=node(LEAF, 1, LEAF))
+    assert violated(result) == (ObligationKind.TERMINATION, 15, 25)
+    assert result.violation is not None and "Node(Leaf, 0, Leaf)" in result.violation.detail
+    assert dict(run(TREE_RECURSION, "Walk", l=cons(5, 6), advance=True).returns) == {"s": 2}
+    # a loop that makes no progress fails its `decreases`, checked before its invariants
+    assert violated(run(TREE_RECURSION, "Walk", l=cons(5), advance=False))[:2] == (
+        ObligationKind.DECREASES,
+        32,
+    )
+
+
+def test_deep_datatype_values_stay_within_the_limits() -> None:
+    text = (
+        DATATYPES
+        + """
+method Long(n: nat) returns (k: nat, same: bool)
+{
+  var l := Nil;
+  var m := Nil;
+  var i := 0;
+  while i < n
+  {
+    l := Cons(i, l);
+    m := Cons(i, m);
+    i := i + 1;
+  }
+  same := l == m;
+  k := Length(l);
+}"""
+    )
+    assert shown_returns(run(text, "Long", n=50)) == {"k": "50", "same": "true"}
+    deep = run(text, "Long", n=1_500)
+    assert deep.outcome is Outcome.TOO_DEEP and "Length" in deep.message
+    assert any("…" in value for step in deep.trace for _, value in step.variables)
+    assert run(text, "Long", step_limit=2_000, n=5_000).outcome is Outcome.STEP_LIMIT
+
+
+def test_datatype_variables_start_at_a_constructor_that_needs_no_recursion() -> None:
+    text = (
+        DATATYPES
+        + """
+datatype Pair = MakePair(left: Tree, color: Color)
+method Fresh() returns (l: List<int>, p: Pair)
+{
+}"""
+    )
+    assert shown_returns(run(text, "Fresh")) == {"l": "Nil", "p": "MakePair(Leaf, Red)"}
+
+
+def test_datatype_literals_and_chosen_inputs() -> None:
+    program = checked(DATATYPES)
+    datatypes = program.program.datatypes()
+    list_of_ints = Type("List", (INT,))
+    assert parse_literal("Cons(1, Cons(2, Nil))", list_of_ints, "l", datatypes) == cons(1, 2)
+    assert parse_literal("Nil", list_of_ints, "l", datatypes) == NIL
+    assert parse_literal("Node(Leaf, 3, Leaf)", Type("Tree"), "t", datatypes) == node(LEAF, 3, LEAF)
+    with pytest.raises(LiteralError, match="expected a value of type Tree, but this is of type Color"):
+        parse_literal("Red", Type("Tree"), "t", datatypes)
+    with pytest.raises(LiteralError, match="this has no value"):
+        parse_literal("Nil.head", INT, "x", datatypes)
+    text = DATATYPES + "method Pick(l: List<int>, t: Tree) requires Length(l) == 2 && t.Node? { }"
+    chosen = choose_inputs(checked(text), "Pick")
+    assert chosen is not None
+    assert show_value(chosen["l"]).count("Cons") == 2 and show_value(chosen["t"]).startswith("Node(")
+
+
+def test_a_loop_inside_a_match_case_has_a_table() -> None:
+    text = (
+        DATATYPES
+        + """
+method Repeat(t: Tree) returns (s: int)
+{
+  match t {
+    case Leaf =>
+      s := 0;
+    case Node(_, k, _) =>
+      s := 0;
+      var i := 0;
+      while i < k
+        invariant s == 2 * i
+      {
+        s := s + 2;
+        i := i + 1;
+      }
+  }
+}"""
+    )
+    table = loop_table(checked(text), "Repeat", {"t": node(LEAF, 3, LEAF)})
+    assert table.loop_line == 80 and len(table.rows) == 4 and table.outcome is Outcome.OK
+
+
+def test_datatype_expressions_are_printed_back_when_the_source_is_not_at_hand() -> None:
+    text = (
+        DATATYPES
+        + """
+method Show(t: Tree) returns (b: bool)
+{
+  match t {
+    case Node(Leaf, _, r) =>
+      b := r.Node? && (match r case Node(_, k, _) => k case Leaf => 0) == 1;
+    case _ =>
+      b := t == Node(Leaf, 1, Leaf);
+  }
+}"""
+    )
+    result = run_method(checked(text), "Show", {"t": node(LEAF, 0, LEAF)})
+    assert [step.text for step in result.trace] == [
+        "case Node(Leaf, _, r) =>",
+        "b := r.Node? && (match r case Node(_, k, _) => k case Leaf => 0) == 1;",
+    ]
+    result = run_method(checked(text), "Show", {"t": LEAF})
+    assert [step.text for step in result.trace] == ["case _ =>", "b := t == Node(Leaf, 1, Leaf);"]
+
+
+def test_the_run_command_takes_datatype_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = tmp_path / "list.dfy"
+    program.write_text(
+        DATATYPES + "method Sum(l: List<int>) returns (s: int) { s := Length(l) + Second(l); }\n"
+    )
+    code, out = command(["run", str(program), "--method", "Sum", "--args", "Cons(1, Cons(2, Nil))"], capsys)
+    assert code == 0 and "Running Sum(l = Cons(1, Cons(2, Nil)))" in out and "s = 4" in out
+    code, out = command(["run", str(program), "--method", "Sum", "--args", "Cons(true, Nil)"], capsys)
+    assert code == 2 and "l is a List<int>: write e.g. 'Cons(3, Cons(3, Nil))'" in out
+    code, out = command(["run", str(program), "--method", "Sum"], capsys)
+    assert code == 0 and "(inputs chosen automatically)" in out
+
+
 # ------------------------------------------------------------------ literals and the command
 
 
@@ -982,3 +1331,23 @@ def test_the_run_command_prints_parse_errors_as_verify_does(
     assert code == 2
     assert out.startswith(f"{program}(2,12): Error:")
     assert "1 parse/type error(s) detected" in out
+
+
+# ------------------------------------------------------------------ proof statements
+
+PROOF_RUN = """lemma L(n: int) ensures n + 0 == n { }
+method M(n: int) returns (r: int) {
+  calc { n; { L(n); } n + 0; < n + 1; }
+  forall i: int | 0 <= i < n ensures i + 0 == i { L(i); }
+  assert n + 0 == n by { L(n); }
+  r := n;
+  assert r > 2 by { L(r); }
+}"""
+
+
+def test_proof_statements_are_ghost_at_run_time_except_the_asserted_fact() -> None:
+    assert run(PROOF_RUN, "M", n=5).outcome is Outcome.OK
+    result = run(PROOF_RUN, "M", n=1)
+    assert violated(result) == (ObligationKind.ASSERTION, 7, 12)
+    shown = [step.text for step in result.trace]
+    assert "calc { ... }" in shown and "forall i | 0 <= i < n" in shown

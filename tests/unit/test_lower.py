@@ -116,3 +116,78 @@ def test_nat_is_a_subset_type_with_obligations() -> None:
 def test_a_refuted_assertion_is_failed_not_unknown() -> None:
     report = verify("method M(x: int) { assert x > 0; }", "t.dfy")
     assert report.errors[0].status == Status.FAILED
+
+
+# ------------------------------------------------------------------ proof statements
+
+PROOFS = """function Double(n: nat): nat { if n == 0 then 0 else 2 + Double(n - 1) }
+lemma DoubleIs(n: nat) ensures Double(n) == 2 * n { if n > 0 { DoubleIs(n - 1); } }
+function Half(n: int): int requires n % 2 == 0 { n / 2 }
+method M(n: nat) {
+"""  # the method's body starts at line 5
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # after a calc, its first line is related to its last by the chain's relation
+        (
+            ["calc { Double(n); == { DoubleIs(n); } 2 * n; < 2 * n + 1; }", "assert Double(n) < 2 * n + 1;"],
+            [],
+        ),
+        # a hint's facts stay in the hint: here only Double(n) >= 0 is known afterwards
+        (
+            ["calc { Double(n); >= { DoubleIs(n); } 2 * n; >= 0; }", "assert Double(n) >= 2 * n;"],
+            [(6, "assertion")],
+        ),
+        # a step needs its hint
+        (["calc { Double(n);", "== 2 * n; }"], [(6, "assertion")]),
+        # a line is well-formed under the line before `==>`, and its check is made once
+        (["calc { n % 2 == 0; ==> Half(n) * 2 == n; }"], []),
+        (["calc { n % 2 == 0; == Half(n) * 2 == n; }"], [(5, "function-precondition")]),
+        (["calc { Half(n);", "== Half(n); }"], [(5, "function-precondition")]),
+        # a forall statement's conclusion is known afterwards, its body's facts are not
+        (["forall i: int | 0 <= i < n { DoubleIs(i); }", "assert n > 3 ==> Double(3) == 6;"], []),
+        (
+            [
+                "forall i: int | 0 <= i < n ensures Double(i) >= 0 { DoubleIs(i); }",
+                "assert n > 3 ==> Double(3) == 6;",
+            ],
+            [(6, "assertion")],
+        ),
+        (
+            ["forall i: int | -1 <= i < n ensures Double(i + 1) >= 2 * i { DoubleIs(i); }"],
+            [(5, "subset-type")],
+        ),
+        (["forall i: int | 0 <= i < n ensures Double(i) > 2 * i { DoubleIs(i); }"], [(5, "assertion")]),
+        # assert-by: only the assertion leaves the proof
+        (["assert Double(n) >= n by { DoubleIs(n); }", "assert Double(n) >= n;"], []),
+        (["assert Double(n) >= n by { DoubleIs(n); }", "assert Double(n) == 2 * n;"], [(6, "assertion")]),
+        (["assert Double(n) == 2 * n by { }"], [(5, "assertion")]),
+    ],
+)
+def test_proof_statements(body: list[str], expected: list[tuple[int, str]]) -> None:
+    assert failures(PROOFS + "\n".join(body) + "\n}\n") == expected
+
+
+def test_a_failed_calc_step_and_forall_ensures_say_so_in_dafny_words() -> None:
+    report = verify(
+        PROOFS
+        + "calc { n;\n== n + 1; }\n}\nmethod F(n: nat) { forall i: int | 0 <= i < n ensures i > 0 { } }\n",
+        "t.dfy",
+    )
+    step, ensures = sorted(report.errors, key=lambda ob: ob.span.start_line)
+    assert step.message == "the calculation step between the previous line and this line might not hold"
+    assert (step.span.start_line, step.description) == (6, "n == n + 1")
+    assert ensures.message == "possible violation of postcondition of forall statement"
+    assert (ensures.span.start_line, ensures.description) == (8, "i > 0")
+
+
+def test_a_lemma_called_in_a_proof_is_a_call_for_termination() -> None:
+    text = """function Double(n: nat): nat { if n == 0 then 0 else 2 + Double(n - 1) }
+lemma A(n: nat) ensures Double(n) == 2 * n {
+  forall i: int | 0 <= i < n { A(i); }
+  assert Double(n) == 2 * n by { A(n); }
+}
+"""
+    assert failures(text) == [(4, "termination")]

@@ -102,7 +102,7 @@ def test_unclosed_brace_at_the_end() -> None:
         ("import opened M", "`import`"),
         ('include "x.dfy"', "`include`"),
         ("method {:axiom} M() { }", "attributes"),
-        ("method M<T>(x: T) { }", "generic"),
+        ("codatatype Stream = More(head: int, tail: Stream)", "`codatatype`"),
         ("function method F(): int { 1 }", "`function method`"),
         ("method M(m: map<int, int>) { }", "`map`"),
         ("method M() decreases * { }", "`decreases *`"),
@@ -165,3 +165,94 @@ def test_array_element_assignment_and_allocation() -> None:
     assert [type(target).__name__ for target in method.body.stmts[0].targets] == ["Index", "Index"]
     assert isinstance(method.body.stmts[1].rhs[0], ast.NewArray)
     assert method.modifies[0] == ast.Name(span=Span(0, 0, 0, 0), name="a")
+
+
+# ------------------------------------------------------------------ proof statements
+
+CALC = """method M(x: int, s: set<int>) {
+  calc <= {
+    x + 0;
+    == x;
+    { assert x in {x}; } { calc { 1; 1 + 0; } }
+    x + 1;
+    < { } x + 2;
+  }
+}"""
+
+
+def only_stmt(text: str) -> ast.Stmt:
+    return parse_text(text).methods()[0].body.stmts[0]
+
+
+def test_a_calc_has_its_lines_steps_and_hints() -> None:
+    calc = only_stmt(CALC)
+    assert isinstance(calc, ast.Calc) and calc.op == "<="
+    assert calc.span == Span(2, 3, 8, 4)
+    assert [type(line).__name__ for line in calc.lines] == ["Binary", "Name", "Binary", "Binary"]
+    assert [step.op for step in calc.steps] == ["==", "", "<"]
+    assert [len(step.hints) for step in calc.steps] == [0, 2, 1]
+    assert calc.steps[0].op_span == Span(4, 5, 4, 7)
+    assert calc.steps[1].op_span == calc.lines[2].span == Span(6, 5, 6, 10)  # no operator: the line
+    assert calc.steps[1].hints[0].span == Span(5, 5, 5, 25)
+    nested = calc.steps[1].hints[1].stmts[0]
+    assert isinstance(nested, ast.Calc) and len(nested.lines) == 2 and nested.steps[0].op == ""
+
+
+def test_a_brace_where_a_step_begins_is_a_hint_elsewhere_a_set_display() -> None:
+    calc = only_stmt(CALC)
+    hint_assert = calc.steps[1].hints[0].stmts[0]
+    assert isinstance(hint_assert, ast.Assert) and isinstance(hint_assert.expr.right, ast.SetDisplay)
+    calc = only_stmt("method M(x: int) { calc { x in {1, 2}; == x in {2} + {1}; } }")
+    assert isinstance(calc.lines[0].right, ast.SetDisplay) and calc.steps[0].hints == ()
+    assert isinstance(calc.lines[1].right.left, ast.SetDisplay)
+    assert parse_error("method M(x: int) { calc { {1} == {1}; } }").message.startswith("unexpected '{'")
+
+
+def test_an_empty_calc_and_a_one_line_calc() -> None:
+    assert only_stmt("method M() { calc { } }") == ast.Calc(span=Span(0, 0, 0, 0))
+    assert len(only_stmt("method M() { calc { 1; } }").lines) == 1
+
+
+@pytest.mark.parametrize(
+    "body, where",
+    [
+        ("calc { x; < x + 1; > x; }", "> x;"),
+        ("calc < { x; > x + 1; }", "> x + 1"),
+        ("calc ==> { x < 0; x < 1; <== x < 2; }", "<== x"),
+        ("calc { x; != x + 1; != x + 2; }", "!= x + 2"),
+    ],
+)
+def test_calc_operators_must_chain_as_in_dafny(body: str, where: str) -> None:
+    text = f"method M(x: int) {{ {body} }}"
+    diagnostic = parse_error(text)
+    assert diagnostic.message == "this operator cannot continue this calculation"
+    assert (diagnostic.span.start_line, diagnostic.span.start_col) == (1, text.index(where) + 1)
+    assert diagnostic.phase == Phase.PARSE
+    transitive = parse_error("method M(x: int) { calc != { x; x + 1; } }")
+    assert transitive.message == "the main operator of a calculation must be transitive"
+    assert transitive.span == Span(1, 25, 1, 27)
+
+
+def test_forall_statements() -> None:
+    stmt = only_stmt("method M(n: int) {\n  forall i: nat, j | i < j < n ensures i < n {\n    L(i);\n  }\n}")
+    assert isinstance(stmt, ast.ForallStmt) and stmt.span == Span(2, 3, 4, 4)
+    assert [(var.name, var.type_ref.name if var.type_ref else None) for var in stmt.bound] == [
+        ("i", "nat"),
+        ("j", None),
+    ]
+    assert isinstance(stmt.range, ast.Binary) and len(stmt.ensures) == 1
+    assert stmt.lemma_call is None  # with an ensures clause, the call is only the proof
+    call_form = only_stmt("method M(n: int) { forall i | 0 <= i < n { { L(i); } } }")
+    assert call_form.lemma_call is not None and call_form.lemma_call.name == "L"
+    no_range = only_stmt("method M() { forall x ensures x * 0 == 0 { } }")
+    assert no_range.range is None and no_range.body.stmts == ()
+    expression = parse_error("method M() { forall x :: x * 0 == 0; }")
+    assert expression.span == Span(1, 23, 1, 25) and "assert forall" in expression.hint
+
+
+def test_assert_by() -> None:
+    stmt = only_stmt("method M(x: int) {\n  assert x == x by {\n    L(x);\n  }\n}")
+    assert isinstance(stmt, ast.AssertBy) and stmt.span == Span(2, 3, 4, 4)
+    assert stmt.expr.token == Span(2, 12, 2, 14)
+    assert isinstance(stmt.body.stmts[0], ast.CallStmt)
+    assert parse_error("method M(x: int) { assert x == x by; }").span == Span(1, 36, 1, 37)

@@ -149,3 +149,109 @@ def test_an_empty_display_takes_the_type_of_what_it_is_compared_with() -> None:
 def test_assigning_the_wrong_type_to_an_array_element_says_so() -> None:
     messages = errors("method M(a: array<int>) modifies a { a[0] := [1]; }")
     assert messages == ["cannot assign a value of type seq<int> to an array element of type int"]
+
+
+# ------------------------------------------------------------------ proof statements
+
+PROOF_PRELUDE = """lemma L(n: int)
+  ensures n + 0 == n
+method Compiled(n: int)
+"""
+
+
+def located(text: str) -> list[tuple[int, int, str]]:
+    """Errors as (line, column, message), for a program after PROOF_PRELUDE's three lines."""
+    with pytest.raises(DiagnosticError) as caught:
+        check(PROOF_PRELUDE + text)
+    return [(d.span.start_line - 3, d.span.start_col, d.message) for d in caught.value.diagnostics]
+
+
+def test_calc_lines_are_typed_and_the_result_relation_is_computed() -> None:
+    checked = check("method M(x: int) { calc < { x; x + 1; <= x + 2; == x + 2; } }")
+    calc = checked.program.methods()[0].body.stmts[0]
+    assert [step.op for step in calc.steps] == ["<", "<=", "=="]  # the leading operator by default
+    assert calc.result_op == "<"
+    assert all(ast.type_of(line) == INT for line in calc.lines)
+    implication = check("method M(b: bool) { calc { b; ==> b || b; ==> true; } }").program.decls[0]
+    assert implication.body.stmts[0].result_op == "==>"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            "calc { n; ==> n > 0; }",
+            (2, 10, "the left operand of '==>' must be of type bool, but this is of type int"),
+        ),
+        (
+            "calc { n > 0; < n; }",
+            (2, 10, "the left operand of '<' must be of type int, but this is of type bool"),
+        ),
+        ("calc { n; == true; }", (2, 13, "'==' compares values of different types: int and bool")),
+        ("calc { n; { Compiled(n); } n; }", (2, 15, "only ghost methods can be called from this context")),
+        ("calc { n; { return; } n; }", (2, 15, "return statement is not allowed inside a hint")),
+    ],
+)
+def test_calc_errors(body: str, expected: tuple[int, int, str]) -> None:
+    assert located(f"method M(n: int) {{\n  {body}\n}}") == [expected]
+
+
+def test_hints_and_proof_bodies_may_not_update_outer_variables() -> None:
+    text = """method M(n: int) returns (r: int) {
+  ghost var g := 0;
+  var k := 0;
+  calc { n; { g := 1; } n; { var mine := 1; mine := 2; } n; }
+  forall i | 0 <= i < n { k := i; }
+  forall i | 0 <= i < n { var j := i; j := j + 1; }
+  assert n == n by { r := 1; }
+}"""
+    assert located(text) == [
+        (4, 15, "a hint is not allowed to update a variable declared outside the hint"),
+        (
+            5,
+            27,
+            "body of forall statement is attempting to update a variable declared outside the forall statement",
+        ),
+        (7, 22, "the body of an assert-by statement is not allowed to update a variable declared outside it"),
+    ]
+
+
+def test_forall_statement_bodies_are_ghost() -> None:
+    text = """method M(n: int) {
+  forall i | 0 <= i < n { Compiled(i); }
+  forall i | 0 <= i < n { return; }
+  forall i | 0 <= i < n ensures i >= 0 { L(i); }
+}"""
+    assert located(text) == [
+        (2, 27, "the body of the enclosing forall statement is not allowed to call non-ghost methods"),
+        (3, 27, "return statement is not allowed inside a forall statement"),
+    ]
+
+
+def test_forall_statement_variables() -> None:
+    checked = check("method M(n: int) { forall i: nat, j | i < j < n ensures i < n { var k := i + j; } }")
+    stmt = checked.program.methods()[0].body.stmts[0]
+    assert [var.ty for var in stmt.bound] == [NAT, INT]
+    assert stmt.bound[0].uid != "i" and stmt.range.left.left.uid == stmt.bound[0].uid
+    assert stmt.body.stmts[0].variables[0].ty == INT
+    assert located("method M(n: int) {\n  forall i | i { }\n}") == [
+        (2, 14, "the range of a forall statement must be of type bool, but this is of type int")
+    ]
+    array_update = located(
+        "method M(a: array<int>) modifies a {\n  forall i | 0 <= i < a.Length { a[i] := 0; }\n}"
+    )
+    assert array_update == [(2, 34, "a forall statement that updates an array is not part of MiniDafny")]
+
+
+def test_assert_by_is_ghost_and_scoped() -> None:
+    checked = check(
+        PROOF_PRELUDE + "{ } method M(n: int) { assert n + 0 == n by { var t := n; L(t); } var t := 1; }"
+    )
+    stmt = checked.program.decls[-1].body.stmts[0]
+    assert isinstance(stmt, ast.AssertBy) and ast.type_of(stmt.expr).name == "bool"
+    assert located("method M(n: int) {\n  assert n by { }\n}") == [
+        (2, 10, "an assertion must be of type bool, but this is of type int")
+    ]
+    assert located("method M(n: int) {\n  assert true by { Compiled(n); }\n}") == [
+        (2, 20, "only ghost methods can be called from this context")
+    ]

@@ -193,6 +193,18 @@ def test_a_loop_is_refused_at_its_position() -> None:
     )
 
 
+def test_proof_statements_are_refused() -> None:
+    proofs = {
+        "calc {\n  x;\n  { assert x == x; }\n  x + 0;\n}": "a `calc` statement",
+        "forall i | 0 <= i < x ensures i >= 0 { }": "a forall statement",
+        "assert x >= 0 by { }": "`assert ... by`",
+    }
+    for snippet, what in proofs.items():
+        [problem] = weakest_precondition(f"x := 1;\n{snippet}", "x > 0").problems
+        assert (problem.where, problem.line, problem.column) == (CELL, 2, 1)
+        assert f"{what}: %%wp handles assignments, if, assert and assume; use %%verify" in problem.describe()
+
+
 def test_calls_and_arrays_are_refused() -> None:
     [call] = weakest_precondition("x := 1;\ny := F(x);", "y > 0").problems
     assert (call.line, call.column) == (2, 1) and "use %%verify" in call.describe()

@@ -1,0 +1,110 @@
+"""How datatype values become SMT terms, and the axioms that go with them.
+
+Each datatype instance (`List<int>`, `Tree`) is an uninterpreted sort with, as in Dafny's
+translation: a function per constructor, one per destructor, one per discriminator
+(`xs.Cons?`), a tag (the number of the constructor that built the value) and a rank, the depth
+that structural termination compares (a value's arguments have a smaller rank than the value).
+The axioms are triggered on constructor applications, discriminators and tags, so they enter a
+proof only through terms that the program itself mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kernel_ext.verify import terms as t
+from kernel_ext.verify.gcl import FunctionAxiom
+
+PREFIX = "D:"  # datatype and type-parameter sorts; the SMT layer declares them
+
+
+def sort_named(type_text: str) -> t.Sort:
+    return t.Sort(f"{PREFIX}{type_text}")
+
+
+def is_datatype_sort(sort: t.Sort) -> bool:
+    return sort.name.startswith(PREFIX)
+
+
+def construct(sort: t.Sort, ctor: str, args: tuple[t.Term, ...]) -> t.Term:
+    return t.FunApp(f"{sort.name}.{ctor}", None, args, sort)
+
+
+def destruct(value: t.Term, destructor: str, result: t.Sort) -> t.Term:
+    return t.FunApp(f"{t.sort_of(value).name}.{destructor}", None, (value,), result)
+
+
+def tag(value: t.Term) -> t.Term:
+    return t.FunApp(f"{t.sort_of(value).name}.$tag", None, (value,), t.INT)
+
+
+def rank(value: t.Term) -> t.Term:
+    return t.FunApp(f"{t.sort_of(value).name}.$rank", None, (value,), t.INT)
+
+
+def is_ctor(value: t.Term, ctor: str) -> t.Term:
+    """`value.C?`: a discriminator, defined by the tag (a function of its own, so that the VC
+    view can name it and its axiom is triggered by the programs's own tests)."""
+    return t.FunApp(f"{t.sort_of(value).name}.{ctor}?", None, (value,), t.BOOL)
+
+
+@dataclass(frozen=True)
+class CtorShape:
+    """A constructor of one datatype instance: its name and its destructors with their sorts."""
+
+    name: str
+    fields: tuple[tuple[str, t.Sort], ...]
+
+
+def axioms(sort: t.Sort, ctors: tuple[CtorShape, ...]) -> list[FunctionAxiom]:
+    value = t.Var("$d", sort)
+    value_tag = tag(value)
+    found = [
+        FunctionAxiom(
+            value_tag.name,
+            "theory",
+            t.Forall(
+                (value,),
+                t.and_(
+                    t.app(t.Op.LE, t.IntVal(0), value_tag), t.app(t.Op.LT, value_tag, t.IntVal(len(ctors)))
+                ),
+                ((value_tag,),),
+            ),
+        ),
+        FunctionAxiom(
+            rank(value).name,
+            "theory",
+            t.Forall((value,), t.app(t.Op.LE, t.IntVal(0), rank(value)), ((rank(value),),)),
+        ),
+    ]
+    for index, ctor in enumerate(ctors):
+        found += _ctor_axioms(sort, index, ctor)
+    return found
+
+
+def _ctor_axioms(sort: t.Sort, index: int, ctor: CtorShape) -> list[FunctionAxiom]:
+    args = tuple(t.Var(f"$a{position}", field_sort) for position, (_, field_sort) in enumerate(ctor.fields))
+    built = construct(sort, ctor.name, args)
+    facts = [_has_tag(built, index)]
+    for arg, (destructor, _) in zip(args, ctor.fields, strict=True):
+        facts.append(t.eq(destruct(built, destructor, t.sort_of(arg)), arg))
+        if is_datatype_sort(t.sort_of(arg)):
+            facts.append(t.app(t.Op.LT, rank(arg), rank(built)))
+    built_facts = t.and_(*facts)
+    ctor_name = f"{sort.name}.{ctor.name}"
+    defining = t.Forall(args, built_facts, ((built,),)) if args else built_facts
+    # A value with this constructor's tag is this constructor applied to its own fields.
+    value = t.Var("$d", sort)
+    rebuilt = construct(sort, ctor.name, tuple(destruct(value, d, s) for d, s in ctor.fields))
+    inversion = t.Forall((value,), t.implies(_has_tag(value, index), t.eq(value, rebuilt)), ((tag(value),),))
+    test = is_ctor(value, ctor.name)
+    discriminator = t.Forall((value,), t.app(t.Op.IFF, test, _has_tag(value, index)), ((test,),))
+    return [
+        FunctionAxiom(ctor_name, "theory", defining),
+        FunctionAxiom(tag(value).name, "theory", inversion),
+        FunctionAxiom(test.name, "theory", discriminator),
+    ]
+
+
+def _has_tag(value: t.Term, index: int) -> t.Term:
+    return t.eq(tag(value), t.IntVal(index))
