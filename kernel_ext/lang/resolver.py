@@ -45,6 +45,14 @@ from kernel_ext.lang.types import (
 )
 
 
+def _refs_grounded(ref: ast.TypeRef, datatypes: dict[str, ast.Datatype], grounded: set[str]) -> bool:
+    """Whether a value of the written type can be built without the datatypes not yet grounded
+    (collections can be empty, so their element types do not matter)."""
+    if ref.name in datatypes:
+        return ref.name in grounded
+    return True
+
+
 def _target_words(target: ast.Expr) -> str:
     return f"'{target.name}'" if isinstance(target, ast.Name) else "an array element"
 
@@ -191,6 +199,32 @@ class _Checker:
                     self.error(DUPLICATE_NAME, ctor.span, f"duplicate declaration of '{ctor.name}'")
                 else:
                     self.ctors[ctor.name] = (decl, ctor)
+        self.check_constructible()
+
+    def check_constructible(self) -> None:
+        """Every datatype needs a value built without itself: `datatype Bad = B(Bad)` has none,
+        and its axioms would contradict each other (an endless chain of smaller values)."""
+        datatypes = {decl.name: decl for decl in self.program.datatypes()}
+        grounded: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, datatype in datatypes.items():
+                if name not in grounded and any(
+                    all(_refs_grounded(item.type_ref, datatypes, grounded) for item in ctor.fields)
+                    for ctor in datatype.ctors
+                ):
+                    grounded.add(name)
+                    changed = True
+        for name in datatypes.keys() - grounded:
+            self.error(
+                TYPE_MISMATCH,
+                datatypes[name].name_span,
+                f"because of cyclic dependencies among constructor argument types, no instances of "
+                f"datatype '{name}' can be constructed",
+                "Give it a constructor whose arguments do not need a value of the datatype itself, "
+                "like `Nil` or `Leaf`.",
+            )
 
     # ------------------------------------------------------------ helpers
 
