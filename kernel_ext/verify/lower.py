@@ -665,15 +665,24 @@ class _Body:
         )
         fuel = t.Var("$ih.fuel", t.FUEL)
         names = frozenset(var.name for var in smaller.values())
-        triggers = tuple(
-            tuple(_any_fuel(term, fuel) for term in group)
+        groups = [
+            group
             for group in choose_triggers(conclusion, tuple(smaller.values()))
             if not any(_matching_loop(term, conclusion, names) for term in group)
-        )
-        if not triggers:
+        ]
+        if not groups:
             return []  # every trigger would instantiate itself without end
-        bound = (*smaller.values(), fuel)
-        hypothesis = t.Forall(bound, t.implies(t.and_(less, requires), conclusion), triggers)
+        body = t.implies(t.and_(less, requires), conclusion)
+        fuel = t.Var("$ih.fuel", t.FUEL)
+        at_any_fuel = tuple(
+            tuple(_any_fuel(term, fuel) for term in group) for group in groups if _has_fuel(group)
+        )
+        # A pattern must mention every bound variable: with the fuel bound, only the triggers
+        # that hold a function application can stay (those on destructors alone go).
+        if at_any_fuel:
+            hypothesis = t.Forall((*smaller.values(), fuel), body, at_any_fuel)
+        else:
+            hypothesis = t.Forall(tuple(smaller.values()), body, tuple(groups))
         return [Assume(hypothesis, f"induction hypothesis: {lemma.name} for smaller arguments")]
 
     def exit_checks(self, exit_at: Span) -> list[Command]:
@@ -1353,6 +1362,10 @@ def _passed_to_call(name: str, exprs: list[ast.Expr]) -> bool:
         for expr in exprs
         for node in ast.walk_expr(expr)
     )
+
+
+def _has_fuel(group: tuple[t.Term, ...]) -> bool:
+    return any(isinstance(term, t.FunApp) and term.fuel is not None for term in group)
 
 
 def _any_fuel(trigger: t.Term, fuel: t.Var) -> t.Term:
