@@ -376,6 +376,10 @@ _EXPRESSION_WORDS: dict[type, str] = {
     ast.Quantifier: "a quantifier",
     ast.Old: "`old`",
     ast.Fresh: "`fresh`",
+    ast.Match: "`match`",
+    ast.Construct: "datatype values",
+    ast.Destruct: "datatype values",
+    ast.IsCtor: "datatype values",
 }
 
 

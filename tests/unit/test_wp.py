@@ -212,6 +212,12 @@ def test_calls_and_arrays_are_refused() -> None:
     assert (array.line, array.column) == (1, 7)
 
 
+def test_match_is_refused_by_name() -> None:
+    [problem] = weakest_precondition("x := 1;\ny := match x case _ => 1;", "y > 0").problems
+    assert (problem.line, problem.column) == (2, 6)
+    assert "`match`: %%wp handles" in problem.describe()
+
+
 def test_a_parse_error_has_the_cells_line_and_column() -> None:
     [problem] = weakest_precondition("x := 1;\ny := x +;\n", "y > 0").problems
     assert (problem.where, problem.line, problem.column) == (CELL, 2, 9)
