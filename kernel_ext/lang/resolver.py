@@ -80,7 +80,23 @@ def settle(expr: ast.Expr, expected: Type) -> ast.Expr:
         return dataclasses.replace(expr, cases=cases, ty=ty)
     if isinstance(expr, ast.Construct):
         return dataclasses.replace(expr, ty=ty)
+    if isinstance(expr, ast.Call) and expr.type_params:
+        return _settle_generic_call(expr, ty)
     return expr
+
+
+def _settle_generic_call(call: ast.Call, ty: Type) -> ast.Call:
+    """`Id(Nil)` where a `List<bool>` is expected: the type argument comes from the context."""
+    *param_types, result = call.signature
+    binding = dict(zip(call.type_params, call.type_args, strict=True))
+    if not infer(result, ty, call.type_params, binding):
+        return call
+    args = tuple(
+        settle(arg, substitute(param_ty, binding))
+        for arg, param_ty in zip(call.args, param_types, strict=True)
+    )
+    type_args = tuple(binding[param] for param in call.type_params)
+    return dataclasses.replace(call, args=args, type_args=type_args, ty=substitute(result, binding))
 
 
 @dataclass(frozen=True)
@@ -1032,11 +1048,17 @@ class _Checker:
             )
         assert isinstance(callee, ast.Function)
         args, type_args = self.arguments(call, callee, ctx)
-        result = BOOL
-        if not callee.is_predicate:
-            [declared] = self.types_in(callee, [callee.result_ref])
-            result = substitute(declared, dict(zip(callee.type_params, type_args, strict=True)))
-        return dataclasses.replace(call, args=args, type_args=type_args, ty=result)
+        declared = BOOL if callee.is_predicate else self.types_in(callee, [callee.result_ref])[0]
+        result = substitute(declared, dict(zip(callee.type_params, type_args, strict=True)))
+        signature = (*self.types_in(callee, [param.type_ref for param in callee.params]), declared)
+        return dataclasses.replace(
+            call,
+            args=args,
+            type_args=type_args,
+            type_params=callee.type_params,
+            signature=signature if callee.type_params else (),
+            ty=result,
+        )
 
     def old(self, expr: ast.Old, ctx: Context) -> ast.Old:
         if not ctx.allow_old:

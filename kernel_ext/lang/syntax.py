@@ -97,6 +97,8 @@ class Call(Expr):
     args: tuple[Expr, ...] = ()
     name_span: Span = _span()
     type_args: tuple[Type, ...] = field(default=(), compare=False)  # of a generic callee, inferred
+    type_params: tuple[str, ...] = field(default=(), compare=False)  # the generic callee's, and
+    signature: tuple[Type, ...] = field(default=(), compare=False)  # its parameter and result types
     ty: Type | None = _typed()
 
     @property

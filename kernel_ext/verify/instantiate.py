@@ -83,4 +83,4 @@ class _Rewriter:
         if name not in self.made:
             self.made.add(name)
             self.pending.append((call.name, args))
-        return dataclasses.replace(call, name=name, type_args=())
+        return dataclasses.replace(call, name=name, type_args=(), type_params=(), signature=())

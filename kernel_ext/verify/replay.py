@@ -149,7 +149,7 @@ def _runtime(
     if value is ce.FREE or value is None:
         return default_value(ty, datatypes)
     if value is ce.ELLIPSIS:
-        raise _NotReplayable("the counterexample's values are too large to replay")
+        raise _NotReplayable("The counterexample's values are too large to replay.")
     if isinstance(value, ce.ArrayValue):
         if value.ref not in arrays:
             arrays[value.ref] = make_array(

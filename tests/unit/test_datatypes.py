@@ -234,3 +234,14 @@ def test_the_solver_prints_nothing_of_its_own(capfd: pytest.CaptureFixture[str])
         verify(program.read_text(), program.name)
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_a_generic_call_takes_its_type_argument_from_the_context_when_its_arguments_lack_it() -> None:
+    text = LIST + (
+        "function Id<T>(xs: List<T>): List<T> { xs }\n"
+        "method M(ys: List<bool>)\n  requires ys == Nil\n  ensures ys == Id(Nil)\n{\n}\n"
+    )
+    checked = check(text)
+    call = checked.program.methods()[0].ensures[0].expr.right
+    assert call.type_args == (BOOL,) and call.args[0].ty == Type("List", (BOOL,))
+    assert verify(text, "t.dfy").verified
