@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kernel_ext.verify import terms as t
+from kernel_ext.verify.datatypes import LITERAL
 from kernel_ext.verify.datatypes import PREFIX as DATATYPE_PREFIX
 from kernel_ext.verify.vcgen import At, Checked, Definition, Either, Fact, Fresh, Hypothesis, Sequent
 
@@ -262,6 +263,8 @@ SEQUENCE_FORMS = {
 def _function(term: t.FunApp, context: int) -> str:
     symbol = term.name
     args = term.args
+    if symbol.startswith(LITERAL):
+        return formula(args[0], context)
     if symbol.startswith(DATATYPE_PREFIX):
         return _datatype_function(symbol.rsplit(".", 1)[1], args)
     if symbol.startswith("Seq#"):

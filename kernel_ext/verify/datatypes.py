@@ -31,7 +31,29 @@ def construct(sort: t.Sort, ctor: str, args: tuple[t.Term, ...]) -> t.Term:
 
 
 def destruct(value: t.Term, destructor: str, result: t.Sort) -> t.Term:
-    return t.FunApp(f"{t.sort_of(value).name}.{destructor}", None, (value,), result)
+    """`value.destructor`; of a literal value, a literal too (see `literal`)."""
+    field = t.FunApp(f"{t.sort_of(value).name}.{destructor}", None, (value,), result)
+    return literal(field) if is_literal(value) and is_datatype_sort(result) else field
+
+
+LITERAL = "$lit."
+
+
+def literal(value: t.Term) -> t.Term:
+    """A datatype value the program writes out (`Cons(1, Cons(2, Nil))`), marked as Dafny's `Lit`
+    marks it: `$lit(v)` is `v`, but a function applied to a marked value unfolds without
+    spending fuel, so `Length(Cons(1, Cons(2, Cons(3, Nil))))` is computed however long the
+    list is (the value is finite, and only the branch taken is unfolded further)."""
+    return t.FunApp(f"{LITERAL}{t.sort_of(value).name}", None, (value,), t.sort_of(value))
+
+
+def is_literal(term: t.Term) -> bool:
+    return isinstance(term, t.FunApp) and term.name.startswith(LITERAL)
+
+
+def is_constant(term: t.Term) -> bool:
+    """A literal datatype value, or an integer or boolean constant."""
+    return is_literal(term) or isinstance(term, t.IntVal | t.BoolVal)
 
 
 def tag(value: t.Term) -> t.Term:
@@ -79,6 +101,8 @@ def axioms(sort: t.Sort, ctors: tuple[CtorShape, ...]) -> list[FunctionAxiom]:
     ]
     for index, ctor in enumerate(ctors):
         found += _ctor_axioms(sort, index, ctor)
+    marked = literal(value)
+    found.append(FunctionAxiom(marked.name, "theory", t.Forall((value,), t.eq(marked, value), ((marked,),))))
     return found
 
 

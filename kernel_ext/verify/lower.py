@@ -270,6 +270,7 @@ class _Unit:
         if function.body is not None:
             definition = t.implies(guard, t.eq(at_succ, inner(function.body)))
             axioms.append(FunctionAxiom(function.name, "def", t.Forall(bound, definition, ((at_succ,),))))
+            axioms += self.literal_axiom(function, inner, guard)
         self_at_layer = dataclasses.replace(inner, fuel_of={**same_scc, function.name: layer})
         facts = [type_constraint(at_layer, function.result_ty) if function.result_ty == NAT else t.TRUE]
         facts += [self_at_layer(clause.expr) for clause in function.ensures]
@@ -279,6 +280,24 @@ class _Unit:
                 FunctionAxiom(function.name, "post", t.Forall(bound, t.implies(guard, post), ((at_layer,),)))
             )
         return axioms
+
+    def literal_axiom(self, function: ast.Function, inner: Translator, guard: t.Term) -> list[FunctionAxiom]:
+        """The definition again for literal arguments, at any fuel (see `datatypes.literal`): only
+        for functions whose parameters are all datatype values, so that every unfolding works on
+        a smaller part of a finite value."""
+        params = [param_var(p) for p in function.params]
+        if not params or not all(dt.is_datatype_sort(p.sort) for p in params) or function.reads:
+            return []
+        assert function.body is not None
+        layer = t.Var("$ly", t.FUEL)
+        marked = {p.name: dt.literal(p) for p in params}
+        sort = t.BOOL if function.is_predicate else sort_of(function.result_ty)
+        at_literal = t.FunApp(function.name, layer, tuple(marked.values()), sort)
+        body = inner.binding(marked)(function.body)
+        definition = t.implies(t.substitute(guard, marked), t.eq(at_literal, body))
+        return [
+            FunctionAxiom(function.name, "literal", t.Forall((layer, *params), definition, ((at_literal,),)))
+        ]
 
     def function_procedure(self, function: ast.Function) -> Procedure:
         body = _Body(self, function)

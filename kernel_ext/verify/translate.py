@@ -222,7 +222,9 @@ class Translator:
     # ---- level 3
 
     def _Construct(self, expr: ast.Construct) -> t.Term:
-        return dt.construct(sort_of(expr.ty), expr.ctor, tuple(self(arg) for arg in expr.args))
+        args = tuple(self(arg) for arg in expr.args)
+        value = dt.construct(sort_of(expr.ty), expr.ctor, args)
+        return dt.literal(value) if all(dt.is_constant(arg) for arg in args) else value
 
     def _Destruct(self, expr: ast.Destruct) -> t.Term:
         return dt.destruct(self(expr.obj), expr.name, sort_of(expr.ty))

@@ -245,3 +245,17 @@ def test_a_generic_call_takes_its_type_argument_from_the_context_when_its_argume
     call = checked.program.methods()[0].ensures[0].expr.right
     assert call.type_args == (BOOL,) and call.args[0].ty == Type("List", (BOOL,))
     assert verify(text, "t.dfy").verified
+
+
+def test_functions_of_written_out_values_unfold_without_spending_fuel() -> None:
+    """As Dafny's `Lit`: a list the program writes out is finite and known, so a function of it
+    is computed to the end, directly or through a variable; other values keep bounded fuel."""
+    length = (
+        "datatype L = N | C(h: int, t: L)\n"
+        "function Len(xs: L): nat { match xs case N => 0 case C(_, t) => 1 + Len(t) }\n"
+    )
+    six = "C(1, C(2, C(3, C(4, C(5, C(6, N))))))"
+    assert verify(length + f"method M() {{ var a := {six}; assert Len(a) == 6; }}", "t.dfy").verified
+    assert not verify(length + f"method M() {{ assert Len({six}) == 7; }}", "t.dfy").verified
+    symbolic = length + "method M(xs: L) requires Len(xs) == 5 { assert xs.t.t.t.t.t == N; }"
+    assert not verify(symbolic, "t.dfy").verified
