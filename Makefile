@@ -26,12 +26,12 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab lessons/
 
 test: $(STAMP)
-	$(BIN)/ruff check kernel_ext tests bench
+	$(BIN)/ruff check kernel_ext autograder tests bench
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kernel_ext tests bench
-	$(BIN)/ruff format --check kernel_ext tests bench
+	$(BIN)/ruff check kernel_ext autograder tests bench
+	$(BIN)/ruff format --check kernel_ext autograder tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_verifier.py

@@ -1,7 +1,9 @@
 """The real nbgrader on a real course folder: generate the assignment, submit as twelve
 students (correct, correct differently, partly correct, buggy, empty, and one for each
-cheat of the threat model), autograde, generate feedback. Every score is asserted exactly;
-every cheat scores what the empty submission scores."""
+cheat of the threat model), autograde them all with `python -m autograder grade-all`, two
+at a time, generate feedback. Every score is asserted exactly; every cheat scores what the
+empty submission scores; nbgrader's own `autograde` gives the same scores; grading again
+skips everyone already graded."""
 
 from __future__ import annotations
 
@@ -135,14 +137,33 @@ STUDENTS: dict[str, tuple[list[Edit], list[Edit], float]] = {
 }
 
 
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def environment() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "NBGRADER_EXECUTION"}
     env["PATH"] = f"{NBGRADER.parent}{os.pathsep}{env.get('PATH', '')}"  # nbgrader runs `alembic` from it
+    return env
+
+
+def run(course: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [str(NBGRADER), *args], cwd=course, capture_output=True, text=True, env=env, check=False, timeout=900
+        command, cwd=course, capture_output=True, text=True, env=environment(), check=False, timeout=900
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(course, [str(NBGRADER), *args])
+
+
+def grade_all(course: Path, *args: str) -> str:
+    """`python -m autograder grade-all hw1 --jobs 2 ...` in the course folder: its summary line."""
+    command = [sys.executable, "-m", "autograder", "grade-all", "hw1", "--jobs", "2", *args]
+    return run(course, command).stdout.strip().splitlines()[-1]
+
+
+def scores(course: Path) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {student: gradebook.find_submission("hw1", student).score for student in STUDENTS}
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +177,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nbgrader(root, "generate_assignment", "hw1", "--force")
     for student, (max_edits, sum_edits, _) in STUDENTS.items():
         _submit(root, student, {"01_max": max_edits, "03_sum": sum_edits})
-    nbgrader(root, "autograde", "hw1")
+    assert grade_all(root).startswith(f"hw1: {len(STUDENTS)} graded, 0 skipped, 0 failed in ")
     nbgrader(root, "generate_feedback", "hw1")
     return root
 
@@ -179,10 +200,9 @@ def test_each_student_gets_exactly_their_score(course: Path, student: str) -> No
 
 
 def test_every_cheat_scores_what_the_empty_submission_scores(course: Path) -> None:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        scores = {student: gradebook.find_submission("hw1", student).score for student in STUDENTS}
+    graded = scores(course)
     cheats = ("patcher", "redefiner", "locked-editor", "faker", "variable-setter", "spec-weakener", "assumer")
-    assert {scores[cheat] for cheat in cheats} == {scores["empty"]}
+    assert {graded[cheat] for cheat in cheats} == {graded["empty"]}
 
 
 def test_feedback_shows_the_failed_obligations(course: Path) -> None:
@@ -195,9 +215,16 @@ def test_feedback_shows_the_failed_obligations(course: Path) -> None:
 
 
 def test_grading_twice_gives_the_same_scores(course: Path) -> None:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        before = {student: gradebook.find_submission("hw1", student).score for student in STUDENTS}
+    """nbgrader's own `autograde` agrees with what grade-all wrote in the gradebook."""
+    before = scores(course)
     nbgrader(course, "autograde", "hw1", "--force", "--student", "carol")
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        after = {student: gradebook.find_submission("hw1", student).score for student in STUDENTS}
-    assert after == before
+    assert scores(course) == before
+
+
+def test_grade_all_again_skips_everyone_graded_and_grades_a_deleted_folder_again(course: Path) -> None:
+    before = scores(course)
+    assert grade_all(course).startswith(f"hw1: 0 graded, {len(STUDENTS)} skipped, 0 failed in ")
+    shutil.rmtree(course / "autograded" / "carol")
+    assert grade_all(course).startswith(f"hw1: 1 graded, {len(STUDENTS) - 1} skipped, 0 failed in ")
+    assert (course / "autograded" / "carol" / "hw1" / "03_sum.ipynb").exists()
+    assert scores(course) == before
