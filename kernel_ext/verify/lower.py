@@ -10,6 +10,8 @@ sequences and multisets are encoded as `encoding.py` says.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
@@ -64,6 +66,7 @@ from kernel_ext.verify.translate import (
 )
 
 ELEMENT_SORTS = (t.INT, t.BOOL)
+MAX_LITERAL_AXIOMS = 16  # per function: one per combination of its parameters' constructors
 
 
 def element_sorts(program: ast.Program) -> tuple[t.Sort, ...]:
@@ -152,21 +155,24 @@ def datatype_axioms(program: ast.Program) -> list[FunctionAxiom]:
             pending = [inner for inner in pending if inner.name in datatypes]
     axioms: list[FunctionAxiom] = []
     for ty in found:
-        datatype = datatypes[ty.name]
-        binding = dict(zip(datatype.type_params, ty.args, strict=True))
-        shapes = tuple(
-            dt.CtorShape(
-                ctor.name,
-                tuple(
-                    (ast.destructor_name(ctor, position), sort_of(substitute(item.ty, binding)))
-                    for position, item in enumerate(ctor.fields)
-                    if item.ty is not None
-                ),
-            )
-            for ctor in datatype.ctors
-        )
-        axioms += dt.axioms(sort_of(ty), shapes)
+        axioms += dt.axioms(sort_of(ty), datatype_shapes(datatypes[ty.name], ty))
     return axioms
+
+
+def datatype_shapes(datatype: ast.Datatype, instance: Type) -> tuple[dt.CtorShape, ...]:
+    """The constructors of one instance of a datatype, with their destructors' sorts."""
+    binding = dict(zip(datatype.type_params, instance.args, strict=True))
+    return tuple(
+        dt.CtorShape(
+            ctor.name,
+            tuple(
+                (ast.destructor_name(ctor, position), sort_of(substitute(item.ty, binding)))
+                for position, item in enumerate(ctor.fields)
+                if item.ty is not None
+            ),
+        )
+        for ctor in datatype.ctors
+    )
 
 
 def _field_types(datatype: ast.Datatype, instance: Type) -> list[Type]:
@@ -283,21 +289,41 @@ class _Unit:
 
     def literal_axiom(self, function: ast.Function, inner: Translator, guard: t.Term) -> list[FunctionAxiom]:
         """The definition again for literal arguments, at any fuel (see `datatypes.literal`): only
-        for functions whose parameters are all datatype values, so that every unfolding works on
-        a smaller part of a finite value."""
-        params = [param_var(p) for p in function.params]
-        if not params or not all(dt.is_datatype_sort(p.sort) for p in params) or function.reads:
+        for functions whose parameters are all datatype values, one axiom per choice of their
+        constructors, each triggered by literal applications of those constructors. So every
+        unfolding takes a literal apart, and the destructors of a constructor that the value
+        does not have (`Leaf.left`) never unfold further. Not when every constructor chosen is
+        a constant (`F(Nil)`): that trigger would match every value equal to `Nil`, and the
+        ordinary definition unfolds it anyway."""
+        if function.reads or not function.params or function.body is None:
             return []
-        assert function.body is not None
+        types = [param.ty for param in function.params]
+        if not all(ty is not None and ty.name in self.datatypes for ty in types):
+            return []
+        choices = [datatype_shapes(self.datatypes[ty.name], ty) for ty in types if ty is not None]
+        if math.prod(len(shapes) for shapes in choices) > MAX_LITERAL_AXIOMS:
+            return []
         layer = t.Var("$ly", t.FUEL)
-        marked = {p.name: dt.literal(p) for p in params}
         sort = t.BOOL if function.is_predicate else sort_of(function.result_ty)
-        at_literal = t.FunApp(function.name, layer, tuple(marked.values()), sort)
-        body = inner.binding(marked)(function.body)
-        definition = t.implies(t.substitute(guard, marked), t.eq(at_literal, body))
-        return [
-            FunctionAxiom(function.name, "literal", t.Forall((layer, *params), definition, ((at_literal,),)))
-        ]
+        axioms = []
+        for chosen in itertools.product(*choices):
+            if not any(shape.fields for shape in chosen):
+                continue
+            bound: list[t.Var] = [layer]
+            marked: dict[str, t.Term] = {}
+            for param, shape in zip(function.params, chosen, strict=True):
+                args = tuple(
+                    t.Var(f"{param.name}.{i}", field_sort) for i, (_, field_sort) in enumerate(shape.fields)
+                )
+                bound += args
+                marked[param.name] = dt.literal(dt.construct(sort_of(param.ty), shape.name, args))
+            at_literal = t.FunApp(function.name, layer, tuple(marked.values()), sort)
+            body = inner.binding(marked)(function.body)
+            definition = t.implies(t.substitute(guard, marked), t.eq(at_literal, body))
+            axioms.append(
+                FunctionAxiom(function.name, "literal", t.Forall(tuple(bound), definition, ((at_literal,),)))
+            )
+        return axioms
 
     def function_procedure(self, function: ast.Function) -> Procedure:
         body = _Body(self, function)

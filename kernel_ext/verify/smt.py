@@ -32,6 +32,7 @@ class Limits:
     seed: int = 0
 
 
+COUNTEREXAMPLE_SHARE = 5  # of the resource limit, for each search of a small counterexample
 PRELUDE = ("(declare-sort Fuel 0)", "(declare-sort Ref 0)", "(declare-fun $succ (Fuel) Fuel)")
 
 
@@ -121,7 +122,8 @@ class Prover:
         if answer == z3.unknown and not _is_incompleteness(reason):
             elapsed = _since(started)
             return SolverOutcome(Status.UNKNOWN, elapsed, _explain_unknown(reason, elapsed, self.limits))
-        model = self.counterexample(solver, task, context) or _model(solver, context, self.writer)
+        own = _model(solver, context, self.writer)  # read first: the search below changes the solver
+        model = self.counterexample(solver, task, context) or own
         return SolverOutcome(Status.FAILED, _since(started), reason, model)
 
     def counterexample(self, solver: z3.Solver, task: ProofTask, context: z3.Context) -> ModelView | None:
@@ -132,15 +134,20 @@ class Prover:
         within ±SMALL, lengths up to SMALL_LENGTH): easier to read and to replay."""
         observed = self._parse([_defined(term, n) for n, term in enumerate(_observations(task))], context)
         bounds = self._parse([_bound(term) for term in _input_measures(task)], context)
-        for extra in ([*observed, *bounds], observed) if bounds else (observed,):
-            try:
+        # A nicer model is worth a fraction of the proof's effort: past that, Z3's own model.
+        solver.set("rlimit", max(1, self.limits.rlimit // COUNTEREXAMPLE_SHARE))
+        try:
+            for extra in ([*observed, *bounds], observed) if bounds else (observed,):
                 solver.push()
                 solver.add(*extra)
-                if solver.check() != z3.unsat:
+                answer = solver.check()
+                if answer == z3.sat or (answer == z3.unknown and _is_incompleteness(solver.reason_unknown())):
                     return _model(solver, context, self.writer)
                 solver.pop()
-            except z3.Z3Exception:
-                return None
+        except z3.Z3Exception:
+            return None
+        finally:
+            solver.set("rlimit", self.limits.rlimit)
         return None
 
     def _parse(self, formulas: list[t.Term], context: z3.Context) -> list[z3.ExprRef]:

@@ -259,3 +259,16 @@ def test_functions_of_written_out_values_unfold_without_spending_fuel() -> None:
     assert not verify(length + f"method M() {{ assert Len({six}) == 7; }}", "t.dfy").verified
     symbolic = length + "method M(xs: L) requires Len(xs) == 5 { assert xs.t.t.t.t.t == N; }"
     assert not verify(symbolic, "t.dfy").verified
+
+
+def test_a_failed_tree_lemma_has_a_small_counterexample_that_replays() -> None:
+    """The literal axioms must not drown the search for a small model: for a wrong insertion
+    into a search tree, the trace shows a small tree and the replay confirms the bug."""
+    from tests.support import conformance_dir
+
+    program = conformance_dir() / "l3_bst_bad_insert.dfy"
+    [error] = verify(program.read_text(), program.name).errors
+    assert error.trace is not None and error.trace.replay is not None
+    assert error.trace.replay.verdict == "confirmed"
+    tree = next(binding.text for binding in error.trace.inputs if binding.name == "t")
+    assert "…" not in tree and tree.count("Node") <= 4
