@@ -28,7 +28,7 @@ from kernel_ext.lang.types import Type
 from kernel_ext.run import Multiset, Outcome, RunResult, make_array, run_method, show_value
 from kernel_ext.run.bounds import expr_children
 from kernel_ext.run.inputs import choose_inputs
-from kernel_ext.run.values import DataValue, field_types
+from kernel_ext.run.values import DataValue
 from tests.support import GOLDEN, conformance_dir, load_conformance
 from tests.test_conformance import DAFNY_MISSES
 
@@ -154,7 +154,7 @@ def data_values(
     decl = datatypes[ty.name]
     options = []
     for ctor in decl.ctors:
-        parts = field_types(decl, ctor, ty)
+        parts = decl.field_types(ctor, ty)
         if depth <= 0 and any(part.name in datatypes for part in parts):
             continue
         fields = st.tuples(*(values_of(part, constants, datatypes, depth - 1) for part in parts))

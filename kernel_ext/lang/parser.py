@@ -253,10 +253,6 @@ def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Dia
             "`function method` is not part of MiniDafny",
             hint="Write `function`: a function can be called from methods too.",
         )
-    if token.type == "LT" and "LPAR" in expected:
-        return Diagnostic(
-            NOT_MINIDAFNY, span, "generic (type-parameterised) declarations are not part of MiniDafny"
-        )
     if token.type in ("AND", "OR") and token.type not in expected:
         return Diagnostic(
             SYNTAX, span, "`&&` and `||` cannot be mixed without parentheses: write (a && b) || c"

@@ -7,8 +7,10 @@ variable occurrence its unique id (`uid`), so that shadowing is resolved once he
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from kernel_ext.lang import callgraph
 from kernel_ext.lang import syntax as ast
@@ -158,6 +160,9 @@ def resolve(program: ast.Program) -> CheckedProgram:
         unique = list(dict.fromkeys(checker.errors))  # a bad signature is met again at each call
         raise DiagnosticError(sorted(unique, key=lambda d: (d.span.start_line, d.span.start_col)))
     return CheckedProgram(dataclasses.replace(program, decls=tuple(decls)))
+
+
+Body = TypeVar("Body", ast.Expr, ast.Block)
 
 
 class _Abort(Exception):
@@ -1184,18 +1189,23 @@ class _Checker:
             pattern, args=checked, ctor=ctor.name, index=datatype.index(ctor.name), fields=fields, ty=ty
         )
 
+    def case(
+        self, pattern: ast.Pattern, ty: Type, check: Callable[[Body, Context], Body], body: Body, ctx: Context
+    ) -> tuple[ast.Pattern, Body]:
+        """A case's pattern and body, checked in a scope of their own: the pattern's variables."""
+        self.scopes.append({})
+        try:
+            return self.pattern(pattern, ty), check(body, ctx)
+        finally:
+            self.scopes.pop()
+
     def match(self, expr: ast.Match, ctx: Context) -> ast.Match:
         subject = self.expr(expr.subject, ctx)
         self.datatype_of(subject, "the value matched")
         cases = []
         result = UNKNOWN
         for case in expr.cases:
-            self.scopes.append({})
-            try:
-                pattern = self.pattern(case.pattern, ast.type_of(subject))
-                body = self.expr(case.body, ctx)
-            finally:
-                self.scopes.pop()
+            pattern, body = self.case(case.pattern, ast.type_of(subject), self.expr, case.body, ctx)
             if not compatible(result, ast.type_of(body)):
                 raise self.fail(
                     TYPE_MISMATCH,
@@ -1213,11 +1223,6 @@ class _Checker:
         self.datatype_of(subject, "the value matched")
         cases = []
         for case in stmt.cases:
-            self.scopes.append({})
-            try:
-                pattern = self.pattern(case.pattern, ast.type_of(subject))
-                body = self.block(case.body, ctx)
-            finally:
-                self.scopes.pop()
+            pattern, body = self.case(case.pattern, ast.type_of(subject), self.block, case.body, ctx)
             cases.append(dataclasses.replace(case, pattern=pattern, body=body))
         return dataclasses.replace(stmt, subject=subject, cases=tuple(cases))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kernel_ext.lang.source import Span
-from kernel_ext.lang.types import Type
+from kernel_ext.lang.types import INT, Type, substitute
 
 
 def _span() -> Span:
@@ -645,6 +645,12 @@ class Datatype(Decl):
 
     def index(self, name: str) -> int:
         return next(i for i, ctor in enumerate(self.ctors) if ctor.name == name)
+
+    def field_types(self, ctor: Constructor, instance: Type) -> list[Type]:
+        """The types of a constructor's arguments in an instance of the (resolved) datatype:
+        `head: T` is an `int` in `List<int>`."""
+        binding = dict(zip(self.type_params, instance.args, strict=False))
+        return [substitute(item.ty, binding) if item.ty is not None else INT for item in ctor.fields]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,7 +17,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
 from kernel_ext.run.interp import find_method, precondition_holds
-from kernel_ext.run.values import ArrayValue, DataValue, Multiset, field_types
+from kernel_ext.run.values import ArrayValue, DataValue, Multiset
 
 MAX_ATTEMPTS = 3_000
 MAX_LENGTH = 4
@@ -84,7 +84,7 @@ def _data_values(ty: Type, datatypes: Mapping[str, ast.Datatype], depth: int) ->
     found: list[DataValue] = []
     for ctor in decl.ctors:
         pools: list[list[object]] = []
-        for field_ty in field_types(decl, ctor, ty):
+        for field_ty in decl.field_types(ctor, ty):
             if field_ty.name in datatypes:
                 pools.append(list(_data_values(field_ty, datatypes, depth - 1)))
             elif field_ty.name == "array":

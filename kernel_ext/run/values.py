@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.types import Type, substitute
+from kernel_ext.lang.types import Type
 
 # Beyond this many bits an integer is shown by its size: Python refuses to print it.
 SHOWN_INT_BITS = 10_000
@@ -343,12 +343,10 @@ def default_value(ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None)
 
 def _default_data(ty: Type, datatypes: Mapping[str, ast.Datatype], outer: frozenset[str]) -> DataValue | None:
     decl = datatypes[ty.name]
-    binding = dict(zip(decl.type_params, ty.args, strict=False))
     within = outer | {decl.name}
     for ctor in decl.ctors:
         args: list[object] = []
-        for item in ctor.fields:
-            field_ty = substitute(item.ty, binding) if item.ty is not None else Type("int")
+        for field_ty in decl.field_types(ctor, ty):
             if field_ty.name in datatypes:
                 inner = None if field_ty.name in within else _default_data(field_ty, datatypes, within)
                 if inner is None:
@@ -359,12 +357,6 @@ def _default_data(ty: Type, datatypes: Mapping[str, ast.Datatype], outer: frozen
         else:
             return DataValue(decl.name, ctor.name, tuple(args))
     return None
-
-
-def field_types(decl: ast.Datatype, ctor: ast.Constructor, ty: Type) -> list[Type]:
-    """The types of a constructor's arguments in the datatype instance `ty` (`List<int>`)."""
-    binding = dict(zip(decl.type_params, ty.args, strict=False))
-    return [substitute(item.ty, binding) if item.ty is not None else Type("int") for item in ctor.fields]
 
 
 def coerce(value: object, ty: Type, what: str) -> object:

@@ -18,7 +18,7 @@ import z3
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.types import Type
-from kernel_ext.run.values import DataValue, Multiset, field_types, show_data, show_value
+from kernel_ext.run.values import DataValue, Multiset, show_data, show_value
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
@@ -269,7 +269,7 @@ class _Reader:
             return FREE
         ctor = decl.ctors[tag]
         args = []
-        for position, field_ty in enumerate(field_types(decl, ctor, ty)):
+        for position, field_ty in enumerate(decl.field_types(ctor, ty)):
             part = dt.destruct(term, ast.destructor_name(ctor, position), sort_of(field_ty))
             if field_ty.name in self.datatypes:
                 args.append(self.data(part, field_ty, names, depth - 1, (*outer, value)))

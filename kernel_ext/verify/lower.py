@@ -21,7 +21,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.syntax import split_conjuncts
-from kernel_ext.lang.types import NAT, Type, substitute
+from kernel_ext.lang.types import NAT, Type
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
@@ -149,7 +149,8 @@ def datatype_axioms(program: ast.Program) -> list[FunctionAxiom]:
             found[ty] = None
             pending += [
                 inner
-                for field_ty in _field_types(datatypes[ty.name], ty)
+                for ctor in datatypes[ty.name].ctors
+                for field_ty in datatypes[ty.name].field_types(ctor, ty)
                 for inner in types_mentioned(field_ty)
             ]
             pending = [inner for inner in pending if inner.name in datatypes]
@@ -161,23 +162,16 @@ def datatype_axioms(program: ast.Program) -> list[FunctionAxiom]:
 
 def datatype_shapes(datatype: ast.Datatype, instance: Type) -> tuple[dt.CtorShape, ...]:
     """The constructors of one instance of a datatype, with their destructors' sorts."""
-    binding = dict(zip(datatype.type_params, instance.args, strict=True))
     return tuple(
         dt.CtorShape(
             ctor.name,
             tuple(
-                (ast.destructor_name(ctor, position), sort_of(substitute(item.ty, binding)))
-                for position, item in enumerate(ctor.fields)
-                if item.ty is not None
+                (ast.destructor_name(ctor, position), sort_of(field_ty))
+                for position, field_ty in enumerate(datatype.field_types(ctor, instance))
             ),
         )
         for ctor in datatype.ctors
     )
-
-
-def _field_types(datatype: ast.Datatype, instance: Type) -> list[Type]:
-    binding = dict(zip(datatype.type_params, instance.args, strict=True))
-    return [substitute(item.ty, binding) for ctor in datatype.ctors for item in ctor.fields if item.ty]
 
 
 def measure(term: t.Term) -> t.Term:

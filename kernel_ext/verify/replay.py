@@ -23,7 +23,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
 from kernel_ext.run.interp import Outcome, RunResult, run_method
-from kernel_ext.run.values import DataValue, Multiset, default_value, field_types, make_array, show_value
+from kernel_ext.run.values import DataValue, Multiset, default_value, make_array, show_value
 from kernel_ext.verify import counterexample as ce
 from kernel_ext.verify.counterexample import Replay, Trace
 from kernel_ext.verify.obligations import Obligation
@@ -162,7 +162,7 @@ def _runtime(
         decl = datatypes[value.datatype]
         ctor = decl.ctor(value.ctor)
         assert ctor is not None
-        parts = zip(value.args, field_types(decl, ctor, ty), strict=True)
+        parts = zip(value.args, decl.field_types(ctor, ty), strict=True)
         return DataValue(
             value.datatype,
             value.ctor,
@@ -209,7 +209,7 @@ def _sample(
         decl = datatypes[name]
         ctor = decl.ctors[chooser.randrange(len(decl.ctors))]
         args = tuple(
-            _sample(part_ty, chooser, datatypes, depth - 1) for part_ty in field_types(decl, ctor, ty)
+            _sample(part_ty, chooser, datatypes, depth - 1) for part_ty in decl.field_types(ctor, ty)
         )
         return DataValue(decl.name, ctor.name, args)
     return default_value(ty, datatypes)
