@@ -256,3 +256,8 @@ def test_assert_by() -> None:
     assert stmt.expr.token == Span(2, 12, 2, 14)
     assert isinstance(stmt.body.stmts[0], ast.CallStmt)
     assert parse_error("method M(x: int) { assert x == x by; }").span == Span(1, 36, 1, 37)
+
+
+def test_a_comparison_standing_alone_is_called_an_expression_not_a_generic() -> None:
+    diagnostic = parse_error("method M(x: int) { x < 3; }")
+    assert diagnostic.message.startswith("an expression is not a statement")
