@@ -1,5 +1,6 @@
 """`minidafny verify FILE.dfy...`: Dafny-style lines or JSON, and Dafny-like exit codes;
-`minidafny run FILE.dfy --method M --args ...`: run a method concretely (see `run/command.py`)."""
+`minidafny run FILE.dfy --method M --args ...`: run a method concretely (see `run/command.py`).
+Ctrl-C stops either at once, with one line and exit code 130, as a shell reports SIGINT."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from kernel_ext.run.command import add_run_parser, run_command
 from kernel_ext.verify.smt import Limits
 
 EXIT_INPUT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("minidafny: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "run":
         return run_command(args)
     limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
@@ -17,8 +16,9 @@ from kernel_ext.verify import terms as t
 from kernel_ext.verify.counterexample import Replay, Trace, build_trace
 from kernel_ext.verify.loopinfo import loop_summaries
 from kernel_ext.verify.lower import lower
+from kernel_ext.verify.obligations import ObligationKind
 from kernel_ext.verify.replay import replay
-from kernel_ext.verify.smt import Limits, Prover, SolverOutcome, Status
+from kernel_ext.verify.smt import Limits, Prover, SolverOutcome, Status, Workers
 from kernel_ext.verify.vcgen import ProofTask, generate
 
 MAX_CHARACTERS = 2_000_000
@@ -31,9 +31,9 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     # the declarations whose loops get the loop view, with one concrete run's iteration table
     loop_views: frozenset[str] = frozenset()
-    # for each proved obligation, also ask whether any input reaches it (grading: a check that
-    # no input reaches proves nothing)
-    vacuity: bool = False
+    # for each proved postcondition of these declarations, also ask whether any input reaches it
+    # (grading: a postcondition that no input reaches proves nothing)
+    vacuity: frozenset[str] = frozenset()
     # check each part of a postcondition without assuming the parts before it (grading)
     independent_postconditions: bool = False
 
@@ -61,7 +61,8 @@ def verify(
     options: Options | None = None,
     cache: OutcomeCache | None = None,
 ) -> VerificationReport:
-    """Parse, check and prove a MiniDafny text; never raises for any input."""
+    """Parse, check and prove a MiniDafny text; never raises for any input. Interrupted
+    (Ctrl-C), it stops Z3 and raises KeyboardInterrupt; no interrupted check is cached."""
     options = options or Options()
     started = time.perf_counter()
     source = SourceFile(name, text)
@@ -129,24 +130,34 @@ def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], Che
 def _prove_all(
     tasks: list[ProofTask], options: Options, cache: OutcomeCache | None, checked: CheckedProgram
 ) -> tuple[ObligationResult, ...]:
-    """Each task in its own Z3 context, so they can run side by side (Z3 releases the GIL)."""
-    prover = Prover(options.limits)
-
-    def prove(task: ProofTask) -> ObligationResult:
-        result = _prove(task, prover, cache, checked)
-        if options.vacuity and result.status == Status.PROVED:
-            return dataclasses.replace(result, vacuous=_unreachable(task, prover))
-        return result
-
-    if options.jobs <= 1 or len(tasks) <= 1:
-        return tuple(prove(task) for task in tasks)
-    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        return tuple(pool.map(prove, tasks))
+    """Each task in its own Z3 context, side by side on worker threads (Z3 releases the GIL).
+    The traces are built here, as the outcomes come in: the replays run the interpreter,
+    which an interrupt stops only on this thread."""
+    if not tasks:
+        return ()
+    with Workers(options.jobs) as workers:
+        prover = Prover(options.limits, workers.cancellation)
+        futures = workers.map(lambda task: _check(task, prover, cache, _asks_vacuity(task, options)), tasks)
+        return tuple(
+            _result(task, future.result(), checked) for task, future in zip(tasks, futures, strict=True)
+        )
 
 
-def _prove(
-    task: ProofTask, prover: Prover, cache: OutcomeCache | None, checked: CheckedProgram
-) -> ObligationResult:
+@dataclass(frozen=True)
+class _TaskOutcome:
+    outcome: SolverOutcome
+    cached: bool
+    vacuous: bool = False
+
+
+def _asks_vacuity(task: ProofTask, options: Options) -> bool:
+    ob = task.obligation
+    return ob.owner in options.vacuity and ob.kind == ObligationKind.POSTCONDITION
+
+
+def _check(task: ProofTask, prover: Prover, cache: OutcomeCache | None, vacuity: bool) -> _TaskOutcome:
+    """The task's outcome, from the cache or from Z3 (a cancelled check raises, so only
+    finished checks are cached)."""
     limits = prover.limits
     outcome = cache.lookup(task, limits) if cache is not None else None
     cached = outcome is not None
@@ -154,7 +165,13 @@ def _prove(
         outcome = prover.check(task)
         if cache is not None:
             cache.store(task, limits, outcome)
+    vacuous = vacuity and outcome.status == Status.PROVED and _unreachable(task, prover)
+    return _TaskOutcome(outcome, cached, vacuous)
+
+
+def _result(task: ProofTask, found: _TaskOutcome, checked: CheckedProgram) -> ObligationResult:
     ob = task.obligation
+    outcome = found.outcome
     return ObligationResult(
         kind=ob.kind,
         span=ob.span,
@@ -164,11 +181,12 @@ def _prove(
         related=ob.related,
         description=ob.description,
         status=outcome.status,
-        time_ms=0.0 if cached else outcome.time_ms,
+        time_ms=0.0 if found.cached else outcome.time_ms,
         reason=outcome.reason,
-        cached=cached,
+        cached=found.cached,
         trace=_trace(task, outcome, checked),
         vc=task.sequent,
+        vacuous=found.vacuous,
     )
 
 

@@ -7,7 +7,8 @@ the student sees are the cell's own. Only the cell's own declarations are report
 full; a declaration of an earlier cell that now fails (it depends on something this cell
 redefined) is named in one line. Output goes to rich display and stdout only, never
 stderr, and the magic never raises: a solver limit, a parse error or a huge cell all end
-with a readable output.
+with a readable output. The one exception is an interrupt (the stop button): Z3 is stopped,
+nothing unfinished is cached, and the cell ends as interrupted, in one line (`Interrupted`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from kernel_ext.pipeline import Options, OutcomeCache, verify
 from kernel_ext.present.views import ReportView
 from kernel_ext.present.widget import ReportWidget
 from kernel_ext.present.wp_magic import register as register_wp
+from kernel_ext.present.wp_magic import reporting_interrupts
 from kernel_ext.report import VerificationReport
 from kernel_ext.run.interp import Outcome, run_method
 from kernel_ext.run.literals import LiteralError, parse_literal
@@ -57,7 +59,7 @@ class NotebookProgram:
         whole = self.program_text(cell, own)
         key = (whole, options)
         report = self.reports.get(key)
-        if report is None:
+        if report is None:  # interrupted, `verify` raises: no report, no interrupted check kept
             report = verify(whole, CELL_NAME, options, self.outcomes)
             self.reports[key] = report
         if not any(d.span.start_line <= _line_count(cell) for d in report.diagnostics):
@@ -108,12 +110,13 @@ class VerifyMagics(Magics):
     def verify(self, line: str, cell: str) -> None:
         """Verify the MiniDafny in this cell (options: --method NAME, --rlimit N,
         --timeout SECONDS, --trace, --no-widget, --run "M(args)")."""
-        try:
-            self._verify(line, cell)
-        except Exception as error:  # noqa: BLE001 - never a traceback in front of a student
-            print(
-                f"MiniDafny could not finish ({type(error).__name__}: {error}). This is a bug in MiniDafny."
-            )
+        with reporting_interrupts("%%verify"):
+            try:
+                self._verify(line, cell)
+            except Exception as error:  # noqa: BLE001 - never a traceback in front of a student
+                print(
+                    f"MiniDafny could not finish ({type(error).__name__}: {error}). This is a bug in MiniDafny."
+                )
 
     def _verify(self, line: str, cell: str) -> None:
         try:

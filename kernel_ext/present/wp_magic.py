@@ -13,12 +13,15 @@ Q, then each statement from the last to the first with the wp before it (the rul
 formula it gives, and Z3's simplification of it), both branches of an `if`, the final
 precondition and whether it holds for every input. Line numbers are the cell's own, the
 `%%wp` line being line 1. Output goes to rich display and stdout only, never stderr.
+Interrupted, it stops Z3 and ends the cell as interrupted, in one line (`Interrupted`).
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 
 from IPython.core.magic import Magics, cell_magic, magics_class
@@ -237,6 +240,25 @@ class WpView(StaticView):
 # --- the magic -------------------------------------------------------------------------------
 
 
+class Interrupted(KeyboardInterrupt):
+    """A magic stopped by the user (Ctrl-C, a notebook's stop button). A KeyboardInterrupt
+    still, so that Jupyter ends the execution as interrupted and "Run All" stops at the cell;
+    IPython shows an exception that has `_render_traceback_` as the lines this returns, so
+    the student reads one sentence instead of a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+@contextmanager
+def reporting_interrupts(magic: str) -> Iterator[None]:
+    """Turns a KeyboardInterrupt in the block into `Interrupted`."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(f"Interrupted: {magic} was stopped before it finished.") from None
+
+
 class _ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise ValueError(message)  # argparse would print to stderr and exit
@@ -260,10 +282,11 @@ class WpMagics(Magics):
         bool; variables it leaves out are int. The cell holds assignments (`x, y := y, x;`),
         `var` declarations, if/else, assert, assume and blocks; loops and calls need %%verify.
         """
-        try:
-            self._wp(line, cell)
-        except Exception as error:  # noqa: BLE001 - never a traceback in front of a student
-            print(f"%%wp could not finish ({type(error).__name__}: {error}). This is a bug in MiniDafny.")
+        with reporting_interrupts("%%wp"):
+            try:
+                self._wp(line, cell)
+            except Exception as error:  # noqa: BLE001 - never a traceback in front of a student
+                print(f"%%wp could not finish ({type(error).__name__}: {error}). This is a bug in MiniDafny.")
 
     def _wp(self, line: str, cell: str) -> None:
         try:

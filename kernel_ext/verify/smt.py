@@ -1,12 +1,22 @@
-"""Terms -> Z3, and checking one proof task under fixed limits. The only module that imports z3."""
+"""Terms -> Z3, and checking one proof task under fixed limits. The only module that imports z3.
+
+Checks run on worker threads (`Workers`) and can be cancelled (`Cancellation`): that is how
+an interrupt (Ctrl-C, a notebook's stop button) stops Z3 at once."""
 
 from __future__ import annotations
 
 import functools
+import signal
+import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from enum import Enum
+from types import TracebackType
+from typing import TypeVar
 
 import z3
 
@@ -72,6 +82,133 @@ class ModelView:
             return None
 
 
+STOP_GRACE_S = 0.5  # how long interrupted workers get to stop before they are left to finish alone
+STOP_POLL_S = 0.01
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Cancelled(KeyboardInterrupt):
+    """Raised in a worker whose checks were cancelled: the user interrupted, there is no verdict."""
+
+
+class Cancellation:
+    """The Z3 contexts that one verification has in use, so that an interrupt can stop every
+    check running in them (`Context.interrupt` is thread-safe) and keep new ones from starting."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._contexts: set[z3.Context] = set()
+        self.cancelled = False
+
+    @contextmanager
+    def context(self) -> Iterator[z3.Context]:
+        """A fresh Z3 context, which `cancel` interrupts while it is in use."""
+        context = z3.Context()
+        with self._lock:
+            self._contexts.add(context)
+        try:
+            self.raise_if_cancelled()
+            yield context
+        finally:
+            with self._lock:
+                self._contexts.discard(context)
+
+    def check(self, solver: z3.Solver) -> z3.CheckSatResult:
+        """`solver.check()`, or Cancelled if cancelled before or while it runs: the answer
+        of an interrupted check is never taken for a verdict."""
+        self.raise_if_cancelled()
+        answer = solver.check()
+        self.raise_if_cancelled()
+        return answer
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            contexts = list(self._contexts)
+        for context in contexts:
+            context.interrupt()
+
+
+class Workers:
+    """Z3 work on worker threads while the calling thread waits for the results.
+
+    Python runs signal handlers in the main thread only, and not while it is inside Z3: a
+    check run there would hold Ctrl-C back until it ends. Waiting for a worker, the main
+    thread gets the KeyboardInterrupt at once; leaving the `with` block by an exception then
+    cancels every check and waits for the workers to stop. Z3 does not look for interrupts
+    everywhere (nonlinear arithmetic can go on for long), so after STOP_GRACE_S a worker is
+    left to finish alone, its result dropped."""
+
+    def __init__(self, jobs: int):
+        self.cancellation = Cancellation()
+        self._jobs = max(1, jobs)
+        self._threads: list[threading.Thread] = []
+        self._futures: list[Future] = []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if error is not None or not all(future.done() for future in self._futures):
+            self.stop()
+        else:
+            for thread in self._threads:
+                thread.join()
+
+    def map(self, function: Callable[[Item], Result], items: Sequence[Item]) -> list[Future[Result]]:
+        """`function` of each item, on up to `jobs` threads; the futures in the items' order."""
+        work: deque[tuple[Future[Result], Item]] = deque((Future(), item) for item in items)
+        futures = [future for future, _ in work]
+        self._futures += futures
+        for _ in range(min(self._jobs, len(work))):
+            thread = threading.Thread(
+                target=self._work, args=(function, work), name="minidafny-z3", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+        return futures
+
+    def submit(self, call: Callable[[], Result]) -> Future[Result]:
+        return self.map(lambda _: call(), [None])[0]
+
+    def _work(self, function: Callable[[Item], Result], work: deque[tuple[Future[Result], Item]]) -> None:
+        if hasattr(signal, "pthread_sigmask"):  # so that Ctrl-C wakes the waiting main thread
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        while work and not self.cancellation.cancelled:
+            try:
+                future, item = work.popleft()
+            except IndexError:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(function(item))
+            except BaseException as error:  # noqa: BLE001 - the waiting thread raises it
+                future.set_exception(error)
+
+    def stop(self) -> None:
+        """Cancel every check, and wait (STOP_GRACE_S at most) for the workers to end."""
+        for future in self._futures:
+            future.cancel()
+        self.cancellation.cancel()
+        deadline = time.monotonic() + STOP_GRACE_S
+        while (alive := [thread for thread in self._threads if thread.is_alive()]) and (
+            time.monotonic() < deadline
+        ):
+            with suppress(KeyboardInterrupt):  # pressed again: it is being stopped already
+                alive[0].join(STOP_POLL_S)
+            # Again and again: Z3 forgets an interrupt that comes just before a check starts.
+            self.cancellation.cancel()
+
+
 @dataclass(frozen=True)
 class SolverOutcome:
     status: Status
@@ -85,14 +222,19 @@ class Prover:
     on the task alone (a shared context changes Z3's search, and so its answers); what is
     shared is only the SMT-LIB text of terms, which is context-free."""
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, cancellation: Cancellation | None = None):
         self.limits = limits
         self.writer = _Smt2Writer()
+        self.cancellation = cancellation or Cancellation()
 
     def check(self, task: ProofTask) -> SolverOutcome:
+        """The task's outcome; Cancelled if the checks are cancelled meanwhile."""
         started = time.perf_counter()
         script = self.writer.script(task)
-        context = z3.Context()
+        with self.cancellation.context() as context:
+            return self._check(task, script, context, started)
+
+    def _check(self, task: ProofTask, script: str, context: z3.Context, started: float) -> SolverOutcome:
         solver = z3.Solver(ctx=context)
         solver.set(
             "rlimit",
@@ -110,11 +252,16 @@ class Prover:
             # proof needs, as in `exists k :: a[k] == m`.
             "solve_eqs",
             False,
+            # Z3 would otherwise take Ctrl-C from Python while it checks, cancel this one check
+            # and leave the program running; `Cancellation` stops every check instead.
+            "ctrl_c",
+            False,
         )
         try:
             solver.from_string(script)
-            answer = solver.check()
-        except z3.Z3Exception as error:  # e.g. interrupted: never a proof
+            answer = self.cancellation.check(solver)
+        except z3.Z3Exception as error:  # never a proof
+            self.cancellation.raise_if_cancelled()
             return SolverOutcome(Status.UNKNOWN, _since(started), str(error))
         if answer == z3.unsat:
             return SolverOutcome(Status.PROVED, _since(started))
@@ -122,7 +269,7 @@ class Prover:
         if answer == z3.unknown and not _is_incompleteness(reason):
             elapsed = _since(started)
             return SolverOutcome(Status.UNKNOWN, elapsed, _explain_unknown(reason, elapsed, self.limits))
-        own = _model(solver, context, self.writer)  # read first: the search below changes the solver
+        own = self._model(solver, context)  # read first: the search below changes the solver
         model = self.counterexample(solver, task, context) or own
         return SolverOutcome(Status.FAILED, _since(started), reason, model)
 
@@ -140,15 +287,29 @@ class Prover:
             for extra in ([*observed, *bounds], observed) if bounds else (observed,):
                 solver.push()
                 solver.add(*extra)
-                answer = solver.check()
+                answer = self.cancellation.check(solver)
                 if answer == z3.sat or (answer == z3.unknown and _is_incompleteness(solver.reason_unknown())):
-                    return _model(solver, context, self.writer)
+                    return self._model(solver, context)
                 solver.pop()
         except z3.Z3Exception:
             return None
         finally:
             solver.set("rlimit", self.limits.rlimit)
         return None
+
+    def _model(self, solver: z3.Solver, context: z3.Context) -> ModelView | None:
+        """The counterexample. When Z3 gave up on quantifiers it keeps no model unless asked for
+        its candidate, which changes how it reports giving up: so ask only afterwards."""
+        try:
+            return ModelView(solver.model(), context, self.writer)
+        except z3.Z3Exception:
+            pass
+        try:
+            solver.set("candidate_models", True)
+            self.cancellation.check(solver)
+            return ModelView(solver.model(), context, self.writer)
+        except z3.Z3Exception:
+            return None
 
     def _parse(self, formulas: list[t.Term], context: z3.Context) -> list[z3.ExprRef]:
         if not formulas:
@@ -303,21 +464,6 @@ def _distinct_subterms(roots: list[t.Term], into_quantifiers: bool) -> Iterator[
 def _defined(term: t.Term, number: int) -> t.Term:
     """`$obs.N = term`, for a fresh `$obs.N`: puts the term into Z3's E-graph."""
     return t.eq(t.Var(f"$obs.{number}", t.sort_of(term)), term)
-
-
-def _model(solver: z3.Solver, context: z3.Context, writer: _Smt2Writer) -> ModelView | None:
-    """The counterexample. When Z3 gave up on quantifiers it keeps no model unless asked for
-    its candidate, which changes how it reports giving up: so ask only afterwards."""
-    try:
-        return ModelView(solver.model(), context, writer)
-    except z3.Z3Exception:
-        pass
-    try:
-        solver.set("candidate_models", True)
-        solver.check()
-        return ModelView(solver.model(), context, writer)
-    except z3.Z3Exception:
-        return None
 
 
 def _sort(sort: t.Sort) -> str:

@@ -13,7 +13,8 @@ each with the well-definedness of its expressions in front (a divisor is not zer
 stays non-negative), as Dafny checks them. The snippet is parsed and type-checked as the
 body of a method whose out-parameters are its variables, so that it may assign them.
 Formulas are Z3 terms in a fresh context per snippet; each step is simplified by Z3 and
-printed back in MiniDafny syntax.
+printed back in MiniDafny syntax. Z3 runs on a worker thread (`smt.Workers`), so that an
+interrupt stops it at once.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from kernel_ext.lang.parser import _lark, parse, parse_expression
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import NO_SPAN, SourceFile, Span
 from kernel_ext.lang.types import BOOL, NAT, Type
-from kernel_ext.verify.smt import Limits
+from kernel_ext.verify.smt import Cancellation, Limits, Workers
 
 CELL = "cell"
 POST = "--post"
@@ -141,16 +142,28 @@ def weakest_precondition(
     snippet: str, post: str, variables: str = "", limits: Limits | None = None
 ) -> WpResult:
     """The steps of wp(snippet, post), its final precondition and its verdict; problems in
-    the input come back as `problems`, never as an exception."""
+    the input come back as `problems`, never as an exception. Interrupted (Ctrl-C), it stops
+    Z3 and raises KeyboardInterrupt."""
     post = " ".join(post.splitlines())
     try:
         checked = _check(snippet, post, variables)
     except _Problems as problems:
         return WpResult(post, problems=problems.problems)
     try:
-        return _Calculus(checked, limits or Limits()).result()
+        return _calculate(checked, limits or Limits())
     except DiagnosticError as error:
         return WpResult(post, problems=tuple(_cell_problem(d, snippet) for d in error.diagnostics))
+
+
+def _calculate(checked: _Checked, limits: Limits) -> WpResult:
+    with Workers(1) as workers:
+        cancellation = workers.cancellation
+
+        def calculate() -> WpResult:
+            with cancellation.context() as ctx:
+                return _Calculus(checked, limits, ctx, cancellation).result()
+
+        return workers.submit(calculate).result()
 
 
 # ------------------------------------------------------------------ parse and check
@@ -468,10 +481,11 @@ _BINARY: dict[str, Callable[[z3.ExprRef, z3.ExprRef], z3.ExprRef]] = {
 class _Calculus:
     """wp backwards over the checked snippet, in one Z3 context of its own."""
 
-    def __init__(self, checked: _Checked, limits: Limits):
+    def __init__(self, checked: _Checked, limits: Limits, ctx: z3.Context, cancellation: Cancellation):
         self.checked = checked
         self.limits = limits
-        self.ctx = z3.Context()
+        self.ctx = ctx
+        self.cancellation = cancellation
         self.constants: dict[str, z3.ExprRef] = {}
         self.printer = _Printer(_display_names(checked))
 
@@ -483,7 +497,7 @@ class _Calculus:
         if not steps:
             pre = self.simplify(pre)
         inputs = self.checked.inputs
-        judged = _Judge(self.ctx, self.limits, inputs, self.constant).judge(pre)
+        judged = _Judge(self.ctx, self.limits, inputs, self.constant, self.cancellation).judge(pre)
         return WpResult(
             post=self.checked.post_text,
             inputs=inputs,
@@ -650,6 +664,7 @@ class _Calculus:
         try:
             goals = z3.TryFor(tactic, SIMPLIFY_MS, ctx=self.ctx)(formula)
         except z3.Z3Exception:  # out of time: Z3's cheap rewriting alone
+            self.cancellation.raise_if_cancelled()
             return z3.simplify(formula)
         disjuncts = [_conjunction(list(goal), self.ctx) for goal in goals]
         return disjuncts[0] if len(disjuncts) == 1 else z3.Or(*disjuncts)
@@ -700,6 +715,7 @@ class _Judge:
     limits: Limits
     inputs: tuple[Input, ...]
     constant: Callable[[str, Type], z3.ExprRef]
+    cancellation: Cancellation
 
     def judge(self, pre: z3.BoolRef) -> _Judgement:
         refuting, reason = self.find(z3.Not(pre))
@@ -719,9 +735,10 @@ class _Judge:
         """Inputs of their types that make the formula true, small ones first; None if there
         are none; a reason instead when Z3 cannot tell."""
         solver = z3.Solver(ctx=self.ctx)
-        solver.set("rlimit", self.limits.rlimit, "timeout", self.limits.timeout_ms)
+        # With `ctrl_c` on, as by default, Z3 would take Ctrl-C from Python (see `smt.Prover`).
+        solver.set("rlimit", self.limits.rlimit, "timeout", self.limits.timeout_ms, "ctrl_c", False)
         solver.add(formula, *[value >= 0 for item, value in self.variables() if item.type == "nat"])
-        answer = solver.check()
+        answer = self.cancellation.check(solver)
         if answer == z3.unknown:
             return None, solver.reason_unknown() or "unknown"
         if answer == z3.unsat:
@@ -732,7 +749,7 @@ class _Judge:
         for bound in SMALL_BOUNDS:
             solver.push()
             solver.add(*[z3.And(value >= -bound, value <= bound) for value in numbers])
-            small = solver.check() == z3.sat
+            small = self.cancellation.check(solver) == z3.sat
             model = solver.model() if small else model
             solver.pop()
             if small:
