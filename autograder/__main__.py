@@ -31,7 +31,7 @@ def parser() -> argparse.ArgumentParser:
         "-j",
         type=_positive,
         default=default_jobs(),
-        help="students graded at once (default: one more than the cores, here %(default)s)",
+        help="students graded at once (default: as many as the cores, here %(default)s)",
     )
     grade.add_argument("--force", action="store_true", help="grade everyone again, even if up to date")
     return main

@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -26,11 +25,15 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from enum import Enum
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_config_path
 from sqlalchemy.engine import make_url
 from traitlets.config.loader import ConfigFileNotFound, JSONFileConfigLoader, PyFileConfigLoader
+
+from autograder.marks import is_marked_graded
+from autograder.nbgrader_process import AutogradeJob, StudentProcess, new_log, server, stop_server
 
 LOG_TAIL_LINES = 25
 # On SIGINT, nbgrader stops its kernel, removes the unfinished folder and exits. While a kernel
@@ -110,18 +113,20 @@ def _same_timestamp(submitted: Path, autograded: Path) -> bool:
 
 
 def _is_graded_notebook(graded: Path, submitted: Path) -> bool:
-    """A whole notebook (not cut short by a crash), written after the submitted one, and run.
+    """A whole notebook (not cut short by a crash), written after the submitted one, and graded.
 
-    nbgrader first writes the submission with its outputs cleared, then runs it and writes it
-    again over that; a crash in between leaves a notebook whose code cells have never run."""
+    nbgrader writes the notebook twice: first as rebuilt from the gradebook (or, in a plain
+    nbgrader course, with its outputs cleared), then graded, over that. A crash in between leaves
+    a notebook that `VerifiedGrades` has not marked as graded (and whose code cells never ran)."""
     try:
         if graded.stat().st_mtime < submitted.stat().st_mtime:
             return False
-        cells = json.loads(graded.read_text(encoding="utf-8"))["cells"]
-        code = [cell for cell in cells if cell["cell_type"] == "code"]
+        notebook = json.loads(graded.read_text(encoding="utf-8"))
+        code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    return not code or any(cell.get("execution_count") is not None for cell in code)
+    ran = not code or any(cell.get("execution_count") is not None for cell in code)
+    return is_marked_graded(notebook) or ran
 
 
 def gradebook_url(root: Path) -> str:
@@ -162,18 +167,9 @@ def configured_gradebook(root: Path) -> str | None:
 
 
 def default_jobs() -> int:
-    """One more student at a time than there are cores. One nbgrader process keeps about one core
-    busy, but not all the time: for every notebook it waits for a kernel to start and to stop,
-    and the extra process fills those gaps (on 2 cores, 3 jobs grade about 10 % faster than 2)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores + 1
-
-
-def autograde_command(assignment: str, student: str, db_url: str | None) -> list[str]:
-    """One student, always `--force`: the caller has decided that this student needs grading, and
-    nbgrader itself would skip a folder left incomplete by a crash."""
-    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, f"--student={student}", "--force"]
-    return [*command, f"--CourseDirectory.db_url={db_url}"] if db_url is not None else command
+    """As many students at a time as there are cores: grading one keeps one core busy (no kernel
+    runs, and the verifier proves on one thread while grading)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def child_environment() -> dict[str, str]:
@@ -185,12 +181,14 @@ def child_environment() -> dict[str, str]:
 
 @dataclass
 class Launcher:
-    """Runs the nbgrader processes; `stop()` stops launching and interrupts the running ones."""
+    """Runs the nbgrader processes (`autograder.nbgrader_process`); `stop()` stops launching and
+    interrupts the running ones."""
 
     course: Course
     db_url: str | None
     env: dict[str, str] = field(default_factory=child_environment)
-    _running: dict[str, subprocess.Popen[str]] = field(default_factory=dict)
+    _context: ForkServerContext = field(default_factory=server)
+    _running: dict[str, StudentProcess] = field(default_factory=dict)
     _stopping: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -199,26 +197,21 @@ class Launcher:
         with self._lock:
             if self._stopping:
                 return Outcome(student, Status.STOPPED)
+            job = AutogradeJob(
+                str(self.course.root), self.course.assignment, student, self.db_url, self.env, new_log()
+            )
             try:
-                process = subprocess.Popen(
-                    autograde_command(self.course.assignment, student, self.db_url),
-                    cwd=self.course.root,
-                    env=self.env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                    errors="replace",
-                    start_new_session=True,  # Ctrl-C reaches grade-all only, which stops the children itself
-                )
+                process = StudentProcess(self._context, job)
             except OSError as error:
                 return Outcome(student, Status.FAILED, log=f"cannot start nbgrader: {error}")
             self._running[student] = process
-        log, _ = process.communicate()
+        returncode = process.wait()
+        log = process.log()
+        Path(job.log).unlink(missing_ok=True)
         with self._lock:
             del self._running[student]
             stopped = self._stopping
-        return self._outcome(student, process.returncode, log, time.perf_counter() - started, stopped)
+        return self._outcome(student, returncode, log, time.perf_counter() - started, stopped)
 
     def _outcome(self, student: str, returncode: int, log: str, seconds: float, stopped: bool) -> Outcome:
         if returncode == 0:
@@ -233,7 +226,7 @@ class Launcher:
             self._stopping = True
             running = list(self._running.values())
         deadline, next_signal = time.monotonic() + STOP_GRACE_SECONDS, 0.0
-        while running := [process for process in running if process.poll() is None]:
+        while running := [process for process in running if process.running()]:
             now = time.monotonic()
             if now >= next_signal:
                 for process in running:
@@ -242,9 +235,16 @@ class Launcher:
             time.sleep(0.05)
 
 
-def _signal_group(process: subprocess.Popen[str], signum: int) -> None:
-    with suppress(ProcessLookupError):
+def _signal_group(process: StudentProcess, signum: int) -> None:
+    """The process and everything it started (its own session's group; before it has made that
+    group, the process alone)."""
+    if process.pid is None:
+        return
+    try:
         os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        with suppress(ProcessLookupError):
+            os.kill(process.pid, signum)
 
 
 @dataclass(frozen=True)
@@ -314,8 +314,11 @@ def grade_all(
     started = time.perf_counter()
     todo, skipped = plan(course, force)
     launcher = Launcher(course, db_url_override(course.root))
-    with progress(len(todo)) if progress is not None else nullcontext() as on_done:
-        done, interrupted = run_pool(launcher, todo, jobs, on_done)
+    try:
+        with progress(len(todo)) if progress is not None else nullcontext() as on_done:
+            done, interrupted = run_pool(launcher, todo, jobs, on_done)
+    finally:
+        stop_server()
     outcomes = [*(Outcome(student, Status.SKIPPED) for student in skipped), *done]
     finished = {outcome.student for outcome in done}
     outcomes += [Outcome(student, Status.STOPPED) for student in todo if student not in finished]

@@ -12,6 +12,7 @@ earns nothing: Dafny assumes a failed check afterwards, so later proofs may lean
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -71,7 +72,8 @@ def cell_text(source: str) -> str:
     return "\n" + rest if first.strip().startswith("%%verify") else source
 
 
-def grade(submission: Submission) -> Grade:
+def grade(submission: Submission, jobs: int | None = None) -> Grade:
+    """The grade of a submission; `jobs`: threads proving at once (default: one per core)."""
     solution = cell_text(submission.solution)
     released = cell_text(submission.released) if submission.released is not None else None
     if _not_attempted(solution, released):
@@ -81,15 +83,21 @@ def grade(submission: Submission) -> Grade:
         locked = parse(SourceFile("released", released if released is not None else ""))
     except DiagnosticError as error:
         return _errors(submission, solution, error)
-    problems = list(_forbidden(program)) + list(_changed(locked, program, submission.method))
+    problems = [
+        *_forbidden(program),
+        *_changed(locked, program, submission.method),
+        *_redeclared(program, submission.context),
+    ]
     if problems:
         return _zero(submission, "not accepted: the proof would not mean what it says", problems)
     whole = "\n\n".join([solution, *(cell_text(text) for text in submission.context)])
     limits = Limits(rlimit=submission.rlimit, timeout_ms=GRADING_TIMEOUT_MS)
-    options = Options(limits=limits, vacuity=True, independent_postconditions=True)
+    options = Options(limits=limits, vacuity=frozenset({submission.method}), independent_postconditions=True)
+    if jobs is not None:
+        options = dataclasses.replace(options, jobs=jobs)
     report = verify(whole, CELL, options)
     if report.diagnostics:
-        verdict = "not accepted: the cell has errors"
+        verdict = f"0 of {submission.points:g} points: not accepted: the cell has errors"
         findings = tuple(f"line {d.span.start_line}: {d.message}" for d in report.diagnostics)
         return Grade(0.0, submission.points, verdict, findings, report, whole)
     own = {decl.name for decl in program.decls}
@@ -102,7 +110,7 @@ def _not_attempted(solution: str, released: str | None) -> bool:
 
 
 def _zero(submission: Submission, verdict: str, findings: list[str] | tuple[str, ...] = ()) -> Grade:
-    return Grade(0.0, submission.points, verdict, tuple(findings))
+    return Grade(0.0, submission.points, f"0 of {submission.points:g} points: {verdict}", tuple(findings))
 
 
 def _errors(submission: Submission, solution: str, error: DiagnosticError) -> Grade:
@@ -110,7 +118,8 @@ def _errors(submission: Submission, solution: str, error: DiagnosticError) -> Gr
         f"line {d.span.start_line}, column {d.span.start_col}: {d.message}" for d in error.diagnostics
     )
     report = VerificationReport(CELL, tuple(error.diagnostics))
-    return Grade(0.0, submission.points, "not accepted: the cell does not parse", findings, report, solution)
+    verdict = f"0 of {submission.points:g} points: not accepted: the cell does not parse"
+    return Grade(0.0, submission.points, verdict, findings, report, solution)
 
 
 # ------------------------------------------------------------------ what a proof may not use
@@ -162,6 +171,23 @@ def _changed(locked: ast.Program, program: ast.Program, method: str) -> Iterator
             yield f"{decl.kind_word} {decl.name} of the exercise is missing"
         elif _locked_part(decl) != _locked_part(theirs):
             yield f"line {theirs.span.start_line}: the header or contracts of {decl.name} were changed"
+
+
+def _redeclared(program: ast.Program, context: tuple[str, ...]) -> Iterator[str]:
+    """A declaration of the exercise's locked cells may not be declared again in the solution
+    (where the redefinition would be the one the proof uses)."""
+    locked: set[str] = set()
+    for text in context:
+        try:
+            locked |= {decl.name for decl in parse(SourceFile("context", cell_text(text))).decls}
+        except DiagnosticError:
+            continue
+    for decl in program.decls:
+        if decl.name in locked:
+            yield (
+                f"line {decl.span.start_line}: {decl.kind_word} {decl.name} is part of the exercise's "
+                "locked cells: a solution may not declare it again"
+            )
 
 
 def _locked_part(decl: ast.Decl) -> object:

@@ -1,33 +1,62 @@
-"""`VerifiedGrades`: the nbgrader preprocessor that decides the points of `%%verify` solutions.
+"""The nbgrader side of grading `%%verify` solutions: nothing a submission holds is trusted.
 
-It runs during `nbgrader autograde`, after nbgrader executed the submission, in nbgrader's
-own process. For each check cell (a graded cell whose code calls `check("<solution id>",
-method=...)`), it reads everything it trusts from nbgrader's gradebook, never from the
-student's notebook or kernel: the check cell's code, the solution cell as released (its
-declarations are the locked specification) and the locked `%%verify` cells. Only the
-solution cell's text comes from the submission. It grades that text in a fresh process
-(`autograder.worker`) with the exercise's fixed resource limit, and replaces the check
-cell's outputs with the grade: the report's static view, and the score as the cell's
-result, which is what nbgrader records. Whatever the student's kernel printed, defined or
-patched is thrown away with those outputs.
+`nbgrader autograde` reads a submission in two passes, and the course configuration
+(`autograder.course_config`) puts these in place of nbgrader's own steps:
+
+- `SubmissionExporter` reads the submitted file whatever it holds: not JSON, not a notebook,
+  50 MB. What cannot be read is said in the feedback, never as a crash.
+- `RebuildFromGradebook` (the first pass) makes the notebook to grade from the gradebook's
+  record of the assignment, taking from the submission only the text of its solution cells
+  (`autograder.submission`). Deleted, renamed, duplicated or edited cells change nothing but
+  that text; what was wrong is recorded for the feedback.
+- `VerifiedGrades` (the second pass) grades each check cell (a test cell whose code calls
+  `check("<solution id>", method=...)`). It reads everything it trusts from the gradebook
+  first, never from the notebook: the check cell's code, every locked `%%verify` cell (the
+  context, whether or not the submission still has it) and the solution cells as released
+  (their declarations are the locked specification). It grades each solution's text in an
+  isolated worker process (`autograder.isolation`) with the exercise's fixed resource limit,
+  and writes the grade as the check cell's outputs: the report's static view, and the score
+  as the cell's result, which nbgrader records.
+
+By default no kernel runs during grading, so no student code ever runs with the grader's
+rights. A course whose notebooks also have Python-graded cells runs them in a sandbox
+(`autograder.sandbox`); without it, such a cell scores zero and says why.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
+import os
 from dataclasses import dataclass
 from html import escape
 
+import nbformat
+from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Bool, Integer
 
 from autograder.grading import GRADING_RLIMIT
+from autograder.isolation import WorkerLimits, run_worker
+from autograder.marks import METADATA_KEY, mark_graded
+from autograder.submission import (
+    MAX_NOTEBOOK_BYTES,
+    Problem,
+    SubmittedNotebook,
+    TrustedCell,
+    TrustedNotebook,
+    notebook_problems,
+    problems_about,
+    read_submission,
+    rebuild,
+    submitted_notebook,
+    unreadable_file,
+)
+
+WORKER = "autograder.worker"
 
 
 @dataclass(frozen=True)
@@ -63,101 +92,189 @@ def _is_check(func: ast.expr) -> bool:
     )
 
 
+# ------------------------------------------------------------------ reading the submission
+
+
+class SubmissionExporter(NotebookExporter):
+    """nbconvert's notebook exporter, for a file that may not be a notebook. A valid notebook is
+    read as usual; anything else becomes the cells that could be salvaged (maybe none), and
+    what was wrong goes to the next step in `resources`."""
+
+    def from_filename(self, filename: str, resources: dict | None = None, **kw: object) -> tuple[str, dict]:
+        resources = resources if resources is not None else {}
+        resources.setdefault("metadata", {})
+        resources["metadata"]["name"] = os.path.splitext(os.path.basename(filename))[0]
+        resources["metadata"]["path"] = os.path.dirname(filename)
+        try:
+            with open(filename, "rb") as file:
+                data = file.read(MAX_NOTEBOOK_BYTES + 1)
+        except OSError as error:
+            data, unreadable = b"", unreadable_file(error.strerror or type(error).__name__)
+        else:
+            unreadable = None
+        notebook = _valid_notebook(data) if unreadable is None else None
+        if notebook is None:
+            resources[METADATA_KEY] = unreadable or read_submission(data)
+            notebook = nbformat.v4.new_notebook()
+        return self.from_notebook_node(notebook, resources, **kw)
+
+
+def _valid_notebook(data: bytes) -> NotebookNode | None:
+    try:
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=nbformat.NO_CONVERT)
+        nbformat.validate(notebook)
+    except Exception:  # noqa: BLE001 - whatever is wrong with it, it is read another way
+        return None
+    return notebook if notebook.get("nbformat") == 4 else None
+
+
+class RebuildFromGradebook(NbGraderPreprocessor):
+    """The first pass of `autograde`: the notebook to grade, from the gradebook (see
+    `autograder.submission.rebuild`). It replaces nbgrader's sanitizing steps, which trust the
+    submission's cell metadata and crash on some of it."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        trusted = _trusted(resources)
+        salvaged = resources.pop(METADATA_KEY, None)
+        submitted = salvaged if isinstance(salvaged, SubmittedNotebook) else submitted_notebook(nb)
+        return rebuild(trusted, submitted), resources
+
+
+def _trusted(resources: dict) -> TrustedNotebook:
+    info = resources["nbgrader"]
+    with Gradebook(info["db_url"]) as gradebook:
+        return TrustedNotebook.load(gradebook, info["notebook"], info["assignment"])
+
+
+# ------------------------------------------------------------------ grading
+
+
 class VerifiedGrades(NbGraderPreprocessor):
-    """Grades `%%verify` solutions from nbgrader's side (see the module's docstring)."""
+    """The second pass of `autograde`: grades the check cells (see the module's docstring)."""
 
     timeout = Integer(120, help="Seconds one solution may take to grade; past it, zero points.").tag(
         config=True
     )
+    memory_mb = Integer(4096, help="Memory one grading worker may use, in MB.").tag(config=True)
+    notebook_was_run = Bool(
+        False,
+        help="Whether the notebook ran (in the sandbox) before this step: then test cells that are not "
+        "MiniDafny checks keep the score their run gave; otherwise they score zero and say why.",
+    ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        info = resources["nbgrader"]
-        self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
-        with Gradebook(info["db_url"]) as gradebook:
-            self.gradebook = gradebook
-            self.solutions = {
-                cell.metadata.nbgrader["grade_id"]: cell
-                for cell in nb.cells
-                if cell.metadata.get("nbgrader", {}).get("solution")
-            }
-            self.context = self._locked_context(nb)
-            for cell in nb.cells:
-                self._grade_cell(cell)
+        trusted = _trusted(resources)  # before anything of the submission is used
+        problems = notebook_problems(nb)
+        solutions = {
+            _grade_id(cell): cell.source for cell in nb.cells if _grade_id(cell) in trusted.solution_ids()
+        }
+        context = _locked_context(trusted)
+        for cell in nb.cells:
+            check_cell = _test_cell(trusted, cell)
+            if check_cell is None:
+                continue
+            call = find_check(check_cell.source)
+            if call is not None:
+                request = _request(call, check_cell.points or 0.0, solutions, trusted, context, problems)
+                cell.outputs = _outputs(self._run(request))
+            elif not self.notebook_was_run:
+                cell.outputs = [_not_run_output()]
+        mark_graded(nb)
         return nb, resources
 
-    def _trusted_source(self, grade_id: str) -> str | None:
-        try:
-            return self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id).source
-        except MissingEntry:
-            return None
-
-    def _locked_context(self, nb: NotebookNode) -> tuple[str, ...]:
-        """The locked `%%verify` cells (specification functions), as the instructor wrote them."""
-        texts = []
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if (
-                cell.cell_type != "code"
-                or not meta.get("locked")
-                or meta.get("solution")
-                or meta.get("grade")
-            ):
-                continue
-            source = self._trusted_source(meta.get("grade_id", ""))
-            if source is not None and source.lstrip().startswith("%%verify"):
-                texts.append(source)
-        return tuple(texts)
-
-    def _grade_cell(self, cell: NotebookNode) -> None:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
-            return
-        trusted = self._trusted_source(meta["grade_id"])
-        call = find_check(trusted) if trusted is not None else None
-        if call is None:
-            return  # not a MiniDafny check: nbgrader grades it as usual
-        solution = self.solutions.get(call.solution_id)
-        released = self._trusted_source(call.solution_id)
-        request = {
-            "title": f"{call.method} ({call.solution_id})",
-            "solution": solution.source if solution is not None else "",
-            "released": released,
-            "method": call.method,
-            "points": float(meta.get("points", 0)),
-            "context": list(self.context),
-            "partial": call.partial,
-            "rlimit": call.rlimit,
-        }
-        cell.outputs = self._outputs(self._run(request))
-
     def _run(self, request: dict) -> dict:
-        try:
-            done = subprocess.run(
-                [sys.executable, "-m", "autograder.worker"],
-                input=json.dumps(request),
-                capture_output=True,
-                text=True,
-                timeout=self.timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
+        # The worker proves on every core at once: CPU time runs faster than the clock.
+        cpu_seconds = self.timeout * (os.cpu_count() or 1) + 5
+        limits = WorkerLimits(cpu_seconds, self.memory_mb * 1024 * 1024, self.timeout)
+        done = run_worker(WORKER, json.dumps(request), limits)
+        if done.timed_out:
             return _failure(request, f"the verification did not finish within {self.timeout} s")
-        if done.returncode != 0:
-            self.log.error("grading %s failed: %s", request["title"], done.stderr[-2000:])
-            return _failure(request, "the grader failed on this solution (see the grading log)")
-        return json.loads(done.stdout)
+        try:
+            result = json.loads(done.stdout) if done.returncode == 0 else None
+        except ValueError:
+            result = None
+        if result is None:
+            self.log.error(
+                "grading %s failed (exit %s): %s", request["title"], done.returncode, done.stderr[-2000:]
+            )
+            return _failure(request, _worker_failure(done.returncode))
+        return result
 
-    def _outputs(self, result: dict) -> list[NotebookNode]:
-        view = new_output("display_data", data={"text/plain": result["text"], "text/html": result["html"]})
-        score = new_output(
-            "execute_result", data={"text/plain": repr(float(result["score"]))}, execution_count=None
-        )
-        return [view, score]
+
+def _grade_id(cell: NotebookNode) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _test_cell(trusted: TrustedNotebook, cell: NotebookNode) -> TrustedCell | None:
+    """The gradebook's record of an autograded test cell (a code cell with points), if it is one."""
+    record = trusted.cell(_grade_id(cell) or "")
+    if record is None or not record.grade or record.solution or record.cell_type != "code":
+        return None
+    return record
+
+
+def _locked_context(trusted: TrustedNotebook) -> tuple[str, ...]:
+    """Every locked `%%verify` cell that is neither a solution nor a test, as the instructor wrote it."""
+    return tuple(
+        cell.source
+        for cell in trusted.cells
+        if cell.cell_type == "code"
+        and cell.locked
+        and not cell.solution
+        and not cell.grade
+        and cell.source.lstrip().startswith("%%verify")
+    )
+
+
+def _request(
+    call: CheckCall,
+    points: float,
+    solutions: dict[str | None, str],
+    trusted: TrustedNotebook,
+    context: tuple[str, ...],
+    problems: tuple[Problem, ...],
+) -> dict:
+    released = trusted.cell(call.solution_id)
+    return {
+        "title": f"{call.method} ({call.solution_id})",
+        "solution": solutions.get(call.solution_id, ""),
+        "released": released.source if released is not None and released.solution else None,
+        "method": call.method,
+        "points": float(points),
+        "context": list(context),
+        "partial": call.partial,
+        "rlimit": call.rlimit,
+        "problems": [problem.text for problem in problems_about(problems, {call.solution_id})],
+    }
+
+
+def _worker_failure(returncode: int) -> str:
+    if returncode < 0:
+        return "the grader stopped on this solution: it used more memory or CPU time than grading allows"
+    return "the grader failed on this solution (see the grading log)"
+
+
+def _outputs(result: dict) -> list[NotebookNode]:
+    view = new_output("display_data", data={"text/plain": result["text"], "text/html": result["html"]})
+    score = new_output(
+        "execute_result", data={"text/plain": repr(float(result["score"]))}, execution_count=None
+    )
+    return [view, score]
+
+
+def _not_run_output() -> NotebookNode:
+    reason = (
+        "This test cell is graded by running the notebook, and this course grades notebooks without "
+        "running them: it scores zero. (Instructor: use the sandbox grading mode for notebooks with "
+        "Python-graded cells.)"
+    )
+    return new_output("error", ename="NotGraded", evalue=reason, traceback=[f"NotGraded: {reason}"])
 
 
 def _failure(request: dict, reason: str) -> dict:
-    text = f"{request['title']}: 0 of {request['points']:g} points: {reason}"
-    html = f'<div class="mdy-grade"><strong>{escape(text)}</strong></div>'
+    lines = [f"{request['title']}: 0 of {request['points']:g} points: {reason}", *request.get("problems", ())]
+    text = "\n  - ".join(lines)
+    html = f'<div class="mdy-grade"><strong>{escape(lines[0])}</strong>{_html_list(lines[1:])}</div>'
     return {
         "score": 0.0,
         "points": request["points"],
@@ -166,3 +283,7 @@ def _failure(request: dict, reason: str) -> dict:
         "text": text,
         "html": html,
     }
+
+
+def _html_list(items: list[str]) -> str:
+    return f"<ul>{''.join(f'<li>{escape(item)}</li>' for item in items)}</ul>" if items else ""

@@ -1,9 +1,11 @@
-"""`python -m autograder.worker`: grade one submission read as JSON on stdin; the grade, its
-text and its HTML as JSON on stdout. The grading side runs it in a fresh process per cell,
-so that nothing of the student's kernel is involved and a runaway proof can be stopped."""
+"""`python -I -m autograder.worker`: grade one solution read as JSON on stdin; the grade, its
+text and its HTML as JSON on stdout. The grading side runs it isolated, in a fresh process per
+check (`autograder.isolation`), so that a runaway proof can be stopped and nothing of one
+grading is left for the next."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 
@@ -14,8 +16,11 @@ from autograder.views import GradeView
 def main() -> None:
     request = json.load(sys.stdin)
     title = request.pop("title")
+    problems = tuple(request.pop("problems", ()))
     request["context"] = tuple(request.get("context", ()))
-    result = grade(Submission(**request))
+    # One thread: grading runs a worker per student side by side, which keeps the cores busy.
+    result = grade(Submission(**request), jobs=1)
+    result = dataclasses.replace(result, findings=problems + result.findings)
     view = GradeView(result, title)
     json.dump({**result.to_json(), "text": view.to_text(), "html": view.to_html()}, sys.stdout)
 

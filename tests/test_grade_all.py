@@ -209,7 +209,7 @@ def test_jobs_must_be_a_positive_number(jobs: str, capsys: pytest.CaptureFixture
 
 def test_by_default_one_more_student_than_cores_is_graded_at_once() -> None:
     args = parser().parse_args(["grade-all", "hw1"])
-    assert args.jobs == default_jobs() == len(os.sched_getaffinity(0)) + 1
+    assert args.jobs == default_jobs() == len(os.sched_getaffinity(0))
     assert args.course == Path.cwd() and not args.force
 
 
@@ -317,12 +317,14 @@ def test_ctrl_c_keeps_the_finished_grades_and_a_rerun_grades_only_the_rest(cours
     assert all(graded.is_up_to_date(student) for student in STUDENTS)
 
 
-def test_a_failing_submission_is_reported_and_the_others_are_graded(course: Path) -> None:
+def test_a_failing_grading_is_reported_and_the_others_are_graded(course: Path) -> None:
+    """A course folder nbgrader cannot write for one student (a file where that student's
+    autograded folder goes): that student fails, with nbgrader's log; the other is graded."""
     for student in ("ben", "cat", "dan"):
         shutil.rmtree(course / "submitted" / student)
-    broken = course / "submitted" / "bad" / "hw1" / NOTEBOOK
-    broken.parent.mkdir(parents=True)
-    broken.write_text((course / "submitted" / "ann" / "hw1" / NOTEBOOK).read_text()[:200])  # cut short
+    shutil.copytree(course / "submitted" / "ann", course / "submitted" / "bad")
+    (course / "autograded").mkdir()
+    (course / "autograded" / "bad").write_text("not a folder")
     returncode, output = grade_all(course, "--jobs", "2")
     assert returncode == 1, output
     assert output.startswith("FAILED bad (exit code 1); the end of its log:\n")

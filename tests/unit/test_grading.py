@@ -136,7 +136,10 @@ def test_redefining_a_locked_context_function_scores_zero() -> None:
     )
     submission = Submission(cheat, released, "Max", 2.0, (context,), True)
     result = grade(submission)
-    assert result.score == 0.0 and "errors" in result.verdict
+    assert result.score == 0.0 and result.verdict.startswith("0 of 2 points: not accepted")
+    assert result.findings == (
+        "line 8: function Big is part of the exercise's locked cells: a solution may not declare it again",
+    )
 
 
 def test_a_grading_that_runs_out_of_time_scores_zero_and_says_so() -> None:
