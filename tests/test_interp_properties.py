@@ -29,7 +29,7 @@ from kernel_ext.run import Multiset, Outcome, RunResult, make_array, run_method,
 from kernel_ext.run.bounds import expr_children
 from kernel_ext.run.inputs import choose_inputs
 from kernel_ext.run.values import DataValue
-from tests.support import GOLDEN, conformance_dir, load_conformance
+from tests.support import GOLDEN, conformance_dir, golden_error_lines, load_conformance
 from tests.test_conformance import DAFNY_MISSES
 
 STEP_LIMIT = 20_000
@@ -77,8 +77,8 @@ def _golden_verdicts() -> dict[Path, frozenset[int]]:
     verdicts = {}
     for verdict_file in sorted(GOLDEN.rglob("dafny_verdicts.json")):
         for entry in json.loads(verdict_file.read_text()):
-            lines = frozenset(entry["error_lines"]) | frozenset(entry.get("related_lines", []))
-            verdicts[verdict_file.parent / entry["file"]] = lines
+            path = verdict_file.parent / entry["file"]
+            verdicts[path] = golden_error_lines(path, entry) | frozenset(entry.get("related_lines", []))
     return verdicts
 
 

@@ -42,6 +42,7 @@ from kernel_ext.lang.types import (
     compatible,
     infer,
     join,
+    lub,
     seq_of,
     substitute,
 )
@@ -59,6 +60,11 @@ def _target_words(target: ast.Expr) -> str:
     return f"'{target.name}'" if isinstance(target, ast.Name) else "an array element"
 
 
+def _shown(ty: Type, other: Type) -> Type:
+    """A type in a message: `nat` and `int` told apart only where arrays make them differ."""
+    return ty if "array" in (ty.name, other.name) or "array" in str(ty) + str(other) else ty.base
+
+
 def _is_open(ty: Type) -> bool:
     return ty == UNKNOWN or any(_is_open(arg) for arg in ty.args)
 
@@ -69,7 +75,7 @@ def settle(expr: ast.Expr, expected: Type) -> ast.Expr:
     current = getattr(expr, "ty", None)  # none for a method call's results
     if current is None or not _is_open(current) or not compatible(current, expected):
         return expr
-    ty = join(current, expected.base)
+    ty = join(current, expected)  # only the empty parts take the expected type
     if isinstance(expr, ast.SeqDisplay | ast.SetDisplay | ast.MultisetDisplay):
         elements = tuple(settle(element, ty.element) for element in expr.elements)
         return dataclasses.replace(expr, elements=elements, ty=ty)
@@ -216,7 +222,9 @@ class _Checker:
             else:
                 self.decls[decl.name] = decl
             for ctor in decl.ctors if isinstance(decl, ast.Datatype) else ():
-                if ctor.name in self.ctors or ctor.name in self.decls:
+                # a constructor may be named like its own datatype (`datatype D = D(x: int)`)
+                other_decl = ctor.name in self.decls and ctor.name != decl.name
+                if ctor.name in self.ctors or other_decl:
                     self.error(DUPLICATE_NAME, ctor.span, f"duplicate declaration of '{ctor.name}'")
                 else:
                     self.ctors[ctor.name] = (decl, ctor)
@@ -264,8 +272,7 @@ class _Checker:
                 raise self.fail(
                     TYPE_MISMATCH, ref.span, f"`{ref.name}` takes one type argument, e.g. `{ref.name}<int>`"
                 )
-            # Subset types inside collections are not tracked: their elements are plain ints.
-            return Type(ref.name, tuple(self.type_of_ref(arg).base for arg in ref.args))
+            return Type(ref.name, tuple(self.type_of_ref(arg) for arg in ref.args))
         if ref.name in self.type_params and not ref.args:
             return Type(ref.name)
         datatype = self.decls.get(ref.name)
@@ -277,7 +284,7 @@ class _Checker:
                     f"datatype '{ref.name}' takes {len(datatype.type_params)} type argument(s), "
                     f"but {len(ref.args)} are given",
                 )
-            return Type(ref.name, tuple(self.type_of_ref(arg).base for arg in ref.args))
+            return Type(ref.name, tuple(self.type_of_ref(arg) for arg in ref.args))
         if ref.name in {"map", "real", "char", "string", "object", "array2", "iset", "imap"}:
             raise self.fail(NOT_MINIDAFNY, ref.span, f"the type `{ref.name}` is not part of MiniDafny")
         raise self.fail(UNKNOWN_NAME, ref.span, f"unknown type '{ref.name}'")
@@ -313,7 +320,7 @@ class _Checker:
             raise self.fail(
                 TYPE_MISMATCH,
                 expr.span,
-                f"{what} must be of type {expected.base}, but this is of type {actual.base}",
+                f"{what} must be of type {_shown(expected, actual)}, but this is of type {_shown(actual, expected)}",
             )
 
     def expect_kind(self, expr: ast.Expr, names: tuple[str, ...], what: str) -> Type:
@@ -547,7 +554,14 @@ class _Checker:
         return checked, [ast.type_of(expr) for expr in checked]
 
     def new_array(self, expr: ast.NewArray, ctx: Context) -> ast.NewArray:
-        element = self.type_of_ref(expr.element_ref).base
+        if ctx.ghost:
+            raise self.fail(
+                GHOST,
+                expr.span,
+                "'new' is not allowed in ghost contexts",
+                "Ghost code (a lemma, a ghost variable's value, a branch on ghost state) cannot allocate.",
+            )
+        element = self.type_of_ref(expr.element_ref)
         size = self.expr(expr.size, ctx)
         self.expect(size, INT, "the size of a new array")
         return dataclasses.replace(expr, size=size, ty=array_of(element))
@@ -754,6 +768,15 @@ class _Checker:
         assert isinstance(method, ast.Method)
         if self.confined:
             raise self.fail(BAD_STATEMENT, stmt.span, self.confined[-1].ret)
+        if ctx.ghost and not method.is_ghost:
+            raise self.fail(
+                GHOST,
+                stmt.span,
+                "return statement is not allowed in this context (because it is guarded by a "
+                "specification-only expression)",
+                "Once ghost code is erased, the method would return on a path the compiled code cannot "
+                "tell apart: decide when to return with compiled values only.",
+            )
         if not stmt.values:
             return stmt
         if len(stmt.values) != len(method.returns):
@@ -909,7 +932,8 @@ class _Checker:
         self.expect(index, INT, "an index")
         value = self.expr(expr.value, ctx)
         self.expect(value, seq_ty.element, "the new element")
-        return dataclasses.replace(expr, seq=seq, index=index, value=value, ty=seq_ty)
+        ty = Type("seq", (lub(seq_ty.element, ast.type_of(value)),))  # `s[i := -1]` of a seq<nat>
+        return dataclasses.replace(expr, seq=seq, index=index, value=value, ty=ty)
 
     def length(self, expr: ast.Length, ctx: Context) -> ast.Length:
         array = self.expr(expr.array, ctx)
@@ -929,7 +953,7 @@ class _Checker:
                 raise self.fail(
                     TYPE_MISMATCH, element.span, "all elements of a display must have the same type"
                 )
-            element_ty = join(element_ty, ast.type_of(element).base)
+            element_ty = lub(element_ty, ast.type_of(element))
         elements = tuple(settle(element, element_ty) for element in elements)
         name = {ast.SeqDisplay: "seq", ast.SetDisplay: "set", ast.MultisetDisplay: "multiset"}[type(expr)]
         return dataclasses.replace(expr, elements=elements, ty=Type(name, (element_ty,)))
@@ -999,7 +1023,7 @@ class _Checker:
                 raise self.fail(TYPE_MISMATCH, expr.op_span, f"'{op}' combines {left_ty} and {right_ty}")
             if left_ty.name == "seq" and op != "+":
                 raise self.fail(TYPE_MISMATCH, expr.op_span, f"'{op}' is not defined on sequences")
-            joined = join(left_ty.base, right_ty.base)
+            joined = lub(left_ty, right_ty)  # every element comes from one of the operands
             ty = joined if op in ("+", "-", "*") else BOOL
             return dataclasses.replace(expr, left=settle(left, joined), right=settle(right, joined), ty=ty)
         if op in ARITHMETIC or op in ORDERING:
@@ -1034,7 +1058,7 @@ class _Checker:
                 expr.span,
                 f"the branches of if-then-else have different types: {then_ty.base} and {else_ty.base}",
             )
-        ty = then_ty if then_ty == else_ty else join(then_ty.base, else_ty.base)
+        ty = lub(then_ty, else_ty)
         then, else_ = settle(then, ty), settle(else_, ty)
         return dataclasses.replace(expr, cond=cond, then=then, else_=else_, ty=ty)
 
@@ -1212,7 +1236,7 @@ class _Checker:
                     body.span,
                     f"the cases of a match have different types: {result.base} and {ast.type_of(body).base}",
                 )
-            result = join(result, ast.type_of(body).base) if result != UNKNOWN else ast.type_of(body)
+            result = lub(result, ast.type_of(body))
             cases.append(dataclasses.replace(case, pattern=pattern, body=body))
         settled = tuple(dataclasses.replace(case, body=settle(case.body, result)) for case in cases)
         return dataclasses.replace(expr, subject=subject, cases=settled, ty=result)

@@ -76,8 +76,53 @@ def join(left: Type, right: Type) -> Type:
 
 
 def assignable(target: Type, value: Type) -> bool:
-    """Whether a value may be stored in a target; subset constraints become obligations."""
-    return compatible(target, value)
+    """Whether a value may be stored in a target; subset constraints become obligations.
+    Arrays are invariant: an `array<nat>` is not an `array<int>`, nor the other way round."""
+    if UNKNOWN in (target, value):
+        return True
+    if "array" in (target.name, value.name):
+        return target.name == value.name and identical(target.element, value.element)
+    if target.base.name != value.base.name or len(target.args) != len(value.args):
+        return False
+    return all(assignable(t, v) for t, v in zip(target.args, value.args, strict=True))
+
+
+def lub(left: Type, right: Type) -> Type:
+    """The least type both are subtypes of (`nat` and `int`: `int`; `seq<nat>` and `seq<int>`:
+    `seq<int>`), where `?` (an empty display's element) is below everything. Arrays are
+    invariant: their element types must be the same."""
+    if left == UNKNOWN:
+        return right
+    if right == UNKNOWN or left == right:
+        return left
+    if not left.args and not right.args:
+        return left.base if left.base == right.base else left
+    if left.name != right.name or len(left.args) != len(right.args):
+        return left
+    if left.name == "array":
+        return Type("array", (same_up_to_unknown(left.element, right.element),))
+    return Type(left.name, tuple(lub(a, b) for a, b in zip(left.args, right.args, strict=True)))
+
+
+def same_up_to_unknown(left: Type, right: Type) -> Type:
+    if left == UNKNOWN:
+        return right
+    if right == UNKNOWN or not left.args:
+        return left
+    return Type(
+        left.name, tuple(same_up_to_unknown(a, b) for a, b in zip(left.args, right.args, strict=True))
+    )
+
+
+def identical(left: Type, right: Type) -> bool:
+    """Equal, `?` matching anything: what arrays' element types must be (invariance)."""
+    if UNKNOWN in (left, right):
+        return True
+    return (
+        left.name == right.name
+        and len(left.args) == len(right.args)
+        and all(identical(a, b) for a, b in zip(left.args, right.args, strict=True))
+    )
 
 
 def substitute(ty: Type, binding: dict[str, Type]) -> Type:
@@ -94,7 +139,7 @@ def infer(pattern: Type, actual: Type, params: tuple[str, ...], binding: dict[st
         bound = binding.get(pattern.name, UNKNOWN)
         if not compatible(bound, actual):
             return False
-        binding[pattern.name] = join(bound, actual.base)
+        binding[pattern.name] = lub(bound, actual)
         return True
     if actual == UNKNOWN:
         return True

@@ -33,6 +33,7 @@ from enum import Enum
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import BOOL, INT, NAT, Type
 from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_range
@@ -44,6 +45,7 @@ from kernel_ext.run.values import (
     Multiset,
     arrays_in,
     coerce,
+    conforms,
     default_value,
     show_data,
     show_value,
@@ -55,6 +57,7 @@ from kernel_ext.verify.obligations import (
     LOWER_BOUND,
     NEGATIVE_SIZE,
     SAME_LOCATION,
+    SUBSET_MESSAGE,
     UPPER_BOUND,
     UPPER_BOUND_ONLY,
     ObligationKind,
@@ -295,6 +298,7 @@ class _Machine:
         self.methods = {decl.name: decl for decl in program.methods()}
         self.functions = {decl.name: decl for decl in program.functions()}
         self.datatypes = {decl.name: decl for decl in program.datatypes()}
+        self.subsets = Subsets(self.datatypes)
         # each constructor's destructors (named or made up) and their positions
         self.positions = {
             (decl.name, ctor.name): {
@@ -333,7 +337,7 @@ class _Machine:
             ast.Index: self.eval_index,
             ast.Slice: self.eval_slice,
             ast.SeqUpdate: self.eval_seq_update,
-            ast.Length: lambda e, f, v: len(self.eval(e.array, f, v).elements),
+            ast.Length: self.eval_length,
             ast.Cardinality: lambda e, f, v: len(self.eval(e.expr, f, v)),
             ast.SeqDisplay: lambda e, f, v: tuple([self.eval(x, f, v) for x in e.elements]),
             ast.SetDisplay: lambda e, f, v: frozenset([self.eval(x, f, v) for x in e.elements]),
@@ -341,9 +345,7 @@ class _Machine:
             ast.MultisetOf: self.eval_multiset_of,
             ast.NewArray: lambda e, f, v: self.allocate(e, f),
             ast.Quantifier: self.eval_quantifier,
-            ast.Construct: lambda e, f, v: DataValue(
-                e.datatype, e.ctor, tuple([self.eval(x, f, v) for x in e.args])
-            ),
+            ast.Construct: self.eval_construct,
             ast.Destruct: self.eval_destruct,
             ast.IsCtor: lambda e, f, v: self.eval(e.obj, f, v).ctor == e.ctor,
             ast.Match: self.eval_match,
@@ -510,10 +512,10 @@ class _Machine:
     def check_inputs(self, method: ast.Method, frame: _Frame) -> None:
         for param in method.params:
             value = frame.env[param.name]
-            if param.ty == NAT and isinstance(value, int) and value < 0:
+            if not conforms(value, param.ty, self.subsets):
                 raise _Stop(
                     Outcome.INVALID_INPUT,
-                    f"'{param.name}' is a nat, but is given {value}",
+                    f"'{param.name}' is a {param.ty}, but is given {show_value(value)}",
                     param.span,
                 )
         part = self.first_false(method.requires, frame, None)
@@ -849,7 +851,7 @@ class _Machine:
                 f"`{self.text(target.seq)}` is not in the modifies clause of {frame.decl.name} "
                 "and was not allocated by it",
             )
-        return _Place(target.span, array=array, index=index)
+        return _Place(target.span, ty=ast.type_of(target.seq).element, array=array, index=index)
 
     def may_modify(self, frame: _Frame, array: ArrayValue) -> bool:
         return id(array) in frame.modifies or self.heap.allocated(array) >= frame.entry_time
@@ -860,20 +862,27 @@ class _Machine:
         if len(rhs) == 1 and isinstance(rhs[0], ast.Call) and rhs[0].name in self.methods:
             values = self.call_method(rhs[0], frame)
             for place, value in zip(places, values, strict=True):
-                self.check_nat(place.ty, value, place.span, frame)
+                self.check_subset(place.ty, value, place.span, frame)
             return values
         values = []
         for place, expr in zip(places, rhs, strict=True):
             value = (
                 self.allocate(expr, frame) if isinstance(expr, ast.NewArray) else self.eval(expr, frame, None)
             )
-            self.check_nat(place.ty, value, expr.span, frame)
+            self.check_subset(place.ty, value, expr.span, frame)
             values.append(value)
         return values
 
-    def check_nat(self, ty: Type | None, value: object, span: Span, frame: _Frame) -> None:
-        if ty == NAT and isinstance(value, int) and value < 0:
-            raise self.violation(ObligationKind.SUBSET_TYPE, span, frame, f"the value {value} is not a nat")
+    def check_subset(self, ty: Type | None, value: object, span: Span, frame: _Frame) -> None:
+        """A value stored where a type goes: its subset constraints, at every depth."""
+        if ty is not None and ty.name != "array" and not conforms(value, ty, self.subsets):
+            detail = (
+                f"the value {value} is not a nat"
+                if ty == NAT
+                else f"the value {show_value(value)} does not satisfy the constraints of '{ty}'"
+            )
+            message = "" if ty == NAT else SUBSET_MESSAGE.format(target=ty)
+            raise self.violation(ObligationKind.SUBSET_TYPE, span, frame, detail, message=message)
 
     def check_same_locations(self, places: list[_Place], values: list[object], frame: _Frame) -> None:
         for second, place in enumerate(places):
@@ -974,7 +983,7 @@ class _Machine:
         values = []
         for arg, param in zip(call.args, params, strict=True):
             value = self.eval(arg, caller, view)
-            self.check_nat(param.ty, value, arg.span, caller)
+            self.check_subset(param.ty, value, arg.span, caller)
             values.append(value)
         return values
 
@@ -1037,7 +1046,7 @@ class _Machine:
         with self.under_way("call", function.name, call.span), self.deeper(function.name, call.span):
             frame.depth = self.depth
             result = self.eval(function.body, frame, view)
-            self.check_nat(function.result_ty, result, function.body.span, frame)
+            self.check_subset(function.result_ty, result, function.body.span, frame)
             self.memo[key] = result
             self.checking_ensures.add(key)
             try:
@@ -1140,6 +1149,18 @@ class _Machine:
         array = self.eval(expr.expr, frame, view)
         return self.heap.allocated(array) >= frame.entry_time
 
+    def eval_construct(self, expr: ast.Construct, frame: _Frame, view: int | None) -> DataValue:
+        """A constructor's arguments, each checked against its field's type in the value's instance."""
+        args = tuple([self.eval(arg, frame, view) for arg in expr.args])
+        datatype = self.datatypes[expr.datatype]
+        ctor = datatype.ctor(expr.ctor)
+        assert ctor is not None
+        for arg, value, ty in zip(
+            expr.args, args, datatype.field_types(ctor, ast.type_of(expr)), strict=True
+        ):
+            self.check_subset(ty, value, arg.span, frame)
+        return DataValue(expr.datatype, expr.ctor, args)
+
     def eval_destruct(self, expr: ast.Destruct, frame: _Frame, view: int | None) -> object:
         value = self.eval(expr.obj, frame, view)
         assert isinstance(value, DataValue)
@@ -1183,8 +1204,24 @@ class _Machine:
                     frame,
                     f"{frame.decl.name} reads `{self.text(expr.seq)}`, which its reads clause does not name",
                 )
+            self.check_allocated(base, expr.seq, frame, view)
             return self.heap.contents(base, view)
         return base
+
+    def check_allocated(self, array: ArrayValue, expr: ast.Expr, frame: _Frame, view: int | None) -> None:
+        """In `old(...)`, an array must have existed when the method began."""
+        if view is not None and self.heap.allocated(array) >= view:
+            raise self.violation(
+                ObligationKind.ALLOCATED,
+                expr.span,
+                frame,
+                f"`{self.text(expr)}` was allocated after {frame.decl.name} began, where `old` reads it",
+            )
+
+    def eval_length(self, expr: ast.Length, frame: _Frame, view: int | None) -> int:
+        array = self.eval(expr.array, frame, view)
+        self.check_allocated(array, expr.array, frame, view)
+        return len(array.elements)
 
     def eval_index(self, expr: ast.Index, frame: _Frame, view: int | None) -> object:
         base = self.eval(expr.seq, frame, view)

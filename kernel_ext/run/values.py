@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.types import Type
+from kernel_ext.lang.subsets import Subsets
+from kernel_ext.lang.types import NAT, Type
 
 # Beyond this many bits an integer is shown by its size: Python refuses to print it.
 SHOWN_INT_BITS = 10_000
@@ -405,3 +406,28 @@ def arrays_in(value: object) -> Iterator[ArrayValue]:
     elif isinstance(value, DataValue) and value.holds_arrays:
         for item in value.args:
             yield from arrays_in(item)
+
+
+def conforms(value: object, ty: Type | None, subsets: Subsets) -> bool:
+    """Whether a value satisfies its type's subset constraints at every depth (an array, its
+    elements: only inputs are checked so, as every store into an array is)."""
+    if ty is None or not (subsets.constrained(ty) or subsets.element_constrained(ty)):
+        return True
+    if ty == NAT:
+        return isinstance(value, int) and value >= 0
+    if isinstance(value, ArrayValue):
+        items: Iterable[object] = value.elements
+    elif isinstance(value, Multiset):
+        items = value.distinct()
+    elif isinstance(value, DataValue):
+        shape = next((shape for shape in subsets.shapes(ty) if shape.ctor == value.ctor), None)
+        if shape is None:
+            return True
+        return all(
+            conforms(arg, item.ty, subsets) for arg, item in zip(value.args, shape.fields, strict=True)
+        )
+    elif isinstance(value, tuple | frozenset):
+        items = value
+    else:
+        return True
+    return all(conforms(item, ty.element, subsets) for item in items)

@@ -20,6 +20,7 @@ from kernel_ext.lang import callgraph
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import NAT, Type
 from kernel_ext.verify import datatypes as dt
@@ -47,6 +48,7 @@ from kernel_ext.verify.obligations import (
     LOWER_BOUND,
     NEGATIVE_SIZE,
     SAME_LOCATION,
+    SUBSET_MESSAGE,
     UPPER_BOUND,
     UPPER_BOUND_ONLY,
     Obligation,
@@ -57,7 +59,9 @@ from kernel_ext.verify.translate import (
     Translator,
     array_params,
     choose_triggers,
+    contents_constraint,
     element_sort,
+    is_name,
     pattern_match,
     reads_contents,
     sort_of,
@@ -155,8 +159,45 @@ def datatype_axioms(program: ast.Program) -> list[FunctionAxiom]:
             ]
             pending = [inner for inner in pending if inner.name in datatypes]
     axioms: list[FunctionAxiom] = []
+    sorts: set[t.Sort] = set()
+    subsets = Subsets(datatypes)
     for ty in found:
-        axioms += dt.axioms(sort_of(ty), datatype_shapes(datatypes[ty.name], ty))
+        if sort_of(ty) not in sorts:  # `List<nat>` and `List<int>` are one sort
+            sorts.add(sort_of(ty))
+            axioms += dt.axioms(sort_of(ty), datatype_shapes(datatypes[ty.name], ty))
+        if subsets.constrained(ty):
+            axioms += subset_axioms(ty, subsets)
+    return axioms
+
+
+def subset_axioms(instance: Type, subsets: Subsets) -> list[FunctionAxiom]:
+    """What `$is.D<..>(v)` means for a constrained datatype instance (`List<nat>`): a value built
+    by a constructor has it exactly when the constructor's arguments satisfy their types'
+    constraints; and each field of a value that has it satisfies its own. (Asserted of what is
+    built, assumed of what is read: values that flow in are checked.)"""
+    sort, name = sort_of(instance), is_name(instance)
+    axioms = []
+    for shape in subsets.shapes(instance):
+        args = tuple(t.Var(f"$x.{index}", sort_of(item.ty)) for index, item in enumerate(shape.fields))
+        built = dt.construct(sort, shape.ctor, args)
+        holds = t.FunApp(name, None, (built,), t.BOOL)
+        parts = [
+            value_constraint(arg, item.ty, subsets, 1) for arg, item in zip(args, shape.fields, strict=True)
+        ]
+        meaning = t.app(t.Op.IFF, holds, t.and_(*parts))
+        axioms.append(
+            FunctionAxiom(name, "theory", t.Forall(args, meaning, ((holds,),)) if args else meaning)
+        )
+        value = t.Var("$v", sort)
+        has = t.FunApp(name, None, (value,), t.BOOL)
+        for item in shape.fields:
+            if subsets.constrained(item.ty):
+                field_value = dt.destruct(value, item.name, sort_of(item.ty))
+                fact = t.implies(
+                    t.and_(has, dt.is_ctor(value, shape.ctor)),
+                    value_constraint(field_value, item.ty, subsets, 1),
+                )
+                axioms.append(FunctionAxiom(name, "theory", t.Forall((value,), fact, ((has, field_value),))))
     return axioms
 
 
@@ -224,16 +265,19 @@ class _Unit:
     def __post_init__(self) -> None:
         self.functions = {f.name: f for f in self.program.functions()}
         self.methods = {m.name: m for m in self.program.methods()}
-        self.translate = Translator(self.functions)
-        self.element_sorts = element_sorts(self.program)
         self.datatypes = {d.name: d for d in self.program.datatypes()}
+        self.subsets = Subsets(self.datatypes)
+        self.translate = Translator(self.functions, subsets=self.subsets)
+        self.element_sorts = element_sorts(self.program)
 
     def recursive_with(self, caller: str, callee: str) -> bool:
         return callee in self.components.get(caller, frozenset())
 
     def translator_for(self, decl: ast.Decl) -> Translator:
         if isinstance(decl, ast.Function):
-            return Translator(self.functions, in_function=True, contents_of=reads_contents(decl))
+            return Translator(
+                self.functions, in_function=True, contents_of=reads_contents(decl), subsets=self.subsets
+            )
         return self.translate
 
     def default_decreases(self, decl: ast.Method | ast.Function) -> list[t.Term]:
@@ -259,9 +303,11 @@ class _Unit:
         at_layer = t.FunApp(function.name, layer, arguments, sort)
         bound = (layer, *arguments)
         same_scc = {name: layer for name in self.components[function.name] if name in self.functions}
-        inner = Translator(self.functions, same_scc, in_function=True, contents_of=contents)
+        inner = Translator(
+            self.functions, same_scc, in_function=True, contents_of=contents, subsets=self.subsets
+        )
         guard = t.and_(
-            *(value_constraint(p, param.ty) for p, param in zip(params, function.params, strict=True)),
+            *self.param_constraints(function, params, contents),
             *(inner(clause.expr) for clause in function.requires),
         )
         axioms = [
@@ -272,7 +318,7 @@ class _Unit:
             axioms.append(FunctionAxiom(function.name, "def", t.Forall(bound, definition, ((at_succ,),))))
             axioms += self.literal_axiom(function, inner, guard)
         self_at_layer = dataclasses.replace(inner, fuel_of={**same_scc, function.name: layer})
-        facts = [type_constraint(at_layer, function.result_ty) if function.result_ty == NAT else t.TRUE]
+        facts = [value_constraint(at_layer, function.result_ty, self.subsets)]
         facts += [self_at_layer(clause.expr) for clause in function.ensures]
         post = t.and_(*facts)
         if post != t.TRUE:
@@ -280,6 +326,23 @@ class _Unit:
                 FunctionAxiom(function.name, "post", t.Forall(bound, t.implies(guard, post), ((at_layer,),)))
             )
         return axioms
+
+    def param_constraints(
+        self, function: ast.Function, params: list[t.Var], contents: dict[str, t.Var]
+    ) -> list[t.Term]:
+        """What a function may assume of its arguments: their types' constraints, and those of
+        the elements of its array parameters (passed as contents)."""
+        facts = [
+            value_constraint(p, param.ty, self.subsets)
+            for p, param in zip(params, function.params, strict=True)
+        ]
+        for index, param in array_params(function):
+            assert param.ty is not None
+            content = contents[param.name]
+            facts.append(
+                contents_constraint(content, enc.length(params[index]), param.ty.element, self.subsets)
+            )
+        return facts
 
     def literal_axiom(self, function: ast.Function, inner: Translator, guard: t.Term) -> list[FunctionAxiom]:
         """The definition again for literal arguments, at any fuel (see `datatypes.literal`): only
@@ -331,12 +394,9 @@ class _Unit:
         if function.body is not None:
             commands += body.wf(function.body)
             result = translate(function.body)
-            if function.result_ty == NAT:
-                commands.append(
-                    body.check(
-                        t.app(t.Op.GE, result, t.IntVal(0)), ObligationKind.SUBSET_TYPE, function.body.span
-                    )
-                )
+            commands += body.subset_check(
+                result, ast.type_of(function.body), function.result_ty, function.body.span
+            )
             arguments = (*(param_var(p) for p in function.params), *reads_contents(function).values())
             call = t.FunApp(function.name, PROGRAM_FUEL, arguments, t.sort_of(result))
             commands.append(Assume(t.eq(call, result)))
@@ -413,8 +473,23 @@ class _Body:
         return Assert(condition, obligation)
 
     def assume_params(self) -> Command:
-        constraint = value_constraint if isinstance(self.owner, ast.Function) else type_constraint
-        return seq(*(Assume(constraint(param_var(p), p.ty)) for p in self.owner.params))
+        subsets = self.unit.subsets
+        if isinstance(self.owner, ast.Function):
+            params = [param_var(p) for p in self.owner.params]
+            facts = self.unit.param_constraints(self.owner, params, reads_contents(self.owner))
+            return seq(*(Assume(fact) for fact in facts))
+        return seq(*(Assume(type_constraint(param_var(p), p.ty, subsets)) for p in self.owner.params))
+
+    def subset_check(
+        self, value: t.Term, source: Type | None, target: Type | None, span: Span, path: t.Term = t.TRUE
+    ) -> list[Command]:
+        """A value of static type `source` stored where a `target` goes: a subset-type check,
+        unless the source type guarantees it."""
+        if self.unit.subsets.guaranteed(source, target):
+            return []
+        constraint = value_constraint(value, target, self.unit.subsets)
+        message = "" if target == NAT else SUBSET_MESSAGE.format(target=target)
+        return [self.check(t.implies(path, constraint), ObligationKind.SUBSET_TYPE, span, message=message)]
 
     # ---- well-formedness of expressions
 
@@ -441,9 +516,36 @@ class _Body:
         if isinstance(expr, ast.Destruct):
             return self.wf(expr.obj, path, tr) + [self.destructor_check(expr, path, tr)]
         commands = [command for child in ast.expr_children(expr) for command in self.wf(child, path, tr)]
+        if tr.old and isinstance(expr, ast.Length | ast.Index | ast.Slice):
+            commands += self.allocated_in_old(expr, path, tr)
+        if isinstance(expr, ast.Construct):
+            commands += self.constructor_checks(expr, path, tr)
         if isinstance(expr, ast.Index | ast.Slice | ast.SeqUpdate):
             commands += self.wf_access(expr, path, tr)
         return commands
+
+    def allocated_in_old(
+        self, expr: ast.Length | ast.Index | ast.Slice, path: t.Term, tr: Translator
+    ) -> list[Command]:
+        """In `old(...)`, an array is read in the method's initial state: it must exist there."""
+        array = expr.array if isinstance(expr, ast.Length) else expr.seq
+        params = {param.name for param in self.owner.params}
+        if ast.type_of(array).name != "array" or (isinstance(array, ast.Name) and array.uid in params):
+            return []  # a parameter existed when the method began
+        existed = t.app(t.Op.SELECT, enc.alloc(old=True), tr(array))
+        return [self.check(t.implies(path, existed), ObligationKind.ALLOCATED, array.span)]
+
+    def constructor_checks(self, expr: ast.Construct, path: t.Term, tr: Translator) -> list[Command]:
+        """Each argument against its field's type in the value's instance: `Mk(-1)` of a `nat` field."""
+        datatype = self.unit.datatypes[ast.type_of(expr).name]
+        ctor = datatype.ctor(expr.ctor)
+        assert ctor is not None
+        field_types = datatype.field_types(ctor, ast.type_of(expr))
+        return [
+            command
+            for arg, field_ty in zip(expr.args, field_types, strict=True)
+            for command in self.subset_check(tr(arg), ast.type_of(arg), field_ty, arg.span, path)
+        ]
 
     def destructor_check(self, expr: ast.Destruct, path: t.Term, tr: Translator) -> Assert:
         value = tr(expr.obj)
@@ -559,7 +661,12 @@ class _Body:
 
     def wf_quantifier(self, expr: ast.Quantifier, path: t.Term, tr: Translator) -> list[Command]:
         bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in expr.bound)
-        ranges = t.and_(*(value_constraint(v, var.ty) for v, var in zip(bound, expr.bound, strict=True)))
+        ranges = t.and_(
+            *(
+                value_constraint(v, var.ty, self.unit.subsets)
+                for v, var in zip(bound, expr.bound, strict=True)
+            )
+        )
         wrapped: list[Command] = []
         for command in self.wf(expr.body, ranges, tr):
             if isinstance(command, Assert):
@@ -579,12 +686,7 @@ class _Body:
         args = [tr(arg) for arg in call.args]
         mapping = {p.name: a for p, a in zip(function.params, args, strict=True)}
         for arg, param, term in zip(call.args, function.params, args, strict=True):
-            if param.ty == NAT and ast.type_of(arg) != NAT:
-                commands.append(
-                    self.check(
-                        t.implies(path, type_constraint(term, NAT)), ObligationKind.SUBSET_TYPE, arg.span
-                    )
-                )
+            commands += self.subset_check(term, ast.type_of(arg), param.ty, arg.span, path)
         callee_tr = self.unit.translator_for(function)
         contents = self.callee_contents(function, call, tr)
         for clause in function.requires:
@@ -606,7 +708,7 @@ class _Body:
         ):
             commands.append(self.termination_check(function, mapping, call, path))
             result = tr(call)
-            facts = [type_constraint(result, function.result_ty) if function.result_ty == NAT else t.TRUE]
+            facts = [value_constraint(result, function.result_ty, self.unit.subsets)]
             facts += [t.substitute(callee_tr(c.expr), {**mapping, **contents}) for c in function.ensures]
             commands.append(
                 Assume(t.implies(path, t.and_(*facts)), f"ensures of {function.name}: the call's result")
@@ -644,7 +746,8 @@ class _Body:
         outs = [param_var(p) for p in method.returns]
         commands: list[Command] = [Havoc(tuple(outs))] if outs else []
         return commands + [
-            Assume(type_constraint(v, p.ty)) for v, p in zip(outs, method.returns, strict=True)
+            Assume(type_constraint(v, p.ty, self.unit.subsets))
+            for v, p in zip(outs, method.returns, strict=True)
         ]
 
     def spec_wellformedness(self) -> Command:
@@ -799,7 +902,10 @@ class _Body:
         targets = [_Target(v.span, var=t.Var(v.uid, sort_of(v.ty)), ty=v.ty) for v in stmt.variables]
         if not stmt.rhs:
             havoc = Havoc(tuple(target.var for target in targets))
-            return seq(havoc, *(Assume(type_constraint(target.var, target.ty)) for target in targets))
+            constraints = (
+                Assume(type_constraint(target.var, target.ty, self.unit.subsets)) for target in targets
+            )
+            return seq(havoc, *constraints)
         return self.assign_values([], targets, stmt.rhs)
 
     def assign(self, stmt: ast.Assign) -> Command:
@@ -830,7 +936,10 @@ class _Body:
                 Span.point(statement.start_line, statement.start_col),
             )
         )
-        return commands, _Target(target.span, array=array, index=index, element=element_sort(target.seq))
+        element_ty = ast.type_of(target.seq).element
+        return commands, _Target(
+            target.span, ty=element_ty, array=array, index=index, element=element_sort(target.seq)
+        )
 
     def may_modify(self, array: t.Term) -> t.Term:
         """Named in the method's modifies clause, or allocated since the method began."""
@@ -853,10 +962,7 @@ class _Body:
             else:
                 commands += self.wf(expr)
                 value = self.translate(expr)
-            if target.ty == NAT and ast.type_of(expr) != NAT:
-                commands.append(
-                    self.check(type_constraint(value, NAT), ObligationKind.SUBSET_TYPE, expr.span)
-                )
+            commands += self.subset_check(value, ast.type_of(expr), target.ty, expr.span)
             values.append(value)
         if len(targets) > 1:
             temps = [self.temp("rhs", t.sort_of(value)) for value in values]
@@ -906,10 +1012,12 @@ class _Body:
         element = sort_of(ast.type_of(expr).element)
         contents = self.temp("contents", enc.contents_sort(element))
         heap, alloc = enc.heap(element), enc.alloc()
+        element_ty = ast.type_of(expr).element
         commands += [
             Havoc((array, contents)),
             Assume(t.not_(t.app(t.Op.SELECT, alloc, array))),
             Assume(t.eq(enc.length(array), size)),
+            Assume(contents_constraint(contents, size, element_ty, self.unit.subsets)),
             Assign(alloc, t.app(t.Op.STORE, alloc, array, t.TRUE)),
             Assign(heap, t.app(t.Op.STORE, heap, array, contents)),
         ]
@@ -925,8 +1033,7 @@ class _Body:
         for arg, param in zip(call.args, callee.params, strict=True):
             commands += self.wf(arg)
             value = self.translate(arg)
-            if param.ty == NAT and ast.type_of(arg) != NAT:
-                commands.append(self.check(type_constraint(value, NAT), ObligationKind.SUBSET_TYPE, arg.span))
+            commands += self.subset_check(value, ast.type_of(arg), param.ty, arg.span)
             temp = self.temp(param.name, sort_of(param.ty))
             commands.append(Assign(temp, value))
             mapping[param.name] = temp
@@ -966,16 +1073,13 @@ class _Body:
         if outs:
             commands.append(Havoc(tuple(outs)))
         for out, temp in zip(callee.returns, outs, strict=True):
-            commands.append(Assume(type_constraint(temp, out.ty)))
+            commands.append(Assume(type_constraint(temp, out.ty, self.unit.subsets)))
         for clause in callee.ensures:
             origin = _origin(f"ensures of {callee.name}", clause, "after the call")
             commands.append(Assume(t.substitute(self.translate(clause.expr), mapping), origin))
         commands += self.same_location_checks(targets, outs)
         for target, out, temp in zip(targets, callee.returns, outs, strict=True):
-            if target.ty == NAT and out.ty != NAT:
-                commands.append(
-                    self.check(type_constraint(temp, NAT), ObligationKind.SUBSET_TYPE, target.span)
-                )
+            commands += self.subset_check(temp, out.ty, target.ty, target.span)
             commands.append(self.store(target, temp))
         return seq(*commands)
 
@@ -990,6 +1094,10 @@ class _Body:
             contents = self.temp("contents", enc.contents_sort(element))
             heap = enc.heap(element)
             commands += [Havoc((contents,)), Assign(heap, t.app(t.Op.STORE, heap, array, contents))]
+            item_ty = ast.type_of(item).element
+            commands.append(
+                Assume(contents_constraint(contents, enc.length(array), item_ty, self.unit.subsets))
+            )
         if any(out.ty is not None and out.ty.name == "array" for out in returns):
             commands += self.grow_allocation()
         return commands
@@ -1125,13 +1233,27 @@ class _Body:
         of every array the method may modify."""
         variables = sorted(assigned_variables(body), key=lambda item: item[0].name)
         commands: list[Command] = [Havoc(tuple(var for var, _ in variables))] if variables else []
-        commands += [Assume(type_constraint(var, ty)) for var, ty in variables]
-        if touches_heap(body, self.unit.methods):
+        heap = touches_heap(body, self.unit.methods)
+        if heap:
             for element in self.unit.element_sorts:
                 commands += self.havoc_modifiable(element)
         if allocates(body, self.unit.methods):
             commands += self.grow_allocation()
+        subsets = self.unit.subsets
+        commands += [Assume(type_constraint(var, ty, subsets)) for var, ty in variables]
+        if heap:  # the elements of every array of a constrained type keep their constraint
+            commands += [Assume(type_constraint(var, ty, subsets)) for var, ty in self.constrained_arrays()]
         return commands
+
+    def constrained_arrays(self) -> list[tuple[t.Var, Type]]:
+        """The method's variables that hold arrays whose elements are constrained (`array<nat>`)."""
+        method = self.owner
+        assert isinstance(method, ast.Method)
+        found = [(param_var(p), p.ty) for p in (*method.params, *method.returns)]
+        if method.body is not None:
+            found += list(assigned_variables(method.body))
+        unique = {var: ty for var, ty in found if self.unit.subsets.element_constrained(ty)}
+        return sorted(unique.items(), key=lambda item: item[0].name)
 
     def havoc_modifiable(self, element: t.Sort) -> list[Command]:
         heap = enc.heap(element)
@@ -1250,7 +1372,12 @@ class _Body:
         """The body, for arbitrary values of the bound variables in the range, then its
         `ensures`. Afterwards: the conclusion for all values in the range."""
         bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in stmt.bound)
-        ranges = t.and_(*(value_constraint(v, var.ty) for v, var in zip(bound, stmt.bound, strict=True)))
+        ranges = t.and_(
+            *(
+                value_constraint(v, var.ty, self.unit.subsets)
+                for v, var in zip(bound, stmt.bound, strict=True)
+            )
+        )
         at = stmt.span.start_line
         proof: list[Command] = [Havoc(bound), Assume(ranges)]
         if stmt.range is not None:
@@ -1258,8 +1385,12 @@ class _Body:
             proof.append(Assume(self.translate(stmt.range), f"forall statement, line {at}: its range"))
             ranges = t.and_(ranges, self.translate(stmt.range))
         proof += [self.mark(stmt), self.block(stmt.body.stmts)]
+        for clause in stmt.ensures:  # each clause's well-formedness on its own: none hides another
+            checks = self.wf(clause.expr)
+            if checks:
+                proof.append(Choice((seq(*checks, Assume(t.FALSE)), seq())))
         for clause in stmt.ensures:
-            proof += self.wf(clause.expr)
+            proof += assumed(self.wf(clause.expr))
             for part in split_conjuncts(clause.expr):
                 proof.append(
                     self.check(

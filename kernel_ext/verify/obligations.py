@@ -95,7 +95,14 @@ class ObligationKind(Enum):
         "subset-type",
         "value does not satisfy the subset constraints of 'nat'",
         "",
-        "A `nat` must never be negative, and this value may be.",
+        "A `nat` must never be negative, and this value, or a `nat` inside it, may be.",
+    )
+    ALLOCATED = (
+        "allocated",
+        "receiver must be allocated in the state in which its fields are accessed",
+        "",
+        "`old(...)` reads an array as it was when the method began, and this array may have "
+        "been allocated only since then.",
     )
     FUNCTION_PRECONDITION = (
         "function-precondition",
@@ -128,6 +135,7 @@ BOUNDED_BELOW = "decreases expression must be bounded below by 0"
 LOOP_NEEDS_DECREASES = "cannot prove termination; try supplying a decreases clause for the loop"
 CALL_MODIFIES = "call may violate context's modifies clause"
 NEGATIVE_SIZE = "array size might be negative"
+SUBSET_MESSAGE = "value does not satisfy the subset constraints of '{target}'"  # a `nat` inside a type
 LOWER_BOUND = "lower bound out of range"
 UPPER_BOUND_ONLY = "upper bound above length of sequence"
 SAME_LOCATION = (

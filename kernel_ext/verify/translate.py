@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.types import BOOL as BOOL_TYPE
 from kernel_ext.lang.types import INT as INT_TYPE
 from kernel_ext.lang.types import NAT, UNKNOWN, Type
@@ -89,22 +90,65 @@ def element_sort(expr: ast.Expr) -> t.Sort:
     return sort_of(ast.type_of(expr).element)
 
 
-def value_constraint(var: t.Term, ty: Type | None) -> t.Term:
-    """What a value of the type satisfies in any state: a `nat` is not negative."""
+NO_DATATYPES = Subsets({})
+BOUND_NAMES = "ijkmnpqr"  # a constraint's bound variables, by depth, as the VC view shows them
+
+
+def is_name(ty: Type) -> str:
+    """The predicate that a value of a constrained datatype instance satisfies (`$is.List<nat>`)."""
+    return f"$is.{ty}"
+
+
+def value_constraint(term: t.Term, ty: Type | None, subsets: Subsets, depth: int = 0) -> t.Term:
+    """What a value of the type satisfies in any state: the subset constraints at every depth
+    (a `nat` is not negative, so is each element of a `seq<nat>`, each field of a `List<nat>`),
+    and no element occurs a negative number of times in a multiset."""
+    if ty is None:
+        return t.TRUE
+    counts = _multiset_counts(term, ty) if ty.name == "multiset" else t.TRUE
+    if not subsets.constrained(ty):
+        return counts
     if ty == NAT:
-        return t.app(t.Op.GE, var, t.IntVal(0))
-    if ty is not None and ty.name == "multiset":  # no element occurs a negative number of times
-        element = t.Var("$q.x", sort_of(ty.element))
-        count = t.app(t.Op.SELECT, var, element)
-        return t.Forall((element,), t.app(t.Op.LE, t.IntVal(0), count), ((count,),))
-    return t.TRUE
+        return t.app(t.Op.GE, term, t.IntVal(0))
+    if subsets.is_datatype(ty):
+        return t.FunApp(is_name(ty), None, (term,), t.BOOL)
+    name = f"$q.{BOUND_NAMES[depth % len(BOUND_NAMES)]}"
+    element = t.Var(name, t.INT if ty.name == "seq" else sort_of(ty.element))
+    if ty.name == "seq":  # each element s[i], by its index
+        item = trigger = enc.nth(term, element)
+        inside = t.and_(t.app(t.Op.LE, t.IntVal(0), element), t.app(t.Op.LT, element, enc.seq_len(term)))
+    else:  # each x in a set or multiset
+        item, trigger = element, t.app(t.Op.SELECT, term, element)
+        inside = trigger if ty.name == "set" else t.app(t.Op.LT, t.IntVal(0), trigger)
+    body = t.implies(inside, value_constraint(item, ty.element, subsets, depth + 1))
+    return t.and_(counts, t.Forall((element,), body, ((trigger,),)))
 
 
-def type_constraint(var: t.Term, ty: Type | None) -> t.Term:
-    """What a method may assume of a variable of the type: also, an array is allocated."""
+def _multiset_counts(term: t.Term, ty: Type) -> t.Term:
+    element = t.Var("$q.x", sort_of(ty.element))
+    count = t.app(t.Op.SELECT, term, element)
+    return t.Forall((element,), t.app(t.Op.LE, t.IntVal(0), count), ((count,),))
+
+
+def contents_constraint(contents: t.Term, length: t.Term, element: Type, subsets: Subsets) -> t.Term:
+    """The elements of an array of the type's element type satisfy its constraint (every store
+    into the array is checked)."""
+    if not subsets.constrained(element):
+        return t.TRUE
+    index = t.Var("$q.i", t.INT)
+    item = t.app(t.Op.SELECT, contents, index)
+    inside = t.and_(t.app(t.Op.LE, t.IntVal(0), index), t.app(t.Op.LT, index, length))
+    return t.Forall((index,), t.implies(inside, value_constraint(item, element, subsets, 1)), ((item,),))
+
+
+def type_constraint(var: t.Term, ty: Type | None, subsets: Subsets) -> t.Term:
+    """What a method may assume of a variable of the type in the current state: its value's
+    constraint; of an array, that it is allocated and its elements' constraint."""
     if ty is not None and ty.name == "array":
-        return t.app(t.Op.SELECT, enc.ALLOC, var)
-    return value_constraint(var, ty)
+        contents = enc.contents(var, sort_of(ty.element))
+        elements = contents_constraint(contents, enc.length(var), ty.element, subsets)
+        return t.and_(t.app(t.Op.SELECT, enc.ALLOC, var), elements)
+    return value_constraint(var, ty, subsets)
 
 
 @dataclass(frozen=True)
@@ -115,6 +159,7 @@ class Translator:
     in_function: bool = False
     contents_of: Mapping[str, t.Term] = field(default_factory=dict)
     bound_terms: Mapping[str, t.Term] = field(default_factory=dict)  # what pattern variables denote
+    subsets: Subsets = NO_DATATYPES
 
     def at_old(self) -> Translator:
         return dataclasses.replace(self, old=True)
@@ -305,7 +350,9 @@ class Translator:
         body = self(expr.body)
         triggers = choose_triggers(body, bound)
         # A bound variable ranges over its type: `forall k: nat :: P` says nothing of k < 0.
-        ranges = t.and_(*(value_constraint(v, var.ty) for v, var in zip(bound, expr.bound, strict=True)))
+        ranges = t.and_(
+            *(value_constraint(v, var.ty, self.subsets) for v, var in zip(bound, expr.bound, strict=True))
+        )
         body = t.implies(ranges, body) if expr.is_forall else t.and_(ranges, body)
         return t.Forall(bound, body, triggers, not expr.is_forall)
 

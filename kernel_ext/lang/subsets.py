@@ -1,0 +1,98 @@
+"""Subset types at every depth: Dafny's rules, written once for the verifier and the interpreter.
+
+A `nat` constrains its values (not negative) wherever it stands: at the top of a type, inside
+`seq<nat>`, `set<nat>`, `multiset<nat>`, in a datatype's field, in a generic instance such as
+`List<nat>`. A value flowing into a position of a constrained type is checked unless its static
+type already guarantees the constraint; a value read from such a position is known to satisfy
+it. Arrays are invariant (an `array<nat>` is never an `array<int>`), so an array reference is
+never checked: the constraint on its elements is kept by checking every store into it.
+`seq`, `set`, `multiset` and datatypes are covariant: a `seq<nat>` is a `seq<int>`, and a
+`seq<int>` may be stored in a `seq<nat>` after a check of its elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.types import NAT, UNKNOWN, Type
+
+COLLECTIONS = ("seq", "set", "multiset")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One argument of a constructor, in a datatype instance: its name and its type there."""
+
+    name: str
+    ty: Type
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One constructor of a datatype instance, with its arguments' instance types."""
+
+    ctor: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(eq=False)
+class Subsets:
+    """The subset-type rules for a program's datatypes (it remembers which types are constrained)."""
+
+    datatypes: Mapping[str, ast.Datatype]
+    _constrained: dict[Type, bool] = field(default_factory=dict)
+
+    def shapes(self, instance: Type) -> tuple[Shape, ...]:
+        """The constructors of a datatype instance (`List<nat>`), their fields at that instance."""
+        datatype = self.datatypes[instance.name]
+        return tuple(
+            Shape(
+                ctor.name,
+                tuple(
+                    Field(ast.destructor_name(ctor, index), ty)
+                    for index, ty in enumerate(datatype.field_types(ctor, instance))
+                ),
+            )
+            for ctor in datatype.ctors
+        )
+
+    def is_datatype(self, ty: Type) -> bool:
+        return ty.name in self.datatypes
+
+    def constrained(self, ty: Type | None) -> bool:
+        """Whether some value of the type is excluded by a subset constraint (an array's own
+        value, a reference, never is)."""
+        if ty is None or ty == UNKNOWN:
+            return False
+        if ty == NAT:
+            return True
+        if ty.name in COLLECTIONS:
+            return self.constrained(ty.element)
+        if not self.is_datatype(ty):
+            return False  # int, bool, arrays, type parameters
+        if ty not in self._constrained:
+            self._constrained[ty] = False  # a recursive field adds nothing of its own
+            self._constrained[ty] = any(
+                self.constrained(item.ty) for shape in self.shapes(ty) for item in shape.fields
+            )
+        return self._constrained[ty]
+
+    def element_constrained(self, array: Type | None) -> bool:
+        """Whether an array's elements are constrained (`array<nat>`): every store is checked."""
+        return array is not None and array.name == "array" and self.constrained(array.element)
+
+    def guaranteed(self, source: Type | None, target: Type | None) -> bool:
+        """Whether every value of static type `source` satisfies `target`'s constraint, so that
+        storing it needs no check."""
+        if not self.constrained(target):
+            return True
+        assert target is not None
+        if source is None or source == UNKNOWN:
+            return source == UNKNOWN
+        if target == NAT:
+            return source == NAT
+        if source.name != target.name or len(source.args) != len(target.args):
+            return False
+        return all(self.guaranteed(s, t) for s, t in zip(source.args, target.args, strict=True))
