@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo lab test lint bench golden clean
+.PHONY: demo lab test lint bench golden soundness clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_verifier.py
+
+# mutate every verified golden program, verify the mutants, run the verified ones
+# (add ARGS=--dafny to compare verdicts with Debian's dafny)
+soundness: $(STAMP)
+	$(BIN)/python -m tests.soundness $(ARGS)
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden

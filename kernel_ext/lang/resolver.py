@@ -636,7 +636,13 @@ class _Checker:
                 NOT_ASSIGNABLE, target.span, "only array elements can be assigned: sequences are values"
             )
         if ctx.ghost:
-            raise self.fail(GHOST, target.span, "a ghost context cannot change an array")
+            raise self.fail(
+                GHOST,
+                target.span,
+                "Assignment to array element is not allowed in this context (because this is a ghost "
+                "method or because the statement is guarded by a specification-only expression)",
+                "Ghost code (a lemma, a branch on ghost state) cannot change the heap.",
+            )
         return checked
 
     def method_call(self, call: ast.Call, ctx: Context) -> ast.Call:
@@ -648,8 +654,9 @@ class _Checker:
             raise self.fail(
                 GHOST,
                 call.name_span,
-                f"a ghost context ({ctx.owner.name}) cannot call the method '{callee.name}'",
-                "Lemmas and other ghost code may call only lemmas and functions.",
+                "only ghost methods can be called from this context",
+                f"'{callee.name}' is compiled code; ghost code (here in {ctx.owner.name}) may call only "
+                "lemmas and functions.",
             )
         if not ctx.ghost and callee.is_ghost and callee.returns:
             raise self.fail(

@@ -143,19 +143,24 @@ def _with_sum(sizes: list[int], total: int) -> Iterator[tuple[int, ...]]:
 def choose_inputs(checked: CheckedProgram, method: str) -> dict[str, object] | None:
     """The first small inputs (in the order above) that satisfy the method's precondition,
     or None if none of the first few thousand does."""
+    return next(valid_inputs(checked, method), None)
+
+
+def valid_inputs(
+    checked: CheckedProgram, method: str, attempts: int = MAX_ATTEMPTS
+) -> Iterator[dict[str, object]]:
+    """Every combination of small inputs, in the order above, that satisfies the method's
+    precondition, among the first `attempts` combinations; fresh arrays in each."""
     decl = find_method(checked, method)
     params = decl.params
     datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
     pools = [candidates(param.ty, datatypes) if param.ty is not None else [] for param in params]
     if any(not pool for pool in pools):
-        return None
-    for attempt, positions in enumerate(_positions([len(pool) for pool in pools])):
-        if attempt >= MAX_ATTEMPTS:
-            return None
-        args = _arguments(params, pools, positions)
-        if precondition_holds(checked, method, args):
-            return _arguments(params, pools, positions)
-    return None
+        return
+    combinations = itertools.islice(_positions([len(pool) for pool in pools]), attempts)
+    for positions in combinations:
+        if precondition_holds(checked, method, _arguments(params, pools, positions)):
+            yield _arguments(params, pools, positions)
 
 
 def _arguments(

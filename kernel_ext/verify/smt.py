@@ -46,6 +46,22 @@ COUNTEREXAMPLE_SHARE = 5  # of the resource limit, for each search of a small co
 PRELUDE = ("(declare-sort Fuel 0)", "(declare-sort Ref 0)", "(declare-fun $succ (Fuel) Fuel)")
 
 
+# Z3 refuses these inside a pattern, with a warning on stderr, and then drops the pattern
+NOT_IN_PATTERNS = frozenset({t.Op.ITE, t.Op.AND, t.Op.OR, t.Op.NOT, t.Op.IMPLIES, t.Op.IFF, t.Op.EQ, t.Op.NE})
+
+
+def _usable_pattern(group: tuple[t.Term, ...]) -> bool:
+    """Whether Z3 accepts a multi-pattern: no if-then-else, connective or quantifier in it.
+    A quantifier left without any keeps Z3's own choice of triggers."""
+    stack = list(group)
+    while stack:
+        term = stack.pop()
+        if isinstance(term, t.Forall) or (isinstance(term, t.App) and term.op in NOT_IN_PATTERNS):
+            return False
+        stack.extend(t.children(term))
+    return True
+
+
 class ModelView:
     """A counterexample: the model Z3 found for a failed task, asked about terms afterwards.
     It keeps the task's own Z3 context alive; use it from one thread at a time."""
@@ -594,7 +610,7 @@ class _Smt2Writer:
             variables = " ".join(f"({_symbol(var.name)} {_sort(var.sort)})" for var in term.bound)
             body, symbols = self._write_new(term.body, inner)
             patterns = ""
-            for group in term.patterns:
+            for group in filter(_usable_pattern, term.patterns):
                 written = [self._write_new(p, inner) for p in group]
                 symbols = symbols.union(*(s for _, s in written))
                 patterns += f" :pattern ({' '.join(text for text, _ in written)})"
