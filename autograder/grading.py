@@ -23,8 +23,9 @@ from kernel_ext.lang.parser import parse
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.pipeline import Options, verify
 from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.results import Status
+from kernel_ext.verify.limits import Limits
 from kernel_ext.verify.obligations import ObligationKind
-from kernel_ext.verify.smt import Limits, Status
 
 GRADING_RLIMIT = 5_000_000
 GRADING_TIMEOUT_MS = 60_000  # a backstop only: the resource limit decides first

@@ -13,10 +13,16 @@ from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, verify
 from kernel_ext.present import text
 from kernel_ext.report import VerificationReport
-from kernel_ext.run.command import add_run_parser, run_command
-from kernel_ext.verify.smt import Limits
+from kernel_ext.verify.limits import Limits
 
 EXIT_INPUT_ERROR = 2
+RUN_DESCRIPTION = (
+    "Runs one method on the given inputs (MiniDafny literals, one per parameter, in order; a "
+    "collection is one argument, so quote it: '[1, 2, 3]'), checking its contracts as it goes, "
+    "and prints the results or the first check that failed, as Dafny prints an error. Without "
+    "--args, the first small inputs that satisfy the precondition are used. --table prints "
+    "the iterations of a loop (the first one, or the one at LINE)."
+)
 EXIT_INTERRUPTED = 130
 
 
@@ -39,8 +45,44 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--trace", action="store_true", help="show each failure's counterexample, step by step"
     )
-    add_run_parser(commands)
+    _add_run_parser(commands)
     return parser
+
+
+def _add_run_parser(subparsers: argparse._SubParsersAction) -> None:
+    """The `run` command (carried out by `kernel_ext.run.command`, loaded only for it)."""
+    run = subparsers.add_parser(
+        "run",
+        help="run a method on given inputs, checking its contracts",
+        description=RUN_DESCRIPTION,
+    )
+    run.add_argument("file", type=Path, metavar="FILE.dfy")
+    run.add_argument(
+        "--method", metavar="NAME", help="the method or lemma to run (needed if there are several)"
+    )
+    run.add_argument(
+        "--args",
+        nargs="*",
+        default=None,
+        metavar="VALUE",
+        help="one MiniDafny literal per parameter, in order: 3 -2 true '[1, 2]' '{1}' 'multiset{1, 1}'",
+    )
+    run.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop after N steps (default 100,000)",
+    )
+    run.add_argument(
+        "--table",
+        nargs="?",
+        type=int,
+        const=0,
+        default=None,
+        metavar="LINE",
+        help="print the iterations of the loop at LINE (default: the first loop)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "run":
+        from kernel_ext.run.command import run_command  # the interpreter, loaded only to run
+
         return run_command(args)
     limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
     options = Options(limits=limits, only=args.only)

@@ -6,20 +6,24 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.results import Status
 from kernel_ext.verify import terms as t
-from kernel_ext.verify.counterexample import Replay, Trace, build_trace
+from kernel_ext.verify.limits import Limits
 from kernel_ext.verify.loopinfo import loop_summaries
 from kernel_ext.verify.lower import lower
 from kernel_ext.verify.obligations import ObligationKind
-from kernel_ext.verify.replay import replay
-from kernel_ext.verify.smt import Limits, Prover, SolverOutcome, Status, Workers
 from kernel_ext.verify.vcgen import ProofTask, generate
+
+if TYPE_CHECKING:
+    from kernel_ext.verify.counterexample import Trace
+    from kernel_ext.verify.smt import Prover, SolverOutcome
 
 MAX_CHARACTERS = 2_000_000
 
@@ -135,6 +139,8 @@ def _prove_all(
     which an interrupt stops only on this thread."""
     if not tasks:
         return ()
+    from kernel_ext.verify.smt import Prover, Workers  # Z3 is loaded only when there is something to prove
+
     with Workers(options.jobs) as workers:
         prover = Prover(options.limits, workers.cancellation)
         futures = workers.map(lambda task: _check(task, prover, cache, _asks_vacuity(task, options)), tasks)
@@ -201,6 +207,8 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
     decl = checked.decl(task.obligation.owner)
     if outcome.status != Status.FAILED or outcome.model is None or decl is None:
         return None
+    from kernel_ext.verify.counterexample import Replay, build_trace  # the explain stage, for failures only
+    from kernel_ext.verify.replay import replay
     try:
         datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
         trace = build_trace(task, outcome.model, decl, datatypes)

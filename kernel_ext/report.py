@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from kernel_ext.lang.diagnostics import Diagnostic, Phase
 from kernel_ext.lang.source import Span
-from kernel_ext.verify.counterexample import Trace
+from kernel_ext.results import Status
 from kernel_ext.verify.obligations import ObligationKind
-from kernel_ext.verify.smt import Status
-from kernel_ext.verify.vcgen import Sequent
 
 if TYPE_CHECKING:
     from kernel_ext.run.loops import LoopTable
+    from kernel_ext.verify.counterexample import Trace
+    from kernel_ext.verify.vcgen import Sequent
 
 
 @dataclass(frozen=True)

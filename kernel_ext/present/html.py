@@ -20,8 +20,8 @@ from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, summary
 from kernel_ext.present.vc import LEGEND, vc_lines, vc_text
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport, worst
+from kernel_ext.results import Status
 from kernel_ext.verify.counterexample import Binding, Replay, Step, Trace
-from kernel_ext.verify.smt import Status
 
 ROOT_CLASS = "mdy-report"
 

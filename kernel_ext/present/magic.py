@@ -35,7 +35,7 @@ from kernel_ext.report import VerificationReport
 from kernel_ext.run.interp import Outcome, run_method
 from kernel_ext.run.literals import LiteralError, parse_literal
 from kernel_ext.run.values import show_value
-from kernel_ext.verify.smt import Limits
+from kernel_ext.verify.limits import Limits
 
 CELL_NAME = "cell"
 NOT_ATTEMPTED = "raise NotImplementedError()"  # the stub nbgrader leaves in a cleared solution

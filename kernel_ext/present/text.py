@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
-from kernel_ext.verify.smt import Status
+from kernel_ext.results import Status
 
 
 def _where(file: str, span: Span) -> str:

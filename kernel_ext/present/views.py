@@ -30,8 +30,8 @@ from kernel_ext.present.html import (
 from kernel_ext.present.text import summary
 from kernel_ext.present.vc import LEGEND
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
+from kernel_ext.results import Status
 from kernel_ext.verify.counterexample import Trace
-from kernel_ext.verify.smt import Status
 
 INDENT = "    "
 

@@ -48,44 +48,9 @@ class _InputProblem(Exception):
         self.lines = lines
 
 
-def add_run_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Add the `run` command to a parser's subcommands."""
-    run = subparsers.add_parser(
-        "run",
-        help="run a method on given inputs, checking its contracts",
-        description=__doc__.split("\n\n")[1] if __doc__ else None,
-    )
-    run.add_argument("file", type=Path, metavar="FILE.dfy")
-    run.add_argument(
-        "--method", metavar="NAME", help="the method or lemma to run (needed if there are several)"
-    )
-    run.add_argument(
-        "--args",
-        nargs="*",
-        default=None,
-        metavar="VALUE",
-        help="one MiniDafny literal per parameter, in order: 3 -2 true '[1, 2]' '{1}' 'multiset{1, 1}'",
-    )
-    run.add_argument(
-        "--steps",
-        type=int,
-        default=DEFAULT_STEP_LIMIT,
-        metavar="N",
-        help="stop after N steps (default 100,000)",
-    )
-    run.add_argument(
-        "--table",
-        nargs="?",
-        type=int,
-        const=0,
-        default=None,
-        metavar="LINE",
-        help="print the iterations of the loop at LINE (default: the first loop)",
-    )
-
-
 def run_command(args: argparse.Namespace) -> int:
-    """Carry out `run` as parsed by the parser `add_run_parser` made; prints, returns the exit code."""
+    """Carry out `run` as parsed by the CLI's parser (`kernel_ext.cli`); prints, returns the
+    exit code."""
     try:
         source, checked = _load(args.file)
         method = _choose_method(checked, args.method)
@@ -98,8 +63,12 @@ def run_command(args: argparse.Namespace) -> int:
         return _print_table(checked, method, inputs, chosen, args, source)
     shown = ", ".join(f"{name} = {show_value(value)}" for name, value in inputs.items())
     print(f"Running {method.name}({shown})" + (" (inputs chosen automatically)" if chosen else ""))
-    result = run_method(checked, method.name, inputs, step_limit=args.steps, source=source)
+    result = run_method(checked, method.name, inputs, step_limit=_steps(args), source=source)
     return _print_result(result, method, inputs, source)
+
+
+def _steps(args: argparse.Namespace) -> int:
+    return DEFAULT_STEP_LIMIT if args.steps is None else args.steps
 
 
 # ------------------------------------------------------------------ inputs
@@ -252,7 +221,7 @@ def _print_table(
             method.name,
             None if chosen else inputs,
             args.table or None,
-            step_limit=args.steps,
+            step_limit=_steps(args),
             source=source,
         )
     except ValueError as error:

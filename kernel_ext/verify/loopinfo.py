@@ -9,7 +9,6 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.report import InvariantStatus, LoopSummary, ObligationResult, worst
-from kernel_ext.run.loops import loop_table, loops_of
 from kernel_ext.verify.obligations import ObligationKind
 from kernel_ext.verify.vcgen import At, Either, Fact
 
@@ -21,6 +20,10 @@ def loop_summaries(
     checked: CheckedProgram, source: SourceFile, results: tuple[ObligationResult, ...], owners: frozenset[str]
 ) -> tuple[LoopSummary, ...]:
     """Every loop of the methods named in `owners`, in source order."""
+    if not owners:
+        return ()
+    from kernel_ext.run.loops import loops_of  # the interpreter is loaded only for a loop view
+
     summaries: list[LoopSummary] = []
     for decl in checked.program.decls:
         if not isinstance(decl, ast.Method) or decl.body is None or decl.name not in owners:
@@ -43,6 +46,8 @@ def _summary(
     use = tuple(
         ob for ob in own if ob.vc is not None and _leaves(ob.vc.facts, line) and not _is_invariant(ob)
     )
+    from kernel_ext.run.loops import loop_table
+
     try:
         table = loop_table(
             checked, method.name, None, line, max_rows=TABLE_ROWS, step_limit=TABLE_STEPS, source=source

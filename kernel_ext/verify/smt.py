@@ -14,33 +14,16 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from enum import Enum
 from types import TracebackType
 from typing import TypeVar
 
 import z3
 
+from kernel_ext.results import Status
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import terms as t
+from kernel_ext.verify.limits import Limits
 from kernel_ext.verify.vcgen import ProofTask
-
-
-class Status(Enum):
-    """Ordered from best to worst."""
-
-    PROVED = "proved"
-    UNKNOWN = "unknown"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """A resource limit makes verdicts machine-independent; the timeout is only a safety net."""
-
-    rlimit: int = 2_000_000
-    timeout_ms: int = 10_000
-    seed: int = 0
-
 
 COUNTEREXAMPLE_SHARE = 5  # of the resource limit, for each search of a small counterexample
 PRELUDE = ("(declare-sort Fuel 0)", "(declare-sort Ref 0)", "(declare-fun $succ (Fuel) Fuel)")

@@ -3,11 +3,11 @@ tables and the `run` command."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
 
+from kernel_ext.cli import build_parser
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile
@@ -22,7 +22,7 @@ from kernel_ext.run import (
     run_method,
     show_value,
 )
-from kernel_ext.run.command import add_run_parser, run_command
+from kernel_ext.run.command import run_command
 from kernel_ext.run.inputs import choose_inputs
 from kernel_ext.run.interp import euclidean_div, euclidean_mod
 from kernel_ext.run.literals import LiteralError, parse_literal
@@ -1286,9 +1286,7 @@ def test_literals_are_parsed_and_checked_against_the_parameter_type() -> None:
 
 
 def command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    parser = argparse.ArgumentParser(prog="minidafny")
-    add_run_parser(parser.add_subparsers(dest="command", required=True))
-    code = run_command(parser.parse_args(argv))
+    code = run_command(build_parser().parse_args(argv))
     return code, capsys.readouterr().out
 
 
