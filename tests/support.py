@@ -38,6 +38,7 @@ def conformance_dir() -> Path:
     Call it inside a test: pytest refuses a skip at a module's top level, where
     `load_conformance` and `conformance_programs` serve.
     """
+    __tracebackhide__ = True  # the skip is reported at the test's line, not here
     reason = conformance_missing()
     if reason is not None:
         pytest.skip(reason)
