@@ -13,7 +13,9 @@ per notebook (grade-all and every process it started: the fork server, nbgrader,
 workers), the cores these kept busy on average (CPU / wall), the cores other programs kept busy
 meanwhile (`others`, Linux only: above 0.1 or so, the figures are noisy), the speed-up against
 the targets (at most 1 s of CPU per notebook, at least 1.8x with 2 jobs on 2 cores), and checks
-that every submission got full marks every time. It asserts no time.
+that every submission got full marks every time. First, each notebook's reference solution is
+verified in this process, as the tests verify it (wall and CPU seconds, the fastest of
+`--repeat`), against the target of 3 s each. It asserts no time.
 """
 
 from __future__ import annotations
@@ -33,11 +35,14 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.grade_all import child_environment, default_jobs
+from kernel_ext import verify
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = REPO_ROOT / "exercises"
 CONFIG = REPO_ROOT / "autograder" / "course" / "nbgrader_config.py"
 DELIMITERS = ("// BEGIN SOLUTION", "// END SOLUTION")
+MAGIC = "%%verify"
+TARGET_REFERENCE_S = 3.0
 
 
 def run(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -82,6 +87,47 @@ def build_course(root: Path, assignment: str, students: list[str]) -> None:
             nbformat.write(notebook, folder / path.name)
 
 
+def reference_program(path: Path) -> str:
+    """A source notebook's program as the tests verify it: its `%%verify` cells in order, each
+    magic line kept as an empty line."""
+    cells = nbformat.read(path, as_version=4).cells
+    bodies = [
+        cell.source.partition("\n")[2]
+        for cell in cells
+        if cell.cell_type == "code" and cell.source.startswith(MAGIC)
+    ]
+    return "\n".join("\n" + body for body in bodies)
+
+
+@dataclass(frozen=True)
+class Verified:
+    wall: float  # seconds
+    cpu: float  # CPU seconds of this process, Z3's threads included
+    verified: bool
+
+
+def verify_reference(path: Path, repeat: int) -> Verified:
+    """The fastest of `repeat` in-process verifications of a notebook's reference solution."""
+    runs = []
+    for _ in range(repeat):
+        cpu, started = time.process_time(), time.perf_counter()
+        report = verify(reference_program(path), path.name)
+        runs.append(Verified(time.perf_counter() - started, time.process_time() - cpu, report.verified))
+    return min(runs, key=lambda run: run.wall)
+
+
+def print_reference_times(assignment: str, repeat: int) -> None:
+    verify("method Warm() { }", "warm.dfy")  # the parser is built and Z3 loaded once, not timed
+    print(f"reference solutions verified in this process, fastest of {repeat}:")
+    print(f"{'notebook':<32} {'wall s':>7} {'CPU s':>6}  verified")
+    slowest = 0.0
+    for path in sorted((EXERCISES / assignment).glob("*.ipynb")):
+        run = verify_reference(path, repeat)
+        slowest = max(slowest, run.wall)
+        print(f"{path.name:<32} {run.wall:7.2f} {run.cpu:6.2f}  {run.verified}")
+    print(f"slowest reference solution: {slowest:.2f} s   target <= {TARGET_REFERENCE_S:g} s each")
+
+
 def max_score(root: Path, assignment: str) -> float:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         return gradebook.find_assignment(assignment).max_score
@@ -123,10 +169,13 @@ def timed_grading(root: Path, assignment: str, jobs: int) -> Run:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=8)
-    parser.add_argument("--jobs", type=int, nargs="+", default=sorted({max(2, default_jobs()), default_jobs() + 1}))
+    parser.add_argument(
+        "--jobs", type=int, nargs="+", default=sorted({max(2, default_jobs()), default_jobs() + 1})
+    )
     parser.add_argument("--assignment", default="hw1")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each, the fastest kept")
     args = parser.parse_args()
+    print_reference_times(args.assignment, args.repeat)
     students = [f"student{index:02}" for index in range(args.students)]
     notebooks = len(list((EXERCISES / args.assignment).glob("*.ipynb")))
     runs: dict[int, list[Run]] = {jobs: [] for jobs in sorted({1, *args.jobs})}

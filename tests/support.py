@@ -1,31 +1,83 @@
-"""Shared helpers for the tests: where the example programs are, and Dafny agreement."""
+"""Shared helpers for the tests: where the example programs are, their reports, and Dafny agreement."""
 
 from __future__ import annotations
 
 import json
 import os
+from functools import cache
 from pathlib import Path
 
+import pytest
+
+from kernel_ext import verify
 from kernel_ext.report import VerificationReport
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"
+CONFORMANCE_VARIABLE = "MINIDAFNY_CONFORMANCE"
 
 
-def conformance_dir() -> Path:
-    """`../shared/conformance` beside the repository (overridable for other layouts)."""
-    override = os.environ.get("MINIDAFNY_CONFORMANCE")
+def _conformance_folder() -> Path:
+    """`../shared/conformance` beside the repository, or the folder MINIDAFNY_CONFORMANCE names."""
+    override = os.environ.get(CONFORMANCE_VARIABLE)
     return Path(override) if override else REPO.parent / "shared" / "conformance"
 
 
+def conformance_missing() -> str | None:
+    """Why the tests that need the conformance programs are skipped; None when they are present."""
+    folder = _conformance_folder()
+    if (folder / "expected.json").exists():
+        return None
+    shown = folder if os.environ.get(CONFORMANCE_VARIABLE) else os.path.relpath(folder, REPO)
+    return f"the conformance programs are not present: {shown} (set {CONFORMANCE_VARIABLE})"
+
+
+def conformance_dir() -> Path:
+    """The conformance folder; a test that asks for it is skipped when it is absent.
+
+    Call it inside a test: pytest refuses a skip at a module's top level, where
+    `load_conformance` and `conformance_programs` serve.
+    """
+    __tracebackhide__ = True  # the skip is reported at the test's line, not here
+    reason = conformance_missing()
+    if reason is not None:
+        pytest.skip(reason)
+    return _conformance_folder()
+
+
 def load_conformance() -> list[dict]:
-    path = conformance_dir() / "expected.json"
-    if not path.exists():
-        raise FileNotFoundError(
-            f"the conformance programs are missing: expected {path} "
-            "(set MINIDAFNY_CONFORMANCE to their folder)"
-        )
-    return json.loads(path.read_text())
+    """What Dafny says of each conformance program (`expected.json`); none when it is absent.
+
+    Safe while a module is collected; parametrize over it with `conformance_params`, so that
+    a missing folder shows as a skipped test with its reason rather than as no test.
+    """
+    if conformance_missing() is not None:
+        return []
+    return json.loads((_conformance_folder() / "expected.json").read_text())
+
+
+def conformance_programs(pattern: str) -> list[Path]:
+    """The conformance programs whose names match `pattern`; none when the folder is absent."""
+    return [] if conformance_missing() is not None else sorted(_conformance_folder().glob(pattern))
+
+
+def conformance_params(params: list, ids: list[str]) -> list:
+    """`params` as pytest parameters, and one skipped in their place when the folder is absent."""
+    found = [pytest.param(value, id=name) for value, name in zip(params, ids, strict=True)]
+    reason = conformance_missing()
+    if reason is not None:
+        found.append(pytest.param(None, id="conformance", marks=pytest.mark.skip(reason=reason)))
+    return found
+
+
+def report_of(program: Path) -> VerificationReport:
+    """The program's report with the default options, verified once per test session."""
+    return _verified(program, program.read_text())
+
+
+@cache
+def _verified(program: Path, text: str) -> VerificationReport:
+    return verify(text, program.name)
 
 
 def disagreements(report: VerificationReport, error_lines: list[int]) -> list[str]:

@@ -4,9 +4,10 @@ Each one has the cells the autograder relies on, in order: the locked instructio
 locked `%load_ext kernel_ext`, optional locked `%%verify` context cells (the specification's
 functions), the solution cell, a locked line of text and the graded check cell calling
 `check("<solution id>", method=...)`. Its `%%verify` cells verify as written (the reference
-solution), quickly; `nbgrader generate_assignment` turns it into a released notebook whose
-solution regions are `// YOUR CODE HERE`, and that stub still parses and type-checks, so a
-student starts from failing obligations, not from errors.
+solution; `bench/bench_grading.py` measures how long that takes); `nbgrader
+generate_assignment` turns it into a released notebook whose solution regions are
+`// YOUR CODE HERE`, and that stub still parses and type-checks, so a student starts from
+failing obligations, not from errors.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ CONFIG = ROOT / "autograder" / "course" / "nbgrader_config.py"
 
 MAGIC = "%%verify"
 BEGIN, END, STUB = "// BEGIN SOLUTION", "// END SOLUTION", "// YOUR CODE HERE"
-TIME_LIMIT_S = 3.0
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 RULES = "Do not change the method's header, `requires` or `ensures`"
 CHECK_CALL = re.compile(
@@ -205,11 +205,10 @@ def test_solution_regions_leave_the_specification_locked(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_reference_solution_verifies_quickly(path: Path) -> None:
+def test_reference_solution_verifies(path: Path) -> None:
     report = verify(_program(_read(path)), path.name)
     assert not report.diagnostics, [d.message for d in report.diagnostics]
     assert report.verified, [(ob.span.start_line, ob.message, ob.description) for ob in report.errors]
-    assert report.time_s < TIME_LIMIT_S, f"{report.time_s:.2f} s"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kernel_ext import verify
 from kernel_ext.present.text import dafny_lines, summary
 from kernel_ext.report import VerificationReport
-from tests.support import CURRENT_DAFNY, GOLDEN, disagreements
+from tests.support import CURRENT_DAFNY, GOLDEN, disagreements, report_of
 
 PROGRAMS = sorted(GOLDEN.rglob("*.dfy"))
 
@@ -39,25 +38,26 @@ def golden_text(report: VerificationReport) -> str:
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=_id)
 def test_golden(program: Path, update_golden: bool) -> None:
-    report = verify(program.read_text(), program.name)
-    actual = golden_text(report)
+    actual = golden_text(report_of(program))
     expect = program.with_name(program.name + ".expect")
-    if update_golden or not expect.exists():
+    if update_golden:
         expect.write_text(actual)
-        if not update_golden:
-            pytest.fail(f"{expect.name} did not exist and was written: read it, then commit it")
+    elif not expect.exists():
+        pytest.fail(f"{_id(expect)} is missing: run `make golden` to write it, read it, then commit it")
     assert actual == expect.read_text()
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=_id)
 def test_name_tells_the_verdict(program: Path) -> None:
-    report = verify(program.read_text(), program.name)
+    report = report_of(program)
     if program.stem.endswith("_ok"):
         assert report.verified, [ob.message for ob in report.errors] + [d.message for d in report.diagnostics]
     elif program.stem.endswith("_bad"):
         assert report.errors and not report.diagnostics
     elif program.stem.endswith("_reject"):  # Dafny rejects it before verifying: a resolution error
         assert report.diagnostics and not report.obligations
+    else:
+        pytest.fail(f"{program.name}: a golden program's name ends in _ok, _bad or _reject")
 
 
 def _dafny_verdicts() -> list[tuple[Path, dict]]:
@@ -73,7 +73,7 @@ DAFNY = _dafny_verdicts()
 
 @pytest.mark.parametrize("program,entry", DAFNY, ids=[_id(path) for path, _ in DAFNY])
 def test_agrees_with_dafny(program: Path, entry: dict) -> None:
-    report = verify(program.read_text(), program.name)
+    report = report_of(program)
     lines, rejected_now, _why = CURRENT_DAFNY.get(_id(program), ([], False, ""))
     expected = sorted({*entry["error_lines"], *lines})
     rejected = ("resolution/type errors detected", "parse errors detected")

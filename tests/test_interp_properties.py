@@ -29,7 +29,14 @@ from kernel_ext.run import Multiset, Outcome, RunResult, make_array, run_method,
 from kernel_ext.run.bounds import expr_children
 from kernel_ext.run.inputs import choose_inputs
 from kernel_ext.run.values import DataValue
-from tests.support import GOLDEN, conformance_dir, golden_error_lines, load_conformance
+from tests.support import (
+    GOLDEN,
+    conformance_dir,
+    conformance_params,
+    conformance_programs,
+    golden_error_lines,
+    load_conformance,
+)
 from tests.test_conformance import DAFNY_MISSES
 
 STEP_LIMIT = 20_000
@@ -220,7 +227,7 @@ def test_there_are_programs_of_both_kinds() -> None:
     assert len(VERIFIED) >= 80 and len(REFUTED) >= 80
 
 
-@pytest.mark.parametrize("case", VERIFIED, ids=[case.name for case in VERIFIED])
+@pytest.mark.parametrize("case", conformance_params(VERIFIED, [case.name for case in VERIFIED]))
 def test_a_verified_method_never_violates_a_check(case: Case) -> None:
     method, constants = method_of(case)
     outcomes: list[Outcome] = []
@@ -253,7 +260,7 @@ def test_a_verified_method_never_violates_a_check(case: Case) -> None:
 # ------------------------------------------------------------------ programs Dafny refutes
 
 
-@pytest.mark.parametrize("case", REFUTED, ids=[case.name for case in REFUTED])
+@pytest.mark.parametrize("case", conformance_params(REFUTED, [case.name for case in REFUTED]))
 def test_a_refuted_method_fails_only_where_dafny_reports_an_error(case: Case) -> None:
     method, constants = method_of(case)
     assert case.dafny_lines is not None
@@ -308,7 +315,7 @@ def test_a_violation_has_the_verifier_s_position_and_message(case: Case) -> None
 
 # ------------------------------------------------------------------ programs nobody wrote
 
-SEEDS = sorted(path.read_text() for path in [*GOLDEN.rglob("*.dfy"), *conformance_dir().glob("l[12]_*.dfy")])
+SEEDS = sorted(path.read_text() for path in [*GOLDEN.rglob("*.dfy"), *conformance_programs("l[12]_*.dfy")])
 TOKEN = re.compile(r"\w+|<==>|==>|<==|<=|>=|==|!=|&&|\|\||\.\.|:=|[^\w\s]|\s+")
 REPLACEMENTS = [
     "<",

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
@@ -91,7 +89,6 @@ def test_a_refuted_program_that_breaks_a_check_is_no_finding() -> None:
     assert sum(outcomes.values()) > 0 and not findings
 
 
-@pytest.mark.skipif(not GOLDEN.exists(), reason="the golden programs are part of the repository")
 def test_a_slice_of_the_campaign_finds_no_verified_program_that_breaks_a_check() -> None:
     mutants = select(all_mutants(seeds(GOLDEN), REPO), SLICE)
     tally = Tally()

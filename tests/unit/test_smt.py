@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from kernel_ext import Options, verify
 from kernel_ext.verify.smt import Limits
 from tests.programs import FIB
+from tests.support import REPO
 
 
 def statuses(text: str, **limits) -> list[str]:
@@ -37,9 +44,41 @@ def test_recursive_definitions_unfold_a_bounded_number_of_times() -> None:
     assert statuses(FIB + "method M() { assert Fib(2) == 1; }")[-1] == "proved"
 
 
-def test_verdicts_are_deterministic() -> None:
-    text = FIB + "method M(n: nat) requires n > 3 { assert Fib(n) == Fib(n - 1) + Fib(n - 2); }"
-    assert statuses(text) == statuses(text)
+def _without_times(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _without_times(item) for key, item in value.items() if key not in ("time_s", "time_ms")}
+    if isinstance(value, list):
+        return [_without_times(item) for item in value]
+    return value
+
+
+def test_reports_are_the_same_in_two_fresh_processes(tmp_path: Path) -> None:
+    """The CLI's report of one program from two processes, each with its own hash seed (so
+    the order of sets and dicts differs): equal in all but times, verdicts, counterexamples
+    and replays included."""
+    program = tmp_path / "fib.dfy"
+    program.write_text(
+        FIB
+        + "method M(n: nat) requires n > 3 { assert Fib(n) == Fib(n - 1) + Fib(n - 2); }\n"
+        + "method N(n: nat) requires n > 1 { assert Fib(n) > 1; }\n"
+    )
+    command = [sys.executable, "-m", "kernel_ext.cli", "verify", "--json", str(program)]
+    runs = [
+        subprocess.Popen(
+            command,
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "2")
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1], [err for _, err in outputs]
+    first, second = (_without_times(json.loads(out)) for out, _ in outputs)
+    assert [error["trace"]["replay"]["verdict"] for error in first["errors"]] == ["confirmed"]
+    assert first == second
 
 
 def test_sequences_of_every_element_sort_get_a_sort_of_their_own() -> None:
