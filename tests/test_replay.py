@@ -23,7 +23,7 @@ from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.run.interp import run_method
 from kernel_ext.verify.counterexample import ANY_VALUE
 from kernel_ext.verify.replay import _arguments
-from tests.support import conformance_dir, load_conformance
+from tests.support import conformance_dir, conformance_params, load_conformance
 
 REPLAY = Path(__file__).resolve().parent / "replay"
 
@@ -50,7 +50,7 @@ def _errors_with_traces(report: VerificationReport) -> list[ObligationResult]:
     return errors
 
 
-@pytest.mark.parametrize("name", _loop_free_bad())
+@pytest.mark.parametrize("name", conformance_params(_loop_free_bad(), _loop_free_bad()))
 def test_loop_free_bugs_are_confirmed_by_their_counterexample(name: str) -> None:
     report = verify((conformance_dir() / name).read_text(), name)
     verdicts = {ob.trace.replay.verdict for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
@@ -64,7 +64,10 @@ def _normal(text: str) -> str:
     return re.sub(r" \(Length \d+\)$", "", text)
 
 
-@pytest.mark.parametrize("name", [name for name in _loop_free_bad() if name not in ABSTRACTION_ONLY])
+_CONFIRMED = [name for name in _loop_free_bad() if name not in ABSTRACTION_ONLY]
+
+
+@pytest.mark.parametrize("name", conformance_params(_CONFIRMED, _CONFIRMED))
 def test_trace_values_agree_with_a_concrete_run(name: str) -> None:
     """Each step's values are those of the concrete run (for these programs the callees'
     contracts determine their results, so even after a call the values must agree)."""

@@ -16,7 +16,7 @@ import time
 
 from tests.soundness.campaign import Tally, Verdict, all_mutants, examine, seeds, select
 from tests.soundness.dafny import compare_with_dafny
-from tests.support import GOLDEN, REPO, conformance_dir, load_conformance
+from tests.support import GOLDEN, REPO, conformance_dir, conformance_missing, load_conformance
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     programs = seeds(GOLDEN)
     mutants = all_mutants(programs, REPO)
     if args.conformance:
+        missing = conformance_missing()
+        if missing is not None:
+            parser.error(missing)
         proved = [conformance_dir() / entry["file"] for entry in load_conformance() if entry["errors"] == 0]
         mutants += all_mutants(proved, conformance_dir().parent)
         programs += proved
