@@ -121,14 +121,8 @@ class VerificationReport:
             "verified": self.verified,
             "errors": [
                 {
-                    "line": ob.span.start_line,
-                    "column": ob.span.start_col,
-                    "kind": ob.kind.id,
-                    "status": ob.status.value,
-                    "message": ob.message,
-                    "description": ob.description,
+                    **ob.to_json(),
                     "explanation": ob.kind.explanation,
-                    "related": [_position(span) for span in ob.related],
                     "trace": ob.trace.to_json() if ob.trace is not None else None,
                 }
                 for ob in self.errors

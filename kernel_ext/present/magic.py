@@ -14,6 +14,7 @@ nothing unfinished is cached, and the cell ends as interrupted, in one line (`In
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shlex
 from dataclasses import dataclass, field
@@ -154,7 +155,7 @@ def _own_part(report: VerificationReport, own: set[str]) -> VerificationReport:
         return report
     obligations = tuple(ob for ob in report.obligations if ob.owner in own)
     loops = tuple(loop for loop in report.loops if loop.owner in own)
-    return VerificationReport(report.file, (), obligations, report.time_s, report.declarations, loops)
+    return dataclasses.replace(report, obligations=obligations, loops=loops)
 
 
 def _mention_others(report: VerificationReport, own: set[str], before: set[str]) -> None:

@@ -258,3 +258,27 @@ def test_an_unknown_obligation_reads_as_unknown() -> None:
     seen, _ = html_text(view.to_html())
     for fact in ("? Abs: ", "? unknown · postcondition", "reason: resource limit reached"):
         assert fact in text and fact in seen, fact
+
+
+def test_an_error_in_the_json_report_has_every_field_of_its_obligation() -> None:
+    from kernel_ext import verify
+
+    report = verify("method M(x: int) returns (y: int) ensures y > x { y := x; }", "m.dfy")
+    [error] = report.to_json()["errors"]
+    own = report.errors[0].to_json()
+    assert {key: error[key] for key in own} == own
+    assert error["explanation"] and error["trace"] is not None
+
+
+def test_the_cell_s_own_part_of_a_report_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from kernel_ext import verify
+    from kernel_ext.present.magic import _own_part
+
+    text = "method A() { assert 1 < 2; }\nmethod B() { assert 2 < 1; }"
+    report = verify(text, "cell.dfy")
+    part = _own_part(report, {"B"})
+    assert {ob.owner for ob in part.obligations} == {"B"}
+    kept = [f.name for f in dataclasses.fields(report) if f.name not in ("obligations", "loops")]
+    assert all(getattr(part, name) == getattr(report, name) for name in kept)
