@@ -6,30 +6,29 @@ from __future__ import annotations
 
 from kernel_ext.lang import syntax as ast
 
-# Dafny's precedence, loosest first.
+# Dafny's binding levels, loosest first: `if ... then ... else` and quantifiers (ENDLESS)
+# extend as far right as they can. `%%wp` prints its formulas with the same levels.
+ENDLESS, EQUIV, IMPLIES, LOGIC, COMPARE, SUM, PRODUCT, UNARY, POSTFIX = range(9)
 PRECEDENCE = {
-    "<==>": 1,
-    "==>": 2,
-    "<==": 2,
-    "&&": 3,
-    "||": 3,
-    "<": 4,
-    "<=": 4,
-    ">": 4,
-    ">=": 4,
-    "==": 4,
-    "!=": 4,
-    "in": 4,
-    "!in": 4,
-    "+": 5,
-    "-": 5,
-    "*": 6,
-    "/": 6,
-    "%": 6,
+    "<==>": EQUIV,
+    "==>": IMPLIES,
+    "<==": IMPLIES,
+    "&&": LOGIC,
+    "||": LOGIC,
+    "<": COMPARE,
+    "<=": COMPARE,
+    ">": COMPARE,
+    ">=": COMPARE,
+    "==": COMPARE,
+    "!=": COMPARE,
+    "in": COMPARE,
+    "!in": COMPARE,
+    "+": SUM,
+    "-": SUM,
+    "*": PRODUCT,
+    "/": PRODUCT,
+    "%": PRODUCT,
 }
-UNARY = 7
-POSTFIX = 8
-ENDLESS = 0  # `if ... then ... else` and quantifiers extend as far right as they can
 COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
 
 
@@ -46,7 +45,7 @@ def show_expr(expr: ast.Expr) -> str:
 
 def _level(expr: ast.Expr) -> int:
     if isinstance(expr, ast.Binary):
-        return PRECEDENCE["<"] if chain_links(expr) is not None else PRECEDENCE[expr.op]
+        return COMPARE if chain_links(expr) is not None else PRECEDENCE[expr.op]
     if isinstance(expr, ast.Unary):
         return UNARY
     if isinstance(expr, ast.IntLit) and expr.value < 0:
@@ -134,9 +133,9 @@ def _show_postfix(expr: ast.Expr) -> str:
 def _show_binary(expr: ast.Binary) -> str:
     chain = chain_links(expr)
     if chain is not None:
-        text = _wrapped(chain[0].left, PRECEDENCE["<"] + 1)
+        text = _wrapped(chain[0].left, COMPARE + 1)
         for link in chain:
-            text += f" {link.op} {_wrapped(link.right, PRECEDENCE['<'] + 1)}"
+            text += f" {link.op} {_wrapped(link.right, COMPARE + 1)}"
         return text
     level = PRECEDENCE[expr.op]
     if expr.op in ("&&", "||"):
@@ -155,7 +154,7 @@ def _show_logical_operand(expr: ast.Expr, op: str, right: bool = False) -> str:
     same = isinstance(expr, ast.Binary) and expr.op == op and chain_links(expr) is None
     if same and not right:
         return _show(expr)
-    return _wrapped(expr, PRECEDENCE["<"])
+    return _wrapped(expr, COMPARE)
 
 
 def chain_links(expr: ast.Expr) -> list[ast.Binary] | None:

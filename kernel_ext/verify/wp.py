@@ -40,6 +40,7 @@ from kernel_ext.lang.parser import _lark, parse, parse_expression
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import NO_SPAN, SourceFile, Span
 from kernel_ext.lang.types import BOOL, NAT, Type
+from kernel_ext.run.printer import COMPARE, ENDLESS, EQUIV, IMPLIES, LOGIC, POSTFIX, PRODUCT, SUM, UNARY
 from kernel_ext.verify.smt import Cancellation, Limits, Workers
 
 CELL = "cell"
@@ -769,9 +770,7 @@ def _value(value: z3.ExprRef) -> Value:
 
 # ------------------------------------------------------------------ Z3 terms as MiniDafny text
 
-# Dafny's precedence, loosest first; if-then-else extends as far right as it can.
-ENDLESS, EQUIV, IMPLIES, LOGIC, COMPARE, SUM, PRODUCT, UNARY, ATOM = range(9)
-
+# The binding levels are Dafny's, as `run/printer.py` writes expressions of the syntax tree.
 _COMPARISONS = {z3.Z3_OP_LE: "<=", z3.Z3_OP_LT: "<", z3.Z3_OP_GE: ">=", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "=="}
 _NEGATED = {"<=": ">", "<": ">=", ">=": "<", ">": "<=", "==": "!=", "!=": "=="}
 _MIRRORED = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "==": "==", "!=": "!="}
@@ -800,16 +799,16 @@ class _Printer:
     def text(self, term: z3.ExprRef) -> tuple[str, int]:
         kind = term.decl().kind() if z3.is_app(term) else None
         if z3.is_true(term) or z3.is_false(term):
-            return ("true" if z3.is_true(term) else "false"), ATOM
+            return ("true" if z3.is_true(term) else "false"), POSTFIX
         if _is_number(term):
             value = term.as_long()  # type: ignore[attr-defined]
-            return str(value), (ATOM if value >= 0 else UNARY)
+            return str(value), (POSTFIX if value >= 0 else UNARY)
         if kind == z3.Z3_OP_UNINTERPRETED and term.num_args() == 0:
             name = term.decl().name()
-            return self.names.get(name, name), ATOM
+            return self.names.get(name, name), POSTFIX
         printer = self.printers.get(kind)
         if printer is None:
-            return str(term), ATOM
+            return str(term), POSTFIX
         return printer(term)
 
     def _printers(self) -> dict[int, Callable[[z3.ExprRef], tuple[str, int]]]:
@@ -865,7 +864,7 @@ class _Printer:
 
     def distinct(self, term: z3.ExprRef) -> tuple[str, int]:
         if term.num_args() != 2:
-            return str(term), ATOM
+            return str(term), POSTFIX
         if z3.is_bool(term.arg(0)):
             return self.equivalence(z3.Not(term.arg(0)), term.arg(1))
         return self.relation("!=", term.arg(0), term.arg(1))
