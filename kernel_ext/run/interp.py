@@ -1422,9 +1422,8 @@ VALUES = ValueLogic()
 
 
 def _show_measure(measure: tuple[Measured[object], ...]) -> str:
-    values = [value for value, _ in measure]
-    shown = ", ".join(show_value(value) for value in values)
-    return shown if len(values) == 1 else f"({shown})"
+    shown = ", ".join(show_value(value) for value, _ in measure)
+    return shown if len(measure) == 1 else f"({shown})"
 
 
 def _arrays_by_id(values: list[object], ids: frozenset[int]) -> list[ArrayValue]:

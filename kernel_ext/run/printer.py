@@ -1,13 +1,16 @@
-"""Expressions and statement heads written back as MiniDafny text, for traces and tables
-when the source text is not at hand. Comparison chains (`0 <= i < n`) are written as chains.
+"""Expressions and statement heads written back as MiniDafny text, with only the
+parentheses Dafny's binding levels need: for traces and tables when the source text is not
+at hand, and for the formulas of `%%wp` (built as expressions from Z3's terms). A comparison
+chain of the source (`0 <= i < n`) is written as a chain.
 """
 
 from __future__ import annotations
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.source import NO_SPAN
 
 # Dafny's binding levels, loosest first: `if ... then ... else` and quantifiers (ENDLESS)
-# extend as far right as they can. `%%wp` prints its formulas with the same levels.
+# extend as far right as they can.
 ENDLESS, EQUIV, IMPLIES, LOGIC, COMPARE, SUM, PRODUCT, UNARY, POSTFIX = range(9)
 PRECEDENCE = {
     "<==>": EQUIV,
@@ -41,6 +44,12 @@ def show_type(ref: ast.TypeRef) -> str:
 def show_expr(expr: ast.Expr) -> str:
     """The expression as MiniDafny text, with only the parentheses it needs."""
     return _show(expr)
+
+
+def show_operand(expr: ast.Expr, needed: int) -> str:
+    """The expression as an operand that binds at least as tightly as `needed` (a level
+    above), parenthesised if it does not."""
+    return _wrapped(expr, needed)
 
 
 def _level(expr: ast.Expr) -> int:
@@ -144,6 +153,8 @@ def _show_binary(expr: ast.Binary) -> str:
         return f"{left} {expr.op} {right}"
     if expr.op == "==>":
         return f"{_wrapped(expr.left, level + 1)} ==> {_wrapped(expr.right, level)}"
+    if expr.op == "<==>":  # associative, but clearer with the grouping shown
+        return f"{_wrapped(expr.left, level + 1)} <==> {_wrapped(expr.right, level + 1)}"
     if expr.op in COMPARISONS or expr.op in ("in", "!in"):
         return f"{_wrapped(expr.left, level + 1)} {expr.op} {_wrapped(expr.right, level + 1)}"
     return f"{_wrapped(expr.left, level)} {expr.op} {_wrapped(expr.right, level + 1)}"
@@ -170,8 +181,8 @@ def chain_links(expr: ast.Expr) -> list[ast.Binary] | None:
     if left is None:
         return None
     shared_left, shared_right = left[-1].right, expr.right.left
-    if shared_left != shared_right or shared_left.span != shared_right.span:
-        return None
+    if shared_left != shared_right or shared_left.span != shared_right.span or shared_left.span == NO_SPAN:
+        return None  # two operands, or expressions that no text holds
     return [*left, expr.right]
 
 

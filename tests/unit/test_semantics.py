@@ -26,13 +26,14 @@ from kernel_ext.lang.semantics import (
     order_of,
     uncovered_ctors,
 )
-from kernel_ext.lang.source import SourceFile
+from kernel_ext.lang.source import NO_SPAN, SourceFile
 from kernel_ext.lang.types import BOOL, INT, NAT, Type
 from kernel_ext.pipeline import verify
 from kernel_ext.run.interp import VALUES, Outcome, run_method
 from kernel_ext.run.printer import show_expr
 from kernel_ext.run.values import DataValue, Multiset
 from kernel_ext.verify.obligations import ObligationKind
+from kernel_ext.verify.wp import weakest_precondition
 
 SETS = """method Drain(S0: set<int>, x: int)
 {
@@ -260,3 +261,37 @@ def test_a_match_misses_the_constructors_no_case_covers() -> None:
     assert uncovered_ctors(deep.body, datatypes) == ["Node"]  # a nested pattern covers only part
     assert missing_case_message(part.body, ["Green"]) == "missing case in match expression: Green"
     assert missing_case_message(part.body, []) == ""
+
+
+# ------------------------------------------------------------------ one printer of expressions
+
+
+def test_wp_formulas_are_written_by_the_expression_printer_and_keep_their_meaning() -> None:
+    negated_division = weakest_precondition("x := -(x / 3);", "x == 0", "x: int")
+    assert [step.raw for step in negated_division.steps] == ["-(x / 3) == 0"]  # not (-x) / 3
+    negated_remainder = weakest_precondition("x := -3 * -(x % 3) + 2;", "x == 0", "x: int")
+    assert [step.raw for step in negated_remainder.steps] == ["-3 * -(x % 3) + 2 == 0"]
+    minimal = weakest_precondition("x := z % 2 - z * z + x;", "z > x", "x: int, z: int")
+    assert minimal.precondition == "z > z % 2 + x - z * z"  # not x - (z * z)
+
+
+def binary(op: str, left: ast.Expr, right: ast.Expr) -> ast.Binary:
+    """A binary expression built, not parsed: no text holds it."""
+    return ast.Binary(span=NO_SPAN, op=op, left=left, right=right, op_span=NO_SPAN)
+
+
+def test_a_chain_is_written_as_one_only_where_the_source_has_one() -> None:
+    loop = loop_in("method M(n: int) { var i := 0; while 0 <= i < n { i := i + 1; } }")
+    assert show_expr(loop.cond) == "0 <= i < n"
+    zero, i, n = (
+        ast.IntLit(span=NO_SPAN, value=0),
+        ast.Name(span=NO_SPAN, name="i"),
+        ast.Name(span=NO_SPAN, name="n"),
+    )
+    assert show_expr(binary("&&", binary("<=", zero, i), binary("<", i, n))) == "0 <= i && i < n"
+
+
+def test_an_equivalence_inside_another_is_parenthesised() -> None:
+    a, b, c = (ast.Name(span=NO_SPAN, name=name) for name in "abc")
+    assert show_expr(binary("<==>", binary("<==>", a, b), c)) == "(a <==> b) <==> c"
+    assert show_expr(binary("<==>", a, binary("<==>", b, c))) == "a <==> (b <==> c)"
