@@ -24,10 +24,20 @@ from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile
-from kernel_ext.lang.types import Type
-from kernel_ext.run import Multiset, Outcome, RunResult, make_array, run_method, show_value
+from kernel_ext.lang.types import BOOL, INT, NAT, Type, array_of, seq_of
+from kernel_ext.run import Multiset, Outcome, RunResult, run_method, show_value
 from kernel_ext.run.bounds import expr_children
-from kernel_ext.run.inputs import choose_inputs
+from kernel_ext.run.inputs import (
+    Bools,
+    Collection,
+    Data,
+    Ints,
+    candidates,
+    choose_inputs,
+    collect,
+    domain_of,
+    materialize,
+)
 from kernel_ext.run.values import DataValue
 from tests.support import (
     GOLDEN,
@@ -131,41 +141,35 @@ def literals_of(program: ast.Program) -> tuple[int, ...]:
 def values_of(
     ty: Type, constants: tuple[int, ...], datatypes: Mapping[str, ast.Datatype] | None = None, depth: int = 3
 ) -> st.SearchStrategy[object]:
-    """Small values of a type; an array's contents as a list (made an array per example); a
-    datatype value with constructors nested at most `depth` deep."""
-    name = ty.name
-    if datatypes and name in datatypes:
-        return data_values(ty, constants, datatypes, depth)
-    if name in ("int", "nat"):
-        low = 0 if name == "nat" else -4
-        usable = [value for value in constants if value >= low]
+    """Small values of a type, as the kernel's input generator says which values it has
+    (`domain_of`); an array's contents as a tuple (made an array per example); a datatype
+    value with constructors nested at most `depth` deep."""
+    datatypes = datatypes or {}
+    domain = domain_of(ty, datatypes)
+    if isinstance(domain, Data):
+        return data_values(domain, constants, datatypes, depth)
+    if isinstance(domain, Ints):
+        low = -4 if domain.low is None else domain.low
+        usable = [value for value in constants if domain.has(value)]
         small = st.integers(low, 6)
         return st.one_of(small, st.sampled_from(usable)) if usable else small
-    if name == "bool":
+    if isinstance(domain, Bools):
         return st.booleans()
-    if name not in ("seq", "set", "multiset", "array"):  # a type parameter: any type will do
-        return st.integers(-4, 6)
-    elements = st.lists(values_of(ty.element, constants, datatypes, depth), max_size=5)
-    if name == "seq":
-        return elements.map(tuple)
-    if name == "set":
-        return elements.map(frozenset)
-    if name == "multiset":
-        return elements.map(Multiset)
-    return elements  # an array
+    if isinstance(domain, Collection):
+        elements = st.lists(values_of(domain.element, constants, datatypes, depth), max_size=5)
+        return elements.map(lambda items, kind=domain.kind: collect(kind, items))
+    return st.nothing()
 
 
 def data_values(
-    ty: Type, constants: tuple[int, ...], datatypes: Mapping[str, ast.Datatype], depth: int
+    data: Data, constants: tuple[int, ...], datatypes: Mapping[str, ast.Datatype], depth: int
 ) -> st.SearchStrategy[object]:
-    decl = datatypes[ty.name]
     options = []
-    for ctor in decl.ctors:
-        parts = decl.field_types(ctor, ty)
-        if depth <= 0 and any(part.name in datatypes for part in parts):
+    for ctor in data.ctors:
+        if depth <= 0 and ctor.nests:
             continue
-        fields = st.tuples(*(values_of(part, constants, datatypes, depth - 1) for part in parts))
-        options.append(fields.map(lambda args, ctor=ctor.name: DataValue(decl.name, ctor, tuple(args))))
+        fields = st.tuples(*(values_of(part, constants, datatypes, depth - 1) for part in ctor.fields))
+        options.append(fields.map(lambda args, ctor=ctor.name: DataValue(data.name, ctor, tuple(args))))
     return st.one_of(options)
 
 
@@ -186,10 +190,49 @@ def arguments(
             if param.ty in arrays and draw(st.booleans()):
                 value = arrays[param.ty]
             else:
-                value = make_array(value)
+                value = materialize(value, param.ty)
                 arrays.setdefault(param.ty, value)
         args[param.name] = value
     return args
+
+
+GENERATED_TYPES_PROGRAM = """
+datatype List<T> = Nil | Cons(head: T, tail: List<T>)
+datatype Tree = Leaf | Node(left: Tree, value: nat, right: Tree)
+datatype Holder = Holds(a: array<int>) | Empty(n: nat)
+"""
+
+
+def _kernel_would_make(value: object, ty: Type, datatypes: Mapping[str, ast.Datatype]) -> bool:
+    """Whether the kernel's input generator makes values of this kind for the type: the
+    constructors it builds, its Python types, and no `nat` below 0, at every depth."""
+    tried = candidates(ty, datatypes)
+    if not tried or type(value) is not type(tried[0]):
+        return False
+    if isinstance(value, DataValue):
+        decl = datatypes[ty.name]
+        ctor = next(ctor for ctor in decl.ctors if ctor.name == value.ctor)
+        fields = decl.field_types(ctor, ty)
+        return value.ctor in {made.ctor for made in tried} and all(  # type: ignore[attr-defined]
+            _kernel_would_make(arg, field, datatypes) for arg, field in zip(value.args, fields, strict=True)
+        )
+    if isinstance(value, tuple | frozenset | Multiset):
+        items = value.distinct() if isinstance(value, Multiset) else value
+        return all(_kernel_would_make(item, ty.element, datatypes) for item in items)
+    return not (ty == NAT and value < 0)  # type: ignore[operator]
+
+
+@FEW
+@given(st.data())
+def test_the_random_inputs_are_values_the_kernel_would_try(data: st.DataObject) -> None:
+    program = resolve(parse(SourceFile("types.dfy", GENERATED_TYPES_PROGRAM))).program
+    datatypes = {decl.name: decl for decl in program.datatypes()}
+    tree, holder = Type("Tree"), Type("Holder")
+    types = [INT, NAT, BOOL, Type("T"), seq_of(NAT), Type("set", (tree,)), Type("multiset", (NAT,))]
+    types += [array_of(NAT), Type("List", (NAT,)), Type("List", (holder,)), tree, holder]
+    for ty in types:
+        value = data.draw(values_of(ty, (-3, 7), datatypes), label=str(ty))
+        assert _kernel_would_make(value, ty, datatypes), (str(ty), value)
 
 
 def describe(case: Case, shown: dict[str, str], result: RunResult) -> str:

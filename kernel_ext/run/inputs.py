@@ -6,12 +6,16 @@ sequence of length 0 to 4 of small elements. A datatype's values are built from 
 constructors, nested at most DATA_DEPTH deep, smallest first, with one of three constructors
 (`Cons(3, Cons(3, Nil))`) first of all. Combinations are tried in order of the sum of their
 positions in these lists, and the first that satisfies the `requires` is taken.
+
+What values a type has is said once, by `domain_of`: the property tests draw their random
+inputs from the same description.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
@@ -27,38 +31,105 @@ MAX_DATA_VALUES = 40  # candidates of one datatype
 MODERATE_DATA_SIZE = 3
 
 INTS = (3, 2, 1, 0, 4, 5, -1, -2, -3, 6, 7, 8, 10)
-NATS = tuple(value for value in INTS if value >= 0)
 BOOLS = (True, False)
 PREFERRED_INT_SEQUENCES = ((3, 1, 2), (1, 2, 3), (2, 2, 1), (0, 1, 2), (1,), (), (2, 1), (3, 1, 2, 0))
+
+
+@dataclass(frozen=True)
+class Ints:
+    """The values of `int`, of `nat` (`low` 0), and of a type parameter (any type's values
+    will do: ints)."""
+
+    low: int | None = None
+
+    def has(self, value: int) -> bool:
+        return self.low is None or value >= self.low
+
+
+@dataclass(frozen=True)
+class Bools:
+    pass
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A `seq`, `set` or `multiset` of the element type's values, or an array's contents."""
+
+    kind: str
+    element: Type
+
+
+@dataclass(frozen=True)
+class Ctor:
+    name: str
+    fields: tuple[Type, ...]
+    nests: bool  # an argument is a datatype value: it needs a level of nesting
+
+
+@dataclass(frozen=True)
+class Data:
+    """A datatype instance's values: its constructors applied to values of their argument
+    types (a constructor with an array argument is left out: no input holds one)."""
+
+    name: str
+    ctors: tuple[Ctor, ...]
+
+
+Domain = Ints | Bools | Collection | Data
+
+
+def domain_of(ty: Type, datatypes: Mapping[str, ast.Datatype]) -> Domain | None:
+    """Which values a type has, as input generators see it; None for a type they cannot make."""
+    name = ty.name
+    if name in datatypes:
+        decl = datatypes[name]
+        ctors = []
+        for ctor in decl.ctors:
+            fields = tuple(decl.field_types(ctor, ty))
+            if all(field.name != "array" for field in fields):
+                ctors.append(Ctor(ctor.name, fields, any(field.name in datatypes for field in fields)))
+        return Data(decl.name, tuple(ctors))
+    if name in ("int", "nat"):
+        return Ints(0 if name == "nat" else None)
+    if name == "bool":
+        return Bools()
+    if name in ("seq", "set", "multiset", "array"):
+        return Collection(name, ty.element)
+    if not ty.args and name.isidentifier():  # a type parameter
+        return Ints()
+    return None
+
+
+def collect(kind: str, items: Iterable[object]) -> object:
+    """A collection of a `Collection.kind` holding the items; an array as its contents."""
+    if kind == "set":
+        return frozenset(items)
+    return Multiset(items) if kind == "multiset" else tuple(items)
 
 
 def candidates(ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None) -> list[object]:
     """Small values of a type, in the order they are tried; an array is given by its
     contents (a tuple), made an array only when used. `datatypes` are the program's."""
-    name = ty.name
-    if datatypes and name in datatypes:
-        values = _data_values(ty, datatypes, DATA_DEPTH)
+    datatypes = datatypes or {}
+    domain = domain_of(ty, datatypes)
+    if isinstance(domain, Data):
+        values = _data_values(domain, datatypes, DATA_DEPTH)
         moderate = next((value for value in values if value.size >= MODERATE_DATA_SIZE), None)
         return ([moderate] if moderate is not None else []) + [
             value for value in values if value is not moderate
         ]
-    if name == "int":
-        return list(INTS)
-    if name == "nat":
-        return list(NATS)
-    if name == "bool":
+    if isinstance(domain, Ints):
+        return [value for value in INTS if domain.has(value)]
+    if isinstance(domain, Bools):
         return list(BOOLS)
-    if name in ("seq", "array", "multiset"):
-        sequences = _sequences(ty.element, datatypes)
-        return [Multiset(items) for items in sequences] if name == "multiset" else list(sequences)
-    if name == "set":
-        elements = candidates(ty.element, datatypes)[:4]
+    if isinstance(domain, Collection) and domain.kind == "set":
+        elements = candidates(domain.element, datatypes)[:4]
         subsets = [frozenset(elements[:3]), frozenset(), frozenset(elements[:1])]
         for size in range(len(elements) + 1):
             subsets += [frozenset(chosen) for chosen in itertools.combinations(elements, size)]
         return list(dict.fromkeys(subsets))
-    if not ty.args and name.isidentifier():  # a type parameter: values of any type will do
-        return list(INTS)
+    if isinstance(domain, Collection):
+        return [collect(domain.kind, items) for items in _sequences(domain.element, datatypes)]
     return []
 
 
@@ -75,20 +146,18 @@ def _sequences(element: Type, datatypes: Mapping[str, ast.Datatype] | None) -> l
     return list(dict.fromkeys(found))
 
 
-def _data_values(ty: Type, datatypes: Mapping[str, ast.Datatype], depth: int) -> list[DataValue]:
+def _data_values(data: Data, datatypes: Mapping[str, ast.Datatype], depth: int) -> list[DataValue]:
     """Values of a datatype instance with constructors nested at most `depth` deep, fewest
     constructors first (at most MAX_DATA_VALUES)."""
     if depth == 0:
         return []
-    decl = datatypes[ty.name]
     found: list[DataValue] = []
-    for ctor in decl.ctors:
+    for ctor in data.ctors:
         pools: list[list[object]] = []
-        for field_ty in decl.field_types(ctor, ty):
-            if field_ty.name in datatypes:
-                pools.append(list(_data_values(field_ty, datatypes, depth - 1)))
-            elif field_ty.name == "array":
-                pools.append([])  # an array inside a value is not generated
+        for field_ty in ctor.fields:
+            inner = domain_of(field_ty, datatypes)
+            if isinstance(inner, Data):
+                pools.append(list(_data_values(inner, datatypes, depth - 1)))
             else:
                 pools.append(candidates(field_ty, datatypes)[:DATA_FIELD_VALUES])
         if any(not pool for pool in pools):
@@ -96,7 +165,7 @@ def _data_values(ty: Type, datatypes: Mapping[str, ast.Datatype], depth: int) ->
         chosen = itertools.islice(_positions([len(pool) for pool in pools]), MAX_DATA_VALUES)
         found += [
             DataValue(
-                decl.name,
+                data.name,
                 ctor.name,
                 tuple(pool[position] for pool, position in zip(pools, positions, strict=True)),
             )

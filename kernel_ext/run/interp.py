@@ -26,16 +26,28 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.semantics import (
+    Key,
+    Measured,
+    Relation,
+    bounded_below,
+    declaration_measure,
+    decreases,
+    loop_measure,
+    missing_case_message,
+    order_of,
+    uncovered_ctors,
+)
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import split_conjuncts
-from kernel_ext.lang.types import BOOL, INT, NAT, Type
+from kernel_ext.lang.types import INT, NAT, Type
 from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_range
 from kernel_ext.run.heap import Heap
 from kernel_ext.run.printer import show_expr, show_pattern, show_stmt_head
@@ -162,42 +174,6 @@ def _point(span: Span) -> Span:
     return Span.point(span.start_line, span.start_col)
 
 
-def guessed_decreases(cond: ast.Expr) -> ast.Expr | None:
-    """Dafny's guess for a loop without `decreases`, from the shape of its condition: `n - i`
-    for `i < n` or `i <= n`, `i - n` for `i > n` or `i >= n`, the distance for `i != n`."""
-    if isinstance(cond, ast.Binary) and cond.op == "&&":
-        return guessed_decreases(cond.left) or guessed_decreases(cond.right)
-    if not isinstance(cond, ast.Binary) or cond.op not in ("<", "<=", ">", ">=", "!="):
-        return None
-    if cond.left.ty is None or not cond.left.ty.is_numeric:
-        return None
-
-    def minus(a: ast.Expr, b: ast.Expr) -> ast.Expr:
-        return ast.Binary(span=cond.span, op="-", left=a, right=b, op_span=cond.op_span, ty=INT)
-
-    if cond.op in ("<", "<="):
-        return minus(cond.right, cond.left)
-    if cond.op in (">", ">="):
-        return minus(cond.left, cond.right)
-    less = ast.Binary(span=cond.span, op="<", left=cond.left, right=cond.right, op_span=cond.op_span, ty=BOOL)
-    return ast.IfThenElse(
-        span=cond.span,
-        cond=less,
-        then=minus(cond.right, cond.left),
-        else_=minus(cond.left, cond.right),
-        ty=INT,
-    )
-
-
-def loop_measure(loop: ast.While) -> tuple[ast.Expr, ...] | None:
-    """What a loop's termination is checked by: its decreases clause, else Dafny's guess,
-    else nothing (the run then does not check it)."""
-    if loop.decreases is not None:
-        return loop.decreases.exprs
-    guessed = guessed_decreases(loop.cond)
-    return (guessed,) if guessed is not None else None
-
-
 def euclidean_div(a: int, b: int) -> int:
     """Dafny's `/`: a == b * (a / b) + a % b with 0 <= a % b < |b|."""
     return (a - euclidean_mod(a, b)) // b
@@ -221,7 +197,7 @@ class _Frame:
     depth: int
     modifies: frozenset[int] = frozenset()
     reads: frozenset[int] | None = None
-    measure: tuple[object, ...] = ()
+    measure: tuple[Measured[object], ...] = ()
     scopes: list[list[str]] = field(default_factory=list)
 
     def variables(self) -> list[tuple[str, object]]:
@@ -548,17 +524,11 @@ class _Machine:
     def recursive(self, caller: ast.Decl, callee: ast.Decl) -> bool:
         return callee.name in self.components.get(caller.name, frozenset())
 
-    def measure_of(self, decl: ast.Method | ast.Function, frame: _Frame) -> tuple[object, ...]:
+    def measure_of(self, decl: ast.Method | ast.Function, frame: _Frame) -> tuple[Measured[object], ...]:
         """The termination measure: the decreases clause, else the non-array parameters."""
         if decl.name not in self.recursive_decls:
             return ()
-        if decl.decreases is not None:
-            return tuple(_measure(self.eval(expr, frame, None)) for expr in decl.decreases.exprs)
-        return tuple(
-            _measure(frame.env[param.name])
-            for param in decl.params
-            if param.ty is not None and param.ty.name != "array"
-        )
+        return self.measure_values(declaration_measure(decl), frame)
 
     def execute_method(self, method: ast.Method, frame: _Frame, entry: bool = False) -> None:
         if method.body is None:
@@ -682,14 +652,13 @@ class _Machine:
         return True
 
     def missing_case(self, match: ast.Match | ast.MatchStmt, value: object, frame: _Frame) -> _Stop:
-        what = "expression" if isinstance(match, ast.Match) else "statement"
         uncovered = uncovered_ctors(match, self.datatypes)
         return self.violation(
             ObligationKind.MATCH_COMPLETE,
             _point(match.span),
             frame,
             f"no case of the match matches the value {show_value(value)} of `{self.text(match.subject)}`",
-            message=f"missing case in match {what}: {', '.join(uncovered)}" if uncovered else "",
+            message=missing_case_message(match, uncovered),
         )
 
     def exec_if(self, stmt: ast.If, frame: _Frame, tail: bool) -> Span | None:
@@ -712,17 +681,12 @@ class _Machine:
                 self.tick()
                 if not self.eval(loop.cond, frame, None):
                     return
-                before = self.measure_values(measure_exprs, frame)
+                progress = None
+                if measure_exprs is not None:
+                    progress = (measure_exprs, self.measure_values(measure_exprs, frame))
                 self.exec_block(loop.body, frame, None)
                 iteration += 1
-                self.loop_head(
-                    loop,
-                    frame,
-                    iteration,
-                    parts,
-                    ObligationKind.INVARIANT_MAINTAINED,
-                    (measure_exprs, before),
-                )
+                self.loop_head(loop, frame, iteration, parts, ObligationKind.INVARIANT_MAINTAINED, progress)
 
     def loop_head(
         self,
@@ -731,7 +695,7 @@ class _Machine:
         iteration: int,
         parts: list[ast.Expr],
         kind: ObligationKind,
-        progress: tuple[tuple[ast.Expr, ...] | None, tuple[object, ...] | None] = (None, None),
+        progress: tuple[tuple[ast.Expr, ...], tuple[Measured[object], ...]] | None = None,
     ) -> None:
         """A visit of the loop head. After an iteration, the measure (`progress`: its
         expressions and its value before the iteration) is checked first, then the invariants,
@@ -739,11 +703,9 @@ class _Machine:
         if self.observer is not None and self.observer[0] is loop:
             self.observer[1](LoopProbe(loop, iteration, self, frame))
         self.record(loop, frame, f"{self.stmt_text(loop)}   [iteration {iteration}]")
-        measure_exprs, before = progress
-        if before is not None:
-            after = self.measure_values(measure_exprs, frame)
-            assert after is not None
-            self.check_loop_decreases(loop, frame, before, after)
+        if progress is not None:
+            measure_exprs, before = progress
+            self.check_loop_decreases(loop, frame, before, self.measure_values(measure_exprs, frame))
         for part in parts:
             if not self.eval(part, frame, None):
                 when = "on entry to the loop" if iteration == 0 else f"after iteration {iteration}"
@@ -755,13 +717,18 @@ class _Machine:
                     description=self.text(part),
                 )
 
-    def measure_values(self, exprs: tuple[ast.Expr, ...] | None, frame: _Frame) -> tuple[object, ...] | None:
-        if exprs is None:
-            return None
-        return tuple(_measure(self.eval(expr, frame, None)) for expr in exprs)
+    def measure_values(self, exprs: tuple[ast.Expr, ...], frame: _Frame) -> tuple[Measured[object], ...]:
+        """Each component's value with the order its type is compared in."""
+        return tuple(
+            (self.eval(expr, frame, None), order_of(ast.type_of(expr), self.datatypes)) for expr in exprs
+        )
 
     def check_loop_decreases(
-        self, loop: ast.While, frame: _Frame, before: tuple[object, ...], after: tuple[object, ...]
+        self,
+        loop: ast.While,
+        frame: _Frame,
+        before: tuple[Measured[object], ...],
+        after: tuple[Measured[object], ...],
     ) -> None:
         guessed = loop.decreases is None
         while_at = _point(loop.span)
@@ -776,7 +743,7 @@ class _Machine:
             related = (loop.decreases.span,)
             description = self.decreases_text(loop.decreases)
             bounded_at = loop.decreases.exprs[0].token
-        if not _less(after, before, bounded=False):
+        if not decreases(after, before, VALUES, bounded=False):
             raise self.violation(
                 ObligationKind.DECREASES,
                 while_at,
@@ -786,7 +753,7 @@ class _Machine:
                 description=description,
                 message=LOOP_NEEDS_DECREASES if guessed else "",
             )
-        if not _bounded(after, before):
+        if not bounded_below(after, before, VALUES):
             raise self.violation(
                 ObligationKind.DECREASES,
                 bounded_at,
@@ -1009,9 +976,13 @@ class _Machine:
             )
 
     def check_termination(
-        self, call: ast.Call, callee: ast.Method | ast.Function, measure: tuple[object, ...], caller: _Frame
+        self,
+        call: ast.Call,
+        callee: ast.Method | ast.Function,
+        measure: tuple[Measured[object], ...],
+        caller: _Frame,
     ) -> None:
-        if not _less(measure, caller.measure, bounded=True):
+        if not decreases(measure, caller.measure, VALUES, bounded=True):
             raise self.violation(
                 ObligationKind.TERMINATION,
                 call.name_span,
@@ -1417,44 +1388,42 @@ def _combine(op: str, left: object, right: object) -> object:
     raise ValueError(f"unknown operator {op}")
 
 
-def _measure(value: object) -> object:
-    """What a decreases component is compared by: a sequence by its length."""
-    return len(value) if isinstance(value, tuple) else value
+class ValueLogic:
+    """Dafny's orders (`semantics.Order`) on run-time values: what a run checks. A datatype
+    value's rank is its height, which each constructor argument is below."""
+
+    def key(self, value: object, key: Key) -> object:
+        if key is Key.LENGTH:
+            return len(value)  # type: ignore[arg-type]
+        return value.height if key is Key.RANK and isinstance(value, DataValue) else value
+
+    def below(self, new: object, old: object, relation: Relation) -> bool:
+        if relation is Relation.BOOL:
+            return not new and bool(old)
+        return new < old  # type: ignore[operator]  # ints, proper subsets and sub-multisets
+
+    def at_least_zero(self, value: object) -> bool:
+        return value >= 0  # type: ignore[operator]
+
+    def equal(self, new: object, old: object) -> bool:
+        return new == old
+
+    def conj(self, items: Sequence[object]) -> bool:
+        return all(items)
+
+    def disj(self, items: Sequence[object]) -> bool:
+        return any(items)
+
+    def implies(self, premise: object, conclusion: object) -> bool:
+        return not premise or bool(conclusion)
 
 
-def _part_less(new: object, old: object, bounded: bool) -> bool:
-    if isinstance(old, bool):
-        return (not new) and old
-    if isinstance(old, int):
-        return new < old and (not bounded or old >= 0)  # type: ignore[operator]
-    if isinstance(old, frozenset | Multiset):
-        return new < old  # type: ignore[operator]
-    if isinstance(old, DataValue):  # structurally: by the depth of its constructors
-        return isinstance(new, DataValue) and new.height < old.height
-    return False
+VALUES = ValueLogic()
 
 
-def _less(new: tuple[object, ...], old: tuple[object, ...], bounded: bool) -> bool:
-    """Dafny's well-founded order on tuples, lexicographically."""
-    for index, (new_part, old_part) in enumerate(zip(new, old, strict=False)):
-        if new[:index] == old[:index] and _part_less(new_part, old_part, bounded):
-            return True
-    return False
-
-
-def _bounded(new: tuple[object, ...], old: tuple[object, ...]) -> bool:
-    """The int component that decreased was not below zero."""
-    for index, (new_part, old_part) in enumerate(zip(new, old, strict=False)):
-        if isinstance(old_part, bool) or not isinstance(old_part, int):
-            continue
-        if new[:index] == old[:index] and new_part < old_part and old_part < 0:  # type: ignore[operator]
-            return False
-    return True
-
-
-def _show_measure(values: tuple[object, ...]) -> str:
-    shown = ", ".join(show_value(value) for value in values)
-    return shown if len(values) == 1 else f"({shown})"
+def _show_measure(measure: tuple[Measured[object], ...]) -> str:
+    shown = ", ".join(show_value(value) for value, _ in measure)
+    return shown if len(measure) == 1 else f"({shown})"
 
 
 def _arrays_by_id(values: list[object], ids: frozenset[int]) -> list[ArrayValue]:
@@ -1475,21 +1444,6 @@ def _show_then(value: object, contents: dict[int, list[object]]) -> str:
     if isinstance(value, DataValue) and value.holds_arrays:
         return show_data(value, lambda item: _show_then(item, contents))
     return show_value(value)
-
-
-def uncovered_ctors(match: ast.Match | ast.MatchStmt, datatypes: Mapping[str, ast.Datatype]) -> list[str]:
-    """The constructors that no case covers entirely, as the verifier names them in its
-    message (a case covers a constructor when its pattern is a variable, `_`, or the
-    constructor with only variables and `_` inside)."""
-    if any(not case.pattern.ctor for case in match.cases):
-        return []
-    datatype = datatypes.get(ast.type_of(match.subject).name)
-    if datatype is None:
-        return []
-    covered = {
-        case.pattern.ctor for case in match.cases if all(not arg.ctor for arg in case.pattern.args or ())
-    }
-    return [ctor.name for ctor in datatype.ctors if ctor.name not in covered]
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.semantics import loop_measure
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.run.inputs import choose_inputs
 from kernel_ext.run.interp import (
@@ -24,7 +25,6 @@ from kernel_ext.run.interp import (
     RunResult,
     execute,
     find_method,
-    loop_measure,
 )
 from kernel_ext.run.printer import show_expr
 from kernel_ext.run.values import show_value

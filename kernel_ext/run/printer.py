@@ -1,35 +1,37 @@
-"""Expressions and statement heads written back as MiniDafny text, for traces and tables
-when the source text is not at hand. Comparison chains (`0 <= i < n`) are written as chains.
+"""Expressions and statement heads written back as MiniDafny text, with only the
+parentheses Dafny's binding levels need: for traces and tables when the source text is not
+at hand, and for the formulas of `%%wp` (built as expressions from Z3's terms). A comparison
+chain of the source (`0 <= i < n`) is written as a chain.
 """
 
 from __future__ import annotations
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.source import NO_SPAN
 
-# Dafny's precedence, loosest first.
+# Dafny's binding levels, loosest first: `if ... then ... else` and quantifiers (ENDLESS)
+# extend as far right as they can.
+ENDLESS, EQUIV, IMPLIES, LOGIC, COMPARE, SUM, PRODUCT, UNARY, POSTFIX = range(9)
 PRECEDENCE = {
-    "<==>": 1,
-    "==>": 2,
-    "<==": 2,
-    "&&": 3,
-    "||": 3,
-    "<": 4,
-    "<=": 4,
-    ">": 4,
-    ">=": 4,
-    "==": 4,
-    "!=": 4,
-    "in": 4,
-    "!in": 4,
-    "+": 5,
-    "-": 5,
-    "*": 6,
-    "/": 6,
-    "%": 6,
+    "<==>": EQUIV,
+    "==>": IMPLIES,
+    "<==": IMPLIES,
+    "&&": LOGIC,
+    "||": LOGIC,
+    "<": COMPARE,
+    "<=": COMPARE,
+    ">": COMPARE,
+    ">=": COMPARE,
+    "==": COMPARE,
+    "!=": COMPARE,
+    "in": COMPARE,
+    "!in": COMPARE,
+    "+": SUM,
+    "-": SUM,
+    "*": PRODUCT,
+    "/": PRODUCT,
+    "%": PRODUCT,
 }
-UNARY = 7
-POSTFIX = 8
-ENDLESS = 0  # `if ... then ... else` and quantifiers extend as far right as they can
 COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
 
 
@@ -44,9 +46,15 @@ def show_expr(expr: ast.Expr) -> str:
     return _show(expr)
 
 
+def show_operand(expr: ast.Expr, needed: int) -> str:
+    """The expression as an operand that binds at least as tightly as `needed` (a level
+    above), parenthesised if it does not."""
+    return _wrapped(expr, needed)
+
+
 def _level(expr: ast.Expr) -> int:
     if isinstance(expr, ast.Binary):
-        return PRECEDENCE["<"] if chain_links(expr) is not None else PRECEDENCE[expr.op]
+        return COMPARE if chain_links(expr) is not None else PRECEDENCE[expr.op]
     if isinstance(expr, ast.Unary):
         return UNARY
     if isinstance(expr, ast.IntLit) and expr.value < 0:
@@ -134,9 +142,9 @@ def _show_postfix(expr: ast.Expr) -> str:
 def _show_binary(expr: ast.Binary) -> str:
     chain = chain_links(expr)
     if chain is not None:
-        text = _wrapped(chain[0].left, PRECEDENCE["<"] + 1)
+        text = _wrapped(chain[0].left, COMPARE + 1)
         for link in chain:
-            text += f" {link.op} {_wrapped(link.right, PRECEDENCE['<'] + 1)}"
+            text += f" {link.op} {_wrapped(link.right, COMPARE + 1)}"
         return text
     level = PRECEDENCE[expr.op]
     if expr.op in ("&&", "||"):
@@ -145,6 +153,8 @@ def _show_binary(expr: ast.Binary) -> str:
         return f"{left} {expr.op} {right}"
     if expr.op == "==>":
         return f"{_wrapped(expr.left, level + 1)} ==> {_wrapped(expr.right, level)}"
+    if expr.op == "<==>":  # associative, but clearer with the grouping shown
+        return f"{_wrapped(expr.left, level + 1)} <==> {_wrapped(expr.right, level + 1)}"
     if expr.op in COMPARISONS or expr.op in ("in", "!in"):
         return f"{_wrapped(expr.left, level + 1)} {expr.op} {_wrapped(expr.right, level + 1)}"
     return f"{_wrapped(expr.left, level)} {expr.op} {_wrapped(expr.right, level + 1)}"
@@ -155,7 +165,7 @@ def _show_logical_operand(expr: ast.Expr, op: str, right: bool = False) -> str:
     same = isinstance(expr, ast.Binary) and expr.op == op and chain_links(expr) is None
     if same and not right:
         return _show(expr)
-    return _wrapped(expr, PRECEDENCE["<"])
+    return _wrapped(expr, COMPARE)
 
 
 def chain_links(expr: ast.Expr) -> list[ast.Binary] | None:
@@ -171,8 +181,8 @@ def chain_links(expr: ast.Expr) -> list[ast.Binary] | None:
     if left is None:
         return None
     shared_left, shared_right = left[-1].right, expr.right.left
-    if shared_left != shared_right or shared_left.span != shared_right.span:
-        return None
+    if shared_left != shared_right or shared_left.span != shared_right.span or shared_left.span == NO_SPAN:
+        return None  # two operands, or expressions that no text holds
     return [*left, expr.right]
 
 

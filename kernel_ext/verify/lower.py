@@ -12,13 +12,26 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 
 from kernel_ext.lang import callgraph
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.semantics import (
+    RANK_ORDER,
+    Key,
+    Measured,
+    Relation,
+    bounded_below,
+    declaration_measure,
+    decreases,
+    loop_measure,
+    missing_case_message,
+    order_of,
+    uncovered_ctors,
+)
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import split_conjuncts
@@ -215,42 +228,40 @@ def datatype_shapes(datatype: ast.Datatype, instance: Type) -> tuple[dt.CtorShap
     )
 
 
-def measure(term: t.Term) -> t.Term:
-    """What a decreases component is compared by: a sequence by its length, a datatype value
-    by its rank (structural order)."""
-    if dt.is_datatype_sort(t.sort_of(term)):
-        return dt.rank(term)
-    return enc.seq_len(term) if t.sort_of(term).name == "Seq" else term
+class TermLogic:
+    """Dafny's orders (`semantics.Order`) as terms: what a decreases check proves."""
+
+    def key(self, value: t.Term, key: Key) -> t.Term:
+        if key is Key.LENGTH:
+            return enc.seq_len(value)
+        return dt.rank(value) if key is Key.RANK else value
+
+    def below(self, new: t.Term, old: t.Term, relation: Relation) -> t.Term:
+        if relation is Relation.BOOL:
+            return t.and_(t.not_(new), old)
+        if relation is Relation.PROPER_SUBSET:
+            return t.and_(enc.subset(new, old), t.app(t.Op.NE, new, old))
+        if relation is Relation.PROPER_SUBMULTISET:
+            return enc.multiset_op("<", new, old)
+        return t.app(t.Op.LT, new, old)
+
+    def at_least_zero(self, value: t.Term) -> t.Term:
+        return t.app(t.Op.LE, t.IntVal(0), value)
+
+    def equal(self, new: t.Term, old: t.Term) -> t.Term:
+        return t.eq(new, old)
+
+    def conj(self, items: Sequence[t.Term]) -> t.Term:
+        return t.and_(*items)
+
+    def disj(self, items: Sequence[t.Term]) -> t.Term:
+        return t.or_(*items)
+
+    def implies(self, premise: t.Term, conclusion: t.Term) -> t.Term:
+        return t.implies(premise, conclusion)
 
 
-def decreases_less(new: list[t.Term], old: list[t.Term], bounded: bool = True) -> t.Term:
-    """Dafny's well-founded order on tuples of ints and bools, lexicographically."""
-    cases = []
-    for index, (new_part, old_part) in enumerate(zip(new, old, strict=False)):
-        equal_before = [t.eq(n, o) for n, o in zip(new[:index], old[:index], strict=True)]
-        cases.append(t.and_(*equal_before, _part_less(new_part, old_part, bounded)))
-    return t.or_(*cases)
-
-
-def decreases_bounded(new: list[t.Term], old: list[t.Term]) -> t.Term:
-    """The component that decreased was not below zero."""
-    conditions = []
-    for index, (new_part, old_part) in enumerate(zip(new, old, strict=False)):
-        if t.sort_of(old_part) != t.INT:
-            continue
-        equal_before = [t.eq(n, o) for n, o in zip(new[:index], old[:index], strict=True)]
-        decreased = t.and_(*equal_before, t.app(t.Op.LT, new_part, old_part))
-        conditions.append(t.implies(decreased, t.app(t.Op.LE, t.IntVal(0), old_part)))
-    return t.and_(*conditions)
-
-
-def _part_less(new: t.Term, old: t.Term, bounded: bool) -> t.Term:
-    if t.sort_of(old) == t.BOOL:
-        return t.and_(t.not_(new), old)
-    if t.sort_of(old) != t.INT:
-        return t.FALSE  # only ints and bools are ordered in MiniDafny's decreases clauses
-    less = t.app(t.Op.LT, new, old)
-    return t.and_(less, t.app(t.Op.LE, t.IntVal(0), old)) if bounded else less
+TERMS = TermLogic()
 
 
 # ------------------------------------------------------------------ the unit
@@ -280,16 +291,13 @@ class _Unit:
             )
         return self.translate
 
-    def default_decreases(self, decl: ast.Method | ast.Function) -> list[t.Term]:
+    def measured(self, exprs: Sequence[ast.Expr], translate: Translator) -> list[Measured[t.Term]]:
+        """Each component of a measure with the order its type is compared in."""
+        return [(translate(expr), order_of(ast.type_of(expr), self.datatypes)) for expr in exprs]
+
+    def default_decreases(self, decl: ast.Method | ast.Function) -> list[Measured[t.Term]]:
         """The termination measure: the decreases clause, else the parameters (as Dafny)."""
-        if decl.decreases is not None:
-            translate = self.translator_for(decl)
-            return [measure(translate(expr)) for expr in decl.decreases.exprs]
-        return [
-            measure(param_var(param))
-            for param in decl.params
-            if param.ty is not None and param.ty.name != "array"
-        ]
+        return self.measured(declaration_measure(decl), self.translator_for(decl))
 
     # ---- functions
 
@@ -565,7 +573,7 @@ class _Body:
             case_path = t.and_(path, *(t.not_(c) for c in earlier), condition)
             commands += self.wf(case.body, case_path, tr.binding(bindings))
             earlier.append(condition)
-        missing = self.missing_cases(expr, subject, earlier, "expression", path)
+        missing = self.missing_cases(expr, subject, earlier, path)
         return commands + ([missing] if missing else [])
 
     def missing_cases(
@@ -573,14 +581,13 @@ class _Body:
         match: ast.Match | ast.MatchStmt,
         subject: t.Term,
         conditions: list[t.Term],
-        what: str,
         path: t.Term,
     ) -> Assert | None:
         """The check that some case matches, unless the cases cover every constructor."""
         uncovered = uncovered_ctors(match, self.unit.datatypes)
         if not uncovered:
             return None
-        message = f"missing case in match {what}: {', '.join(uncovered)}"
+        message = missing_case_message(match, uncovered)
         at = Span.point(match.span.start_line, match.span.start_col)
         return self.check(
             t.implies(path, t.or_(*conditions)), ObligationKind.MATCH_COMPLETE, at, message=message
@@ -726,11 +733,9 @@ class _Body:
     def termination_check(
         self, callee: ast.Method | ast.Function, mapping: dict[str, t.Term], call: ast.Call, path: t.Term
     ) -> Assert:
-        new = [t.substitute(term, mapping) for term in self.unit.default_decreases(callee)]
-        old = self.unit.default_decreases(self.owner)
-        return self.check(
-            t.implies(path, decreases_less(new, old)), ObligationKind.TERMINATION, call.name_span
-        )
+        new = [(t.substitute(term, mapping), order) for term, order in self.unit.default_decreases(callee)]
+        less = decreases(new, self.unit.default_decreases(self.owner), TERMS, bounded=True)
+        return self.check(t.implies(path, less), ObligationKind.TERMINATION, call.name_span)
 
     # ---- method specification
 
@@ -801,9 +806,11 @@ class _Body:
         smaller = {param.name: t.Var(f"{param.name}'", sort_of(param.ty)) for param in variables}
         requires = t.and_(*(t.substitute(self.translate(c.expr), smaller) for c in lemma.requires))
         conclusion = t.and_(*(t.substitute(self.translate(expr), smaller) for expr in ensures))
-        less = decreases_less(
-            [dt.rank(smaller[param.name]) for param in variables],
-            [dt.rank(param_var(param)) for param in variables],
+        less = decreases(
+            [(smaller[param.name], RANK_ORDER) for param in variables],
+            [(param_var(param), RANK_ORDER) for param in variables],
+            TERMS,
+            bounded=True,
         )
         fuel = t.Var("$ih.fuel", t.FUEL)
         names = frozenset(var.name for var in smaller.values())
@@ -1167,7 +1174,7 @@ class _Body:
                 )
             )
             earlier.append(condition)
-        missing = self.missing_cases(stmt, subject, earlier, "statement", t.TRUE)
+        missing = self.missing_cases(stmt, subject, earlier, t.TRUE)
         if missing is not None:
             branches.append(seq(Assume(t.not_(t.or_(*earlier))), missing))
         return seq(*self.wf(stmt.subject), Choice(tuple(branches)))
@@ -1203,7 +1210,7 @@ class _Body:
             for expr in loop.decreases.exprs:
                 body += self.wf(expr)
         old_values = []
-        for term in measure or []:
+        for term, _ in measure or []:
             temp = self.temp("decreases", t.sort_of(term))
             body.append(Assign(temp, term))
             old_values.append(temp)
@@ -1263,24 +1270,24 @@ class _Body:
         kept = t.implies(t.not_(self.may_modify(ref)), t.eq(now, t.app(t.Op.SELECT, before, ref)))
         return [Assign(before, heap), Havoc((heap,)), Assume(t.Forall((ref,), kept, ((now,),)))]
 
-    def loop_measure(self, loop: ast.While) -> list[t.Term] | None:
-        if loop.decreases is not None:
-            return [measure(self.translate(expr)) for expr in loop.decreases.exprs]
-        return guess_decreases(loop.cond, self.translate)
+    def loop_measure(self, loop: ast.While) -> list[Measured[t.Term]] | None:
+        exprs = loop_measure(loop)
+        return None if exprs is None else self.unit.measured(exprs, self.translate)
 
     def decreases_checks(
-        self, loop: ast.While, while_at: Span, measure: list[t.Term] | None, old: list[t.Var]
+        self, loop: ast.While, while_at: Span, measure: list[Measured[t.Term]] | None, old: list[t.Var]
     ) -> list[Command]:
         if measure is None:
             return [self.check(t.FALSE, ObligationKind.DECREASES, while_at, message=LOOP_NEEDS_DECREASES)]
         guessed = loop.decreases is None
         related = () if guessed else (loop.decreases.span,)
         description = "" if guessed else self.source.text_of(loop.decreases.span)
-        new = list(measure)
-        old_terms: list[t.Term] = list(old)
+        old_measure: list[Measured[t.Term]] = [
+            (var, order) for var, (_, order) in zip(old, measure, strict=True)
+        ]
         return [
             self.check(
-                decreases_less(new, old_terms, bounded=False),
+                decreases(measure, old_measure, TERMS, bounded=False),
                 ObligationKind.DECREASES,
                 while_at,
                 related,
@@ -1288,7 +1295,7 @@ class _Body:
                 LOOP_NEEDS_DECREASES if guessed else "",
             ),
             self.check(
-                decreases_bounded(new, old_terms),
+                bounded_below(measure, old_measure, TERMS),
                 ObligationKind.DECREASES,
                 while_at if guessed else loop.decreases.exprs[0].token,
                 (),
@@ -1433,22 +1440,6 @@ class _Body:
         )
 
 
-def guess_decreases(cond: ast.Expr, translate: Translator) -> list[t.Term] | None:
-    """Dafny's guess for a loop without `decreases`, from the shape of its condition."""
-    if isinstance(cond, ast.Binary) and cond.op == "&&":
-        return guess_decreases(cond.left, translate) or guess_decreases(cond.right, translate)
-    if not isinstance(cond, ast.Binary) or cond.op not in ("<", "<=", ">", ">=", "!="):
-        return None
-    if not ast.type_of(cond.left).is_numeric:
-        return None
-    left, right = translate(cond.left), translate(cond.right)
-    if cond.op in ("<", "<="):
-        return [t.app(t.Op.SUB, right, left)]
-    if cond.op in (">", ">="):
-        return [t.app(t.Op.SUB, left, right)]
-    return [t.ite(t.app(t.Op.LT, left, right), t.app(t.Op.SUB, right, left), t.app(t.Op.SUB, left, right))]
-
-
 def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
     """The variables a loop body may change, with their types."""
     found: set[tuple[t.Var, Type | None]] = set()
@@ -1505,19 +1496,6 @@ def _calls_of(stmt: ast.Stmt) -> list[ast.Call]:
     ):
         return [stmt.rhs[0]]
     return []
-
-
-def uncovered_ctors(match: ast.Match | ast.MatchStmt, datatypes: dict[str, ast.Datatype]) -> list[str]:
-    """The constructors that no case covers entirely (a case covers a constructor when its
-    pattern is a variable, `_`, or the constructor with only variables and `_` inside)."""
-    if any(not case.pattern.ctor for case in match.cases):
-        return []
-    ty = ast.type_of(match.subject)
-    datatype = datatypes[ty.name]
-    covered = {
-        case.pattern.ctor for case in match.cases if all(not arg.ctor for arg in case.pattern.args or ())
-    }
-    return [ctor.name for ctor in datatype.ctors if ctor.name not in covered]
 
 
 def _passed_to_call(name: str, exprs: list[ast.Expr]) -> bool:

@@ -40,6 +40,7 @@ from kernel_ext.lang.parser import _lark, parse, parse_expression
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import NO_SPAN, SourceFile, Span
 from kernel_ext.lang.types import BOOL, NAT, Type
+from kernel_ext.run.printer import COMPARE, show_expr, show_operand
 from kernel_ext.verify.smt import Cancellation, Limits, Workers
 
 CELL = "cell"
@@ -769,9 +770,6 @@ def _value(value: z3.ExprRef) -> Value:
 
 # ------------------------------------------------------------------ Z3 terms as MiniDafny text
 
-# Dafny's precedence, loosest first; if-then-else extends as far right as it can.
-ENDLESS, EQUIV, IMPLIES, LOGIC, COMPARE, SUM, PRODUCT, UNARY, ATOM = range(9)
-
 _COMPARISONS = {z3.Z3_OP_LE: "<=", z3.Z3_OP_LT: "<", z3.Z3_OP_GE: ">=", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "=="}
 _NEGATED = {"<=": ">", "<": ">=", ">=": "<", ">": "<=", "==": "!=", "!=": "=="}
 _MIRRORED = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "==": "==", "!=": "!="}
@@ -781,43 +779,48 @@ def _is_number(term: z3.ExprRef) -> bool:
     return z3.is_int_value(term)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One term of a sum: `expr`, subtracted when `negative` (`-1*y` is y, negative)."""
+
+    negative: bool
+    expr: ast.Expr
+    is_number: bool = False
+
+
 class _Printer:
-    """Z3 terms printed as MiniDafny: `x > 1` for Z3's `not (x <= 1)`, `y - x` for its
-    `-1*x + y`, comparisons with the constant on the right, `&&` and `||` parenthesised
-    where they meet (Dafny requires it)."""
+    """Z3 terms as MiniDafny expressions, written by the expression printer: `x > 1` for
+    Z3's `not (x <= 1)`, `y - x` for its `-1*x + y`, comparisons with the constant on the
+    right."""
 
     def __init__(self, names: dict[str, str]):
         self.names = names
-        self.printers = self._printers()
+        self.builders = self._builders()
 
     def show(self, term: z3.ExprRef) -> str:
-        return self.text(term)[0]
+        return show_expr(self.expr(term))
 
     def wrap(self, term: z3.ExprRef, at_least: int) -> str:
-        text, level = self.text(term)
-        return text if level >= at_least else f"({text})"
+        return show_operand(self.expr(term), at_least)
 
-    def text(self, term: z3.ExprRef) -> tuple[str, int]:
+    def expr(self, term: z3.ExprRef) -> ast.Expr:
         kind = term.decl().kind() if z3.is_app(term) else None
         if z3.is_true(term) or z3.is_false(term):
-            return ("true" if z3.is_true(term) else "false"), ATOM
+            return ast.BoolLit(span=NO_SPAN, value=z3.is_true(term))
         if _is_number(term):
-            value = term.as_long()  # type: ignore[attr-defined]
-            return str(value), (ATOM if value >= 0 else UNARY)
+            return _number(term.as_long())  # type: ignore[attr-defined]
         if kind == z3.Z3_OP_UNINTERPRETED and term.num_args() == 0:
             name = term.decl().name()
-            return self.names.get(name, name), ATOM
-        printer = self.printers.get(kind)
-        if printer is None:
-            return str(term), ATOM
-        return printer(term)
+            return _name(self.names.get(name, name))
+        builder = self.builders.get(kind)
+        return _name(str(term)) if builder is None else builder(term)
 
-    def _printers(self) -> dict[int, Callable[[z3.ExprRef], tuple[str, int]]]:
+    def _builders(self) -> dict[int, Callable[[z3.ExprRef], ast.Expr]]:
         return {
             z3.Z3_OP_NOT: self.negation,
-            z3.Z3_OP_AND: lambda t: self.junction(t, z3.Z3_OP_AND, " && "),
-            z3.Z3_OP_OR: lambda t: self.junction(t, z3.Z3_OP_OR, " || "),
-            z3.Z3_OP_IMPLIES: self.implication,
+            z3.Z3_OP_AND: lambda t: self.junction(t, z3.Z3_OP_AND, "&&"),
+            z3.Z3_OP_OR: lambda t: self.junction(t, z3.Z3_OP_OR, "||"),
+            z3.Z3_OP_IMPLIES: lambda t: _binary("==>", self.expr(t.arg(0)), self.expr(t.arg(1))),
             z3.Z3_OP_EQ: self.equality,
             z3.Z3_OP_DISTINCT: self.distinct,
             z3.Z3_OP_XOR: lambda t: self.equivalence(z3.Not(t.arg(0)), t.arg(1)),
@@ -829,103 +832,135 @@ class _Printer:
             z3.Z3_OP_SUB: self.sum,
             z3.Z3_OP_UMINUS: self.sum,
             z3.Z3_OP_MUL: self.product,
-            z3.Z3_OP_IDIV: lambda t: self.division(t, "/"),
-            z3.Z3_OP_MOD: lambda t: self.division(t, "%"),
+            z3.Z3_OP_IDIV: lambda t: _binary("/", self.expr(t.arg(0)), self.expr(t.arg(1))),
+            z3.Z3_OP_MOD: lambda t: _binary("%", self.expr(t.arg(0)), self.expr(t.arg(1))),
             z3.Z3_OP_ITE: self.conditional,
         }
 
     # ---- logic
 
-    def negation(self, term: z3.ExprRef) -> tuple[str, int]:
+    def negation(self, term: z3.ExprRef) -> ast.Expr:
         inner = term.arg(0)
         kind = inner.decl().kind()
         if z3.is_not(inner):
-            return self.text(inner.arg(0))
+            return self.expr(inner.arg(0))
         if kind in _COMPARISONS and not z3.is_bool(inner.arg(0)):
             return self.relation(_NEGATED[_COMPARISONS[kind]], inner.arg(0), inner.arg(1))
         if kind == z3.Z3_OP_DISTINCT and inner.num_args() == 2:
             return self.relation("==", inner.arg(0), inner.arg(1))
         if kind == z3.Z3_OP_EQ:  # `!(p <==> q)` reads better as `!p <==> q`
             return self.equivalence(z3.Not(inner.arg(0)), inner.arg(1))
-        return "!" + self.wrap(inner, UNARY), UNARY
+        return ast.Unary(span=NO_SPAN, op="!", operand=self.expr(inner))
 
-    def junction(self, term: z3.ExprRef, kind: int, joiner: str) -> tuple[str, int]:
-        return joiner.join(self.wrap(arg, COMPARE) for arg in _flattened(term, kind)), LOGIC
+    def junction(self, term: z3.ExprRef, kind: int, op: str) -> ast.Expr:
+        first, *rest = (self.expr(arg) for arg in _flattened(term, kind))
+        for item in rest:
+            first = _binary(op, first, item)
+        return first
 
-    def implication(self, term: z3.ExprRef) -> tuple[str, int]:
-        return f"{self.wrap(term.arg(0), LOGIC)} ==> {self.wrap(term.arg(1), IMPLIES)}", IMPLIES
+    def equivalence(self, left: z3.ExprRef, right: z3.ExprRef) -> ast.Expr:
+        return _binary("<==>", self.expr(left), self.expr(right))
 
-    def equivalence(self, left: z3.ExprRef, right: z3.ExprRef) -> tuple[str, int]:
-        return f"{self.wrap(left, IMPLIES)} <==> {self.wrap(right, IMPLIES)}", EQUIV
-
-    def equality(self, term: z3.ExprRef) -> tuple[str, int]:
+    def equality(self, term: z3.ExprRef) -> ast.Expr:
         if z3.is_bool(term.arg(0)):
             return self.equivalence(term.arg(0), term.arg(1))
         return self.comparison(term)
 
-    def distinct(self, term: z3.ExprRef) -> tuple[str, int]:
+    def distinct(self, term: z3.ExprRef) -> ast.Expr:
         if term.num_args() != 2:
-            return str(term), ATOM
+            return _name(str(term))
         if z3.is_bool(term.arg(0)):
             return self.equivalence(z3.Not(term.arg(0)), term.arg(1))
         return self.relation("!=", term.arg(0), term.arg(1))
 
-    def conditional(self, term: z3.ExprRef) -> tuple[str, int]:
-        cond, then, else_ = (self.show(arg) for arg in term.children())
-        return f"if {cond} then {then} else {else_}", ENDLESS
+    def conditional(self, term: z3.ExprRef) -> ast.Expr:
+        cond, then, else_ = (self.expr(arg) for arg in term.children())
+        return ast.IfThenElse(span=NO_SPAN, cond=cond, then=then, else_=else_)
 
     # ---- arithmetic
 
-    def comparison(self, term: z3.ExprRef) -> tuple[str, int]:
+    def comparison(self, term: z3.ExprRef) -> ast.Expr:
         return self.relation(_COMPARISONS[term.decl().kind()], term.arg(0), term.arg(1))
 
-    def relation(self, op: str, left: z3.ExprRef, right: z3.ExprRef) -> tuple[str, int]:
+    def relation(self, op: str, left: z3.ExprRef, right: z3.ExprRef) -> ast.Expr:
         if _is_number(left) and not _is_number(right):
             op, left, right = _MIRRORED[op], right, left
         if _is_number(right) and right.as_long() == 0:  # type: ignore[attr-defined]
-            terms = self.signed_terms(left)
-            plus = [(negative, text) for negative, text, _ in terms if not negative]
-            minus = [(False, text) for negative, text, _ in terms if negative]
-            if plus and minus and not any(number for _, _, number in terms):
-                return f"{_joined(plus)} {op} {_joined(minus)}", COMPARE
-        return f"{self.wrap(left, SUM)} {op} {self.wrap(right, SUM)}", COMPARE
+            parts = self.parts(left)
+            plus = [part for part in parts if not part.negative]
+            minus = [_Part(False, part.expr) for part in parts if part.negative]
+            if plus and minus and not any(part.is_number for part in parts):
+                return _binary(op, _sum(plus), _sum(minus))
+        return _binary(op, self.expr(left), self.expr(right))
 
-    def sum(self, term: z3.ExprRef) -> tuple[str, int]:
-        terms = self.signed_terms(term)
-        ordered = [t for t in terms if not t[2] and not t[0]] + [t for t in terms if not t[2] and t[0]]
-        ordered += [t for t in terms if t[2]]
-        text = _joined([(negative, text) for negative, text, _ in ordered])
-        if len(ordered) > 1:
-            return text, SUM
-        return text, (UNARY if " " not in text else PRODUCT)
+    def sum(self, term: z3.ExprRef) -> ast.Expr:
+        parts = self.parts(term)
+        ordered = [p for p in parts if not p.is_number and not p.negative]
+        ordered += [p for p in parts if not p.is_number and p.negative] + [p for p in parts if p.is_number]
+        return _sum(ordered)
 
-    def signed_terms(self, term: z3.ExprRef) -> list[tuple[bool, str, bool]]:
-        """(negative, text, is a number) for each term of a sum, `-1*y` as (True, "y")."""
+    def parts(self, term: z3.ExprRef) -> list[_Part]:
+        """The terms of a sum, `-1*y` as y subtracted."""
         kind = term.decl().kind() if z3.is_app(term) else None
         if kind == z3.Z3_OP_ADD:
-            return [part for arg in term.children() for part in self.signed_terms(arg)]
+            return [part for arg in term.children() for part in self.parts(arg)]
         if kind == z3.Z3_OP_SUB:
             first, *rest = term.children()
-            return self.signed_terms(first) + [_flip(p) for arg in rest for p in self.signed_terms(arg)]
+            return self.parts(first) + [_flip(part) for arg in rest for part in self.parts(arg)]
         if kind == z3.Z3_OP_UMINUS:
-            return [_flip(part) for part in self.signed_terms(term.arg(0))]
+            return [_flip(part) for part in self.parts(term.arg(0))]
         if _is_number(term):
             value = term.as_long()  # type: ignore[attr-defined]
-            return [(value < 0, str(abs(value)), True)]
+            return [_Part(value < 0, _number(abs(value)), True)]
         if kind == z3.Z3_OP_MUL and _is_number(term.arg(0)) and term.arg(0).as_long() < 0:
             factor = -term.arg(0).as_long()
-            factors = [self.wrap(arg, UNARY) for arg in term.children()[1:]]
-            return [(True, " * ".join(([str(factor)] if factor != 1 else []) + factors), False)]
-        return [(False, self.wrap(term, PRODUCT), False)]
+            factors = [self.expr(arg) for arg in term.children()[1:]]
+            return [_Part(True, _product(([_number(factor)] if factor != 1 else []) + factors))]
+        return [_Part(False, self.expr(term))]
 
-    def product(self, term: z3.ExprRef) -> tuple[str, int]:
+    def product(self, term: z3.ExprRef) -> ast.Expr:
         if _is_number(term.arg(0)) and term.arg(0).as_long() < 0:
             return self.sum(term)
-        first, *rest = term.children()
-        return " * ".join([self.wrap(first, PRODUCT)] + [self.wrap(arg, UNARY) for arg in rest]), PRODUCT
+        return _product([self.expr(arg) for arg in term.children()])
 
-    def division(self, term: z3.ExprRef, op: str) -> tuple[str, int]:
-        return f"{self.wrap(term.arg(0), PRODUCT)} {op} {self.wrap(term.arg(1), UNARY)}", PRODUCT
+
+def _number(value: int) -> ast.Expr:
+    return ast.IntLit(span=NO_SPAN, value=value)
+
+
+def _name(text: str) -> ast.Expr:
+    """A variable, or a term with no MiniDafny form, shown as Z3 writes it."""
+    return ast.Name(span=NO_SPAN, name=text)
+
+
+def _binary(op: str, left: ast.Expr, right: ast.Expr) -> ast.Expr:
+    return ast.Binary(span=NO_SPAN, op=op, left=left, right=right, op_span=NO_SPAN)
+
+
+def _product(factors: list[ast.Expr]) -> ast.Expr:
+    first, *rest = factors
+    for factor in rest:
+        first = _binary("*", first, factor)
+    return first
+
+
+def _minus(expr: ast.Expr) -> ast.Expr:
+    """`-expr`, the minus on its first factor (`-2 * x`, `-x * y`)."""
+    if isinstance(expr, ast.IntLit):
+        return _number(-expr.value)
+    if isinstance(expr, ast.Binary) and expr.op == "*":
+        return _binary("*", _minus(expr.left), expr.right)
+    return ast.Unary(span=NO_SPAN, op="-", operand=expr)
+
+
+def _sum(parts: list[_Part]) -> ast.Expr:
+    if not parts:
+        return _number(0)
+    first, *rest = parts
+    total = _minus(first.expr) if first.negative else first.expr
+    for part in rest:
+        total = _binary("-" if part.negative else "+", total, part.expr)
+    return total
 
 
 def _flattened(term: z3.ExprRef, kind: int) -> list[z3.ExprRef]:
@@ -934,12 +969,5 @@ def _flattened(term: z3.ExprRef, kind: int) -> list[z3.ExprRef]:
     return [term]
 
 
-def _flip(part: tuple[bool, str, bool]) -> tuple[bool, str, bool]:
-    return not part[0], part[1], part[2]
-
-
-def _joined(terms: list[tuple[bool, str]]) -> str:
-    if not terms:
-        return "0"
-    (negative, first), rest = terms[0], terms[1:]
-    return ("-" if negative else "") + first + "".join(f" {'-' if neg else '+'} {text}" for neg, text in rest)
+def _flip(part: _Part) -> _Part:
+    return _Part(not part.negative, part.expr, part.is_number)
