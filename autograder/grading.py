@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.callgraph import stmt_children
 from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.source import SourceFile, Span
@@ -133,7 +132,7 @@ def _forbidden(program: ast.Program) -> Iterator[str]:
         if decl_decreases_star(decl):
             yield f"line {decl.span.start_line}: `decreases *` (a proof must terminate)"
         if isinstance(decl, ast.Method) and decl.body is not None:
-            for stmt in _statements(decl.body):
+            for stmt in ast.walk_stmts(decl.body):
                 if isinstance(stmt, ast.Assume):
                     yield f"line {stmt.span.start_line}: `assume` (it is taken as true without proof)"
                 if isinstance(stmt, ast.While) and stmt.decreases is not None and stmt.decreases.star:
@@ -143,21 +142,6 @@ def _forbidden(program: ast.Program) -> Iterator[str]:
 def decl_decreases_star(decl: ast.Decl) -> bool:
     decreases = getattr(decl, "decreases", None)
     return decreases is not None and decreases.star
-
-
-def _statements(stmt: ast.Stmt) -> Iterator[ast.Stmt]:
-    yield stmt
-    children: tuple[ast.Stmt, ...] = ()
-    if isinstance(stmt, ast.Block):
-        children = stmt.stmts
-    elif isinstance(stmt, ast.If):
-        children = (stmt.then,) + ((stmt.else_,) if stmt.else_ is not None else ())
-    elif isinstance(stmt, ast.While):
-        children = (stmt.body,)
-    else:  # the proofs inside calc hints, forall statements and `assert ... by`, among others
-        children = stmt_children(stmt)
-    for child in children:
-        yield from _statements(child)
 
 
 def _changed(locked: ast.Program, program: ast.Program, method: str) -> Iterator[str]:

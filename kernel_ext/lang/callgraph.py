@@ -15,54 +15,9 @@ def calls_in_expr(expr: ast.Expr) -> Iterator[str]:
 
 
 def calls_in_stmt(stmt: ast.Stmt) -> Iterator[str]:
-    for expr in stmt_exprs(stmt):
-        yield from calls_in_expr(expr)
-    for child in stmt_children(stmt):
-        yield from calls_in_stmt(child)
-
-
-def stmt_exprs(stmt: ast.Stmt) -> tuple[ast.Expr, ...]:
-    if isinstance(stmt, ast.VarDecl):
-        return stmt.rhs
-    if isinstance(stmt, ast.Assign):
-        return stmt.rhs
-    if isinstance(stmt, ast.CallStmt):
-        return (stmt.call,)
-    if isinstance(stmt, ast.If):
-        return (stmt.cond,)
-    if isinstance(stmt, ast.While):
-        decreases = stmt.decreases.exprs if stmt.decreases else ()
-        return (stmt.cond, *(inv.expr for inv in stmt.invariants), *decreases)
-    if isinstance(stmt, ast.Assert | ast.Assume):
-        return (stmt.expr,)
-    if isinstance(stmt, ast.Return):
-        return stmt.values
-    if isinstance(stmt, ast.Calc):
-        return stmt.lines
-    if isinstance(stmt, ast.ForallStmt):
-        range_ = (stmt.range,) if stmt.range is not None else ()
-        return (*range_, *(clause.expr for clause in stmt.ensures))
-    if isinstance(stmt, ast.AssertBy):
-        return (stmt.expr,)
-    if isinstance(stmt, ast.MatchStmt):
-        return (stmt.subject,)
-    return ()
-
-
-def stmt_children(stmt: ast.Stmt) -> tuple[ast.Stmt, ...]:
-    if isinstance(stmt, ast.Block):
-        return stmt.stmts
-    if isinstance(stmt, ast.If):
-        return (stmt.then,) + ((stmt.else_,) if stmt.else_ is not None else ())
-    if isinstance(stmt, ast.While):
-        return (stmt.body,)
-    if isinstance(stmt, ast.Calc):
-        return tuple(hint for step in stmt.steps for hint in step.hints)
-    if isinstance(stmt, ast.ForallStmt | ast.AssertBy):
-        return (stmt.body,)
-    if isinstance(stmt, ast.MatchStmt):
-        return tuple(case.body for case in stmt.cases)
-    return ()
+    for inner in ast.walk_stmts(stmt):
+        for expr in ast.stmt_exprs(inner):
+            yield from calls_in_expr(expr)
 
 
 def callees(decl: ast.Decl) -> set[str]:

@@ -666,3 +666,63 @@ class Program:
 
     def datatypes(self) -> list[Datatype]:
         return [decl for decl in self.decls if isinstance(decl, Datatype)]
+
+
+# ---------------------------------------------------------------- traversal
+
+
+def stmt_children(stmt: Stmt) -> tuple[Stmt, ...]:
+    """The statements directly inside a statement (the blocks of an `if`, the hints of a
+    `calc`, the proof of a `forall` or `assert ... by`); fails on a kind it does not know."""
+    match stmt:
+        case Block():
+            return stmt.stmts
+        case If():
+            return (stmt.then,) if stmt.else_ is None else (stmt.then, stmt.else_)
+        case While() | ForallStmt() | AssertBy():
+            return (stmt.body,)
+        case Calc():
+            return tuple(hint for step in stmt.steps for hint in step.hints)
+        case MatchStmt():
+            return tuple(case.body for case in stmt.cases)
+        case VarDecl() | Assign() | CallStmt() | Assert() | Assume() | Return():
+            return ()
+        case _:
+            raise TypeError(f"no traversal for the statement kind {type(stmt).__name__}")
+
+
+def stmt_exprs(stmt: Stmt) -> tuple[Expr, ...]:
+    """The expressions a statement holds itself (not those of the statements inside it),
+    assignment targets left out; fails on a kind it does not know."""
+    match stmt:
+        case VarDecl() | Assign():
+            return stmt.rhs
+        case CallStmt():
+            return (stmt.call,)
+        case If():
+            return (stmt.cond,)
+        case While():
+            decreases = stmt.decreases.exprs if stmt.decreases else ()
+            return (stmt.cond, *(inv.expr for inv in stmt.invariants), *decreases)
+        case Assert() | Assume() | AssertBy():
+            return (stmt.expr,)
+        case Return():
+            return stmt.values
+        case Calc():
+            return stmt.lines
+        case ForallStmt():
+            range_ = (stmt.range,) if stmt.range is not None else ()
+            return (*range_, *(clause.expr for clause in stmt.ensures))
+        case MatchStmt():
+            return (stmt.subject,)
+        case Block():
+            return ()
+        case _:
+            raise TypeError(f"no traversal for the statement kind {type(stmt).__name__}")
+
+
+def walk_stmts(stmt: Stmt) -> Iterator[Stmt]:
+    """The statement and every statement inside it, in source order."""
+    yield stmt
+    for child in stmt_children(stmt):
+        yield from walk_stmts(child)

@@ -596,21 +596,25 @@ class _Machine:
             return _point(stmt.span) if exit_at else None
         if isinstance(stmt, ast.MatchStmt):
             return self.exec_match(stmt, frame, exit_at is not None)
-        if isinstance(stmt, ast.Return):
-            self.exec_return(stmt, frame)
-        elif isinstance(stmt, ast.VarDecl):
-            self.exec_var_decl(stmt, frame)
-        elif isinstance(stmt, ast.Assign):
-            self.exec_assign(stmt, frame)
-        elif isinstance(stmt, ast.CallStmt):
-            self.call_method(stmt.call, frame)
-        elif isinstance(stmt, ast.Assert):
-            self.exec_assert(stmt, frame)
-        elif isinstance(stmt, ast.Assume):
-            self.exec_assume(stmt, frame)
-        elif isinstance(stmt, ast.AssertBy):  # its proof is ghost: only the assertion runs
-            self.exec_assert(ast.Assert(span=stmt.span, expr=stmt.expr), frame)
-        # `calc` and `forall` statements are proofs: nothing of them runs
+        match stmt:
+            case ast.Return():
+                self.exec_return(stmt, frame)
+            case ast.VarDecl():
+                self.exec_var_decl(stmt, frame)
+            case ast.Assign():
+                self.exec_assign(stmt, frame)
+            case ast.CallStmt():
+                self.call_method(stmt.call, frame)
+            case ast.Assert():
+                self.exec_assert(stmt, frame)
+            case ast.Assume():
+                self.exec_assume(stmt, frame)
+            case ast.AssertBy():  # its proof is ghost: only the assertion runs
+                self.exec_assert(ast.Assert(span=stmt.span, expr=stmt.expr), frame)
+            case ast.Calc() | ast.ForallStmt():  # proofs: nothing of them runs
+                pass
+            case _:
+                raise TypeError(f"the interpreter has no rule for {type(stmt).__name__}")
         self.record(stmt, frame)
         return exit_at
 

@@ -73,26 +73,9 @@ class LoopTable:
 
 def loops_of(method: ast.Method) -> list[ast.While]:
     """The loops of a method body in source order, nested ones included."""
-    found: list[ast.While] = []
-
-    def walk(stmt: ast.Stmt) -> None:
-        if isinstance(stmt, ast.While):
-            found.append(stmt)
-            walk(stmt.body)
-        elif isinstance(stmt, ast.Block):
-            for inner in stmt.stmts:
-                walk(inner)
-        elif isinstance(stmt, ast.If):
-            walk(stmt.then)
-            if stmt.else_ is not None:
-                walk(stmt.else_)
-        elif isinstance(stmt, ast.MatchStmt):
-            for case in stmt.cases:
-                walk(case.body)
-
-    if method.body is not None:
-        walk(method.body)
-    return found
+    if method.body is None:
+        return []
+    return [stmt for stmt in ast.walk_stmts(method.body) if isinstance(stmt, ast.While)]
 
 
 def find_loop(method: ast.Method, loop_line: int | None) -> ast.While:

@@ -1450,7 +1450,7 @@ def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
     elif isinstance(stmt, ast.VarDecl):
         for var in stmt.variables:
             found.add((t.Var(var.uid, sort_of(var.ty)), var.ty))
-    for child in callgraph.stmt_children(stmt):
+    for child in ast.stmt_children(stmt):
         found |= assigned_variables(child)
     return found
 
@@ -1465,7 +1465,7 @@ def touches_heap(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:
         return True
     if any(isinstance(expr, ast.NewArray) for expr in rhs):
         return True
-    return any(touches_heap(child, methods) for child in callgraph.stmt_children(stmt))
+    return any(touches_heap(child, methods) for child in ast.stmt_children(stmt))
 
 
 def allocates(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:
@@ -1478,7 +1478,7 @@ def allocates(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:
             out.ty is not None and out.ty.name == "array" for out in callee.returns
         ):
             return True
-    return any(allocates(child, methods) for child in callgraph.stmt_children(stmt))
+    return any(allocates(child, methods) for child in ast.stmt_children(stmt))
 
 
 def assumed(commands: list[Command]) -> list[Command]:

@@ -29,7 +29,6 @@ import z3
 from lark.exceptions import UnexpectedInput
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.callgraph import stmt_children, stmt_exprs
 from kernel_ext.lang.diagnostics import (
     TYPE_MISMATCH,
     WP_ONLY,
@@ -344,10 +343,10 @@ def _stmt_problems(stmt: ast.Stmt) -> list[Diagnostic]:
     own = _statement_kind_problem(stmt)
     if own is not None:
         return [own]
-    problems = [problem for expr in stmt_exprs(stmt) for problem in _expr_problems(expr)]
+    problems = [problem for expr in ast.stmt_exprs(stmt) for problem in _expr_problems(expr)]
     if isinstance(stmt, ast.VarDecl):
         problems += [_type_problem(var) for var in stmt.variables if not _simple_type(var.type_ref)]
-    for child in stmt_children(stmt):
+    for child in ast.stmt_children(stmt):
         problems += _stmt_problems(child)
     return problems
 
@@ -408,10 +407,10 @@ def _expr_problems(expr: ast.Expr) -> list[Diagnostic]:
 def _undeclared_names(block: ast.Block, post: ast.Expr, declared: set[str]) -> list[str]:
     """Names the snippet and Q use but neither `--vars` nor a `var` declares, in order."""
     local = {
-        var.name for stmt in _all_stmts(block) if isinstance(stmt, ast.VarDecl) for var in stmt.variables
+        var.name for stmt in ast.walk_stmts(block) if isinstance(stmt, ast.VarDecl) for var in stmt.variables
     }
     found: list[str] = []
-    exprs = [expr for stmt in _all_stmts(block) for expr in _exprs_and_targets(stmt)]
+    exprs = [expr for stmt in ast.walk_stmts(block) for expr in _exprs_and_targets(stmt)]
     for expr in [*exprs, post]:
         for name in _names_in(expr):
             if name not in declared and name not in local and name not in found:
@@ -419,15 +418,9 @@ def _undeclared_names(block: ast.Block, post: ast.Expr, declared: set[str]) -> l
     return found
 
 
-def _all_stmts(stmt: ast.Stmt) -> Iterator[ast.Stmt]:
-    yield stmt
-    for child in stmt_children(stmt):
-        yield from _all_stmts(child)
-
-
 def _exprs_and_targets(stmt: ast.Stmt) -> tuple[ast.Expr, ...]:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else ()
-    return (*targets, *stmt_exprs(stmt))
+    return (*targets, *ast.stmt_exprs(stmt))
 
 
 def _names_in(expr: ast.Expr) -> Iterator[str]:
@@ -692,7 +685,7 @@ def _display_names(checked: _Checked) -> dict[str, str]:
     shadows another of the same name keeps its id, so that the two stay apart."""
     names = {item.name: item.name for item in checked.inputs}
     for stmt in checked.body:
-        for inner in _all_stmts(stmt):
+        for inner in ast.walk_stmts(stmt):
             if isinstance(inner, ast.VarDecl):
                 names.update((var.uid, var.name) for var in inner.variables)
     taken = list(names.values())
