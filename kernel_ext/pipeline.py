@@ -13,7 +13,7 @@ from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.verify import terms as t
-from kernel_ext.verify.counterexample import Replay, Trace, build_trace
+from kernel_ext.verify.counterexample import Replay, ReplayVerdict, Trace, build_trace
 from kernel_ext.verify.loopinfo import loop_summaries
 from kernel_ext.verify.lower import lower
 from kernel_ext.verify.obligations import ObligationKind
@@ -187,6 +187,7 @@ def _result(task: ProofTask, found: _TaskOutcome, checked: CheckedProgram) -> Ob
         trace=_trace(task, outcome, checked),
         vc=task.sequent,
         vacuous=found.vacuous,
+        site=ob.site,
     )
 
 
@@ -207,7 +208,7 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
     except Exception:  # noqa: BLE001 - see the docstring
         return None
     try:
-        verdict = replay(trace, task.obligation, task.procedure, checked)
+        verdict = replay(trace, task.obligation, checked)
     except Exception as error:  # noqa: BLE001 - the same: a bug of the replay, not of the program
-        verdict = Replay("not-run", f"the replay failed ({type(error).__name__})")
+        verdict = Replay(ReplayVerdict.NOT_RUN, f"the replay failed ({type(error).__name__})")
     return dataclasses.replace(trace, replay=verdict)
