@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TypeVar
 
 from kernel_ext.lang import callgraph
@@ -217,12 +217,25 @@ class _Numbering:
             return value
         role = role or _ROLE_OF_CLASS.get(type(value))
         changes: dict[str, object] = {"nid": self.fresh(role)} if role is not None else {}
-        for item in dataclasses.fields(value):
-            old = getattr(value, item.name)
-            new = self.node(old, _ROLE_OF_FIELD.get((type(value), item.name)))
+        for name in _child_fields(type(value)):
+            old = getattr(value, name)
+            new = self.node(old, _ROLE_OF_FIELD.get((type(value), name)))
             if new is not old:
-                changes[item.name] = new
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
+
+
+# Field types (as annotated in `syntax.py`) that hold no syntax nodes.
+_LEAF_TYPES = frozenset(
+    {"Span", "Type | None", "NodeId | None", "Role", "bool", "int", "str"}
+    | {"tuple[Type, ...]", "tuple[int, ...]", "tuple[str, ...]"}
+)
+
+
+@cache
+def _child_fields(node_class: type) -> tuple[str, ...]:
+    """The fields of a syntax class that may hold nodes."""
+    return tuple(item.name for item in dataclasses.fields(node_class) if item.type not in _LEAF_TYPES)
 
 
 Body = TypeVar("Body", ast.Expr, ast.Block)
