@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.parser import parse
-from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.lang.resolver import number
+from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, verify
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.results import Status
 from kernel_ext.verify.limits import Limits
-from kernel_ext.verify.obligations import ObligationKind
+from kernel_ext.verify.obligations import ObligationKind, clause_parts
 
 GRADING_RLIMIT = 5_000_000
 GRADING_TIMEOUT_MS = 60_000  # a backstop only: the resource limit decides first
@@ -195,14 +196,14 @@ def _locked_part(decl: ast.Decl) -> object:
 def _score(
     submission: Submission, program: ast.Program, report: VerificationReport, own: set[str], whole: str
 ) -> Grade:
-    method = next(decl for decl in program.decls if decl.name == submission.method)
+    method = next(decl for decl in number(program).decls if decl.name == submission.method)
     assert isinstance(method, ast.Method)
-    conjuncts = [part for clause in method.ensures for part in ast.split_conjuncts(clause.expr)]
+    conjuncts = [site for site, _ in clause_parts(method.ensures)]  # the sites the verifier gives them
     mine = [ob for ob in report.obligations if ob.owner in own]
     posts = [ob for ob in mine if ob.owner == method.name and ob.kind == ObligationKind.POSTCONDITION]
     support = [ob for ob in mine if ob not in posts]
     findings = [_finding(ob) for ob in mine if _bad(ob) or ob.vacuous]
-    established = sum(1 for part in conjuncts if _established([ob for ob in posts if _about(ob, part)]))
+    established = sum(1 for site in conjuncts if _established([ob for ob in posts if ob.site == site]))
     holes = sum(1 for ob in support if _bad(ob))
     total = max(len(conjuncts), 1)
     if not conjuncts:
@@ -226,16 +227,6 @@ def _established(checks: list[ObligationResult]) -> bool:
     """A postcondition part holds if every return path proves it and some input reaches one
     of them: a part proved only on paths no input takes is proved vacuously."""
     return not any(_bad(ob) for ob in checks) and any(not ob.vacuous for ob in checks)
-
-
-def _about(ob: ObligationResult, part: ast.Expr) -> bool:
-    """Whether a postcondition obligation checks this conjunct (its related span is in it)."""
-    return any(_within(span, part.span) for span in ob.related)
-
-
-def _within(inner: Span, outer: Span) -> bool:
-    start = (inner.start_line, inner.start_col)
-    return (outer.start_line, outer.start_col) <= start < (outer.end_line, outer.end_col)
 
 
 def _finding(ob: ObligationResult) -> str:

@@ -13,7 +13,7 @@ from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
-from kernel_ext.results import Status
+from kernel_ext.results import ReplayVerdict, Status
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.limits import Limits
 from kernel_ext.verify.loopinfo import loop_summaries
@@ -193,6 +193,7 @@ def _result(task: ProofTask, found: _TaskOutcome, checked: CheckedProgram) -> Ob
         trace=_trace(task, outcome, checked),
         vc=task.sequent,
         vacuous=found.vacuous,
+        site=ob.site,
     )
 
 
@@ -207,7 +208,7 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
     decl = checked.decl(task.obligation.owner)
     if outcome.status != Status.FAILED or outcome.model is None or decl is None:
         return None
-    from kernel_ext.verify.counterexample import Replay, build_trace  # the explain stage, for failures only
+    from kernel_ext.verify.counterexample import Replay, build_trace  # the explain stage: failures only
     from kernel_ext.verify.replay import replay
     try:
         datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
@@ -215,7 +216,7 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
     except Exception:  # noqa: BLE001 - see the docstring
         return None
     try:
-        verdict = replay(trace, task.obligation, task.procedure, checked)
+        verdict = replay(trace, task.obligation, checked)
     except Exception as error:  # noqa: BLE001 - the same: a bug of the replay, not of the program
-        verdict = Replay("not-run", f"the replay failed ({type(error).__name__})")
+        verdict = Replay(ReplayVerdict.NOT_RUN, f"the replay failed ({type(error).__name__})")
     return dataclasses.replace(trace, replay=verdict)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from kernel_ext.lang.diagnostics import Diagnostic, Phase
 from kernel_ext.lang.source import Span
 from kernel_ext.results import Status
-from kernel_ext.verify.obligations import ObligationKind
+from kernel_ext.verify.obligations import NO_SITE, CheckSite, ObligationKind
 
 if TYPE_CHECKING:
     from kernel_ext.run.loops import LoopTable
@@ -33,6 +33,7 @@ class ObligationResult:
     trace: Trace | None = field(default=None, compare=False)
     vc: Sequent | None = field(default=None, compare=False)
     vacuous: bool = False  # proved, but no input reaches it (asked for only when grading)
+    site: CheckSite = NO_SITE  # the clause, conjunct and call or loop it checks
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -11,3 +11,11 @@ class Status(Enum):
     PROVED = "proved"
     UNKNOWN = "unknown"
     FAILED = "failed"
+
+
+class ReplayVerdict(Enum):
+    """What a replay decided (see `replay.py`)."""
+
+    CONFIRMED = "confirmed"
+    NOT_REPRODUCED = "not-reproduced"
+    NOT_RUN = "not-run"

@@ -53,7 +53,7 @@ def _errors_with_traces(report: VerificationReport) -> list[ObligationResult]:
 @pytest.mark.parametrize("name", conformance_params(_loop_free_bad(), _loop_free_bad()))
 def test_loop_free_bugs_are_confirmed_by_their_counterexample(name: str) -> None:
     report = verify((conformance_dir() / name).read_text(), name)
-    verdicts = {ob.trace.replay.verdict for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    verdicts = {ob.trace.replay.verdict.value for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
     if name in ABSTRACTION_ONLY:
         assert verdicts == {"not-reproduced"}, ABSTRACTION_ONLY[name]
     else:
@@ -78,7 +78,7 @@ def test_trace_values_agree_with_a_concrete_run(name: str) -> None:
     shared_lines = 0
     for ob in report.errors:
         method = checked.decl(ob.owner)
-        if ob.trace is None or ob.trace.replay is None or ob.trace.replay.verdict != "confirmed":
+        if ob.trace is None or ob.trace.replay is None or ob.trace.replay.verdict.value != "confirmed":
             continue
         types = {p.name: p.ty for p in method.params}  # type: ignore[union-attr]
         run = run_method(checked, ob.owner, _arguments(ob.trace, types))
@@ -101,7 +101,7 @@ def test_trace_values_agree_with_a_concrete_run(name: str) -> None:
 
 def _classify(path: Path) -> str:
     report = verify(path.read_text(), path.name)
-    verdicts = [ob.trace.replay.verdict for ob in _errors_with_traces(report)]  # type: ignore[union-attr]
+    verdicts = [ob.trace.replay.verdict.value for ob in _errors_with_traces(report)]  # type: ignore[union-attr]
     return "wrong" if "confirmed" in verdicts else "weak" if set(verdicts) == {"not-reproduced"} else "?"
 
 
@@ -117,5 +117,5 @@ def test_wrong_and_too_weak_invariants_are_told_apart(kind: str) -> None:
 def test_not_reproduced_names_the_loop() -> None:
     report = verify((REPLAY / "weak" / "sum_nothing.dfy").read_text(), "sum_nothing.dfy")
     replay = report.errors[0].trace.replay  # type: ignore[union-attr]
-    assert replay.verdict == "not-reproduced" and replay.through == "the loop at line 7"
+    assert replay.verdict.value == "not-reproduced" and replay.through == "the loop at line 7"
     assert "invariant" in replay.detail

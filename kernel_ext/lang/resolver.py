@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TypeVar
 
 from kernel_ext.lang import callgraph
@@ -165,7 +165,77 @@ def resolve(program: ast.Program) -> CheckedProgram:
     if checker.errors:
         unique = list(dict.fromkeys(checker.errors))  # a bad signature is met again at each call
         raise DiagnosticError(sorted(unique, key=lambda d: (d.span.start_line, d.span.start_col)))
-    return CheckedProgram(dataclasses.replace(program, decls=tuple(decls)))
+    return CheckedProgram(number(dataclasses.replace(program, decls=tuple(decls))))
+
+
+# The role of each node that has an identity, by its class or by the field that holds it.
+_ROLE_OF_CLASS: dict[type, ast.Role] = {
+    ast.Method: ast.Role.PROCEDURE,
+    ast.Function: ast.Role.PROCEDURE,
+    ast.While: ast.Role.LOOP,
+    ast.Call: ast.Role.CALL,
+    ast.Assert: ast.Role.ASSERT,
+    ast.AssertBy: ast.Role.ASSERT,
+    ast.CalcStep: ast.Role.CALC_STEP,
+    ast.Decreases: ast.Role.DECREASES,
+}
+_ROLE_OF_FIELD: dict[tuple[type, str], ast.Role] = {
+    (ast.Method, "requires"): ast.Role.REQUIRES,
+    (ast.Method, "ensures"): ast.Role.ENSURES,
+    (ast.Function, "requires"): ast.Role.REQUIRES,
+    (ast.Function, "ensures"): ast.Role.ENSURES,
+    (ast.While, "invariants"): ast.Role.INVARIANT,
+    (ast.ForallStmt, "ensures"): ast.Role.FORALL_ENSURES,
+}
+
+
+def number(program: ast.Program) -> ast.Program:
+    """The program with an id on every clause, checked statement, loop, procedure and call:
+    the n-th node of a role in a declaration, in source order. Ids depend only on the
+    declaration's own text, so a parsed program numbered alone gets the ids its checked
+    version has."""
+    return dataclasses.replace(
+        program, decls=tuple(_Numbering(decl.name).node(decl) for decl in program.decls)
+    )
+
+
+@dataclass
+class _Numbering:
+    owner: str
+    counts: dict[ast.Role, int] = field(default_factory=dict)
+
+    def fresh(self, role: ast.Role) -> ast.NodeId:
+        index = self.counts.get(role, 0)
+        self.counts[role] = index + 1
+        return ast.NodeId(self.owner, role, index)
+
+    def node(self, value: object, role: ast.Role | None = None) -> object:
+        if isinstance(value, tuple):
+            items = tuple(self.node(item, role) for item in value)
+            return value if all(new is old for new, old in zip(items, value, strict=True)) else items
+        if type(value).__module__ != ast.__name__ or not dataclasses.is_dataclass(value):
+            return value
+        role = role or _ROLE_OF_CLASS.get(type(value))
+        changes: dict[str, object] = {"nid": self.fresh(role)} if role is not None else {}
+        for name in _child_fields(type(value)):
+            old = getattr(value, name)
+            new = self.node(old, _ROLE_OF_FIELD.get((type(value), name)))
+            if new is not old:
+                changes[name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+
+
+# Field types (as annotated in `syntax.py`) that hold no syntax nodes.
+_LEAF_TYPES = frozenset(
+    {"Span", "Type | None", "NodeId | None", "Role", "bool", "int", "str"}
+    | {"tuple[Type, ...]", "tuple[int, ...]", "tuple[str, ...]"}
+)
+
+
+@cache
+def _child_fields(node_class: type) -> tuple[str, ...]:
+    """The fields of a syntax class that may hold nodes."""
+    return tuple(item.name for item in dataclasses.fields(node_class) if item.type not in _LEAF_TYPES)
 
 
 Body = TypeVar("Body", ast.Expr, ast.Block)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import INT, Type, substitute
@@ -16,6 +17,39 @@ from kernel_ext.lang.types import INT, Type, substitute
 
 def _span() -> Span:
     return field(compare=False)  # type: ignore[return-value]
+
+
+class Role(Enum):
+    """What an identified node is: a specification clause, a checked statement, a loop, a
+    procedure or a call."""
+
+    REQUIRES = "requires"
+    ENSURES = "ensures"
+    INVARIANT = "invariant"
+    DECREASES = "decreases"
+    ASSERT = "assert"
+    CALC_STEP = "calc-step"
+    FORALL_ENSURES = "forall-ensures"
+    LOOP = "loop"
+    PROCEDURE = "procedure"
+    CALL = "call"
+
+
+@dataclass(frozen=True)
+class NodeId:
+    """A node's identity: the `index`-th node of its role in the declaration `owner`, in
+    source order. The same program text gives the same ids (the resolver assigns them)."""
+
+    owner: str
+    role: Role
+    index: int
+
+    def __str__(self) -> str:
+        return f"{self.owner}/{self.role.value}#{self.index}"
+
+
+def _id() -> NodeId | None:
+    return field(default=None, compare=False)  # type: ignore[return-value]
 
 
 def _typed() -> Type | None:
@@ -100,6 +134,7 @@ class Call(Expr):
     type_params: tuple[str, ...] = field(default=(), compare=False)  # the generic callee's, and
     signature: tuple[Type, ...] = field(default=(), compare=False)  # its parameter and result types
     ty: Type | None = _typed()
+    nid: NodeId | None = _id()
 
     @property
     def token(self) -> Span:
@@ -427,6 +462,7 @@ class SpecClause:
 
     span: Span = _span()
     expr: Expr = field()
+    nid: NodeId | None = _id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -434,6 +470,7 @@ class Decreases:
     span: Span = _span()
     exprs: tuple[Expr, ...] = ()
     star: bool = False
+    nid: NodeId | None = _id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -442,6 +479,7 @@ class While(Stmt):
     invariants: tuple[SpecClause, ...] = ()
     decreases: Decreases | None = None
     body: Block = field()
+    nid: NodeId | None = _id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -462,6 +500,7 @@ class MatchStmt(Stmt):
 @dataclass(frozen=True, kw_only=True)
 class Assert(Stmt):
     expr: Expr = field()
+    nid: NodeId | None = _id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -483,6 +522,7 @@ class CalcStep:
     op: str = ""
     op_span: Span = _span()  # the operator, or the line after it where none is written
     hints: tuple[Block, ...] = ()
+    nid: NodeId | None = _id()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -547,6 +587,7 @@ class AssertBy(Stmt):
 
     expr: Expr = field()
     body: Block = field()
+    nid: NodeId | None = _id()
 
 
 # ---------------------------------------------------------------- declarations
@@ -566,6 +607,7 @@ class Decl:
     span: Span = _span()
     name: str
     name_span: Span = _span()
+    nid: NodeId | None = _id()
 
 
 @dataclass(frozen=True, kw_only=True)

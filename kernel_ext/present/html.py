@@ -20,7 +20,7 @@ from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, summary
 from kernel_ext.present.vc import LEGEND, vc_lines, vc_text
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport, worst
-from kernel_ext.results import Status
+from kernel_ext.results import ReplayVerdict, Status
 from kernel_ext.verify.counterexample import Binding, Replay, Step, Trace
 
 ROOT_CLASS = "mdy-report"
@@ -112,8 +112,8 @@ def step_note(step: Step) -> str:
 def replay_sentence(replay: Replay | None) -> str:
     """`replay: a confirmed bug. Running these inputs fails ...`."""
     if replay is None:
-        return "replay: " + REPLAY_WORDS["not-run"] + "."
-    words = REPLAY_WORDS.get(replay.verdict, replay.verdict)
+        return "replay: " + REPLAY_WORDS[ReplayVerdict.NOT_RUN] + "."
+    words = REPLAY_WORDS[replay.verdict]
     return f"replay: {words}." + (f" {replay.detail}" if replay.detail else "")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
-from kernel_ext.results import Status
+from kernel_ext.results import ReplayVerdict, Status
+from kernel_ext.verify.gcl import MarkKind
 
 
 def _where(file: str, span: Span) -> str:
@@ -62,16 +63,20 @@ def excerpts(report: VerificationReport, source: SourceFile) -> list[str]:
 
 
 STEP_NOTES = {
-    "then": "condition true",
-    "else": "condition false",
-    "case": "this case matches",
-    "loop-head": "loop head: after any number of iterations, the invariants hold",
-    "iteration": "an arbitrary iteration begins",
-    "loop-exit": "after the loop",
-    "call": "after the call: the callee's postcondition holds",
+    MarkKind.THEN: "condition true",
+    MarkKind.ELSE: "condition false",
+    MarkKind.CASE: "this case matches",
+    MarkKind.LOOP_HEAD: "loop head: after any number of iterations, the invariants hold",
+    MarkKind.ITERATION: "an arbitrary iteration begins",
+    MarkKind.LOOP_EXIT: "after the loop",
+    MarkKind.CALL: "after the call: the callee's postcondition holds",
 }
 
-REPLAY_WORDS = {"confirmed": "a confirmed bug", "not-reproduced": "not reproduced", "not-run": "not replayed"}
+REPLAY_WORDS = {
+    ReplayVerdict.CONFIRMED: "a confirmed bug",
+    ReplayVerdict.NOT_REPRODUCED: "not reproduced",
+    ReplayVerdict.NOT_RUN: "not replayed",
+}
 
 
 def trace_lines(report: VerificationReport) -> list[str]:
@@ -90,6 +95,6 @@ def trace_lines(report: VerificationReport) -> list[str]:
                 lines.append("        " + ", ".join(f"{b.name} = {b.text}" for b in step.values))
         replay = ob.trace.replay
         if replay is not None:
-            words = REPLAY_WORDS.get(replay.verdict, replay.verdict)
+            words = REPLAY_WORDS[replay.verdict]
             lines.append(f"    replay: {words}." + (f" {replay.detail}" if replay.detail else ""))
     return lines

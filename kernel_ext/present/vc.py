@@ -15,18 +15,19 @@ from dataclasses import dataclass
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.datatypes import LITERAL
 from kernel_ext.verify.datatypes import PREFIX as DATATYPE_PREFIX
+from kernel_ext.verify.gcl import MarkKind
 from kernel_ext.verify.vcgen import At, Checked, Definition, Either, Fact, Fresh, Hypothesis, Sequent
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 STEP_WORDS = {
-    "entry": "on entry",
-    "then": "then branch",
-    "else": "else branch",
-    "case": "match case taken",
-    "loop-head": "loop head, after any number of iterations",
-    "iteration": "an arbitrary iteration starts",
-    "loop-exit": "after the loop",
-    "call": "after the call",
+    MarkKind.ENTRY: "on entry",
+    MarkKind.THEN: "then branch",
+    MarkKind.ELSE: "else branch",
+    MarkKind.CASE: "match case taken",
+    MarkKind.LOOP_HEAD: "loop head, after any number of iterations",
+    MarkKind.ITERATION: "an arbitrary iteration starts",
+    MarkKind.LOOP_EXIT: "after the loop",
+    MarkKind.CALL: "after the call",
 }
 LEGEND = "x is a variable's value on entry; x₁, x₂, ... are the values it takes later, in order."
 

@@ -35,6 +35,7 @@ from kernel_ext.present.text import summary
 from kernel_ext.present.vc import LEGEND, vc_lines
 from kernel_ext.present.views import ReportView
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
+from kernel_ext.results import ReplayVerdict
 from kernel_ext.verify.counterexample import Trace
 
 REPORT_MIMETYPE = "application/vnd.minidafny.report+json"
@@ -126,7 +127,7 @@ def _trace(trace: Trace) -> dict:
             }
             for step in trace.steps
         ],
-        "replay": trace.replay.verdict if trace.replay is not None else "not-run",
+        "replay": (trace.replay.verdict if trace.replay is not None else ReplayVerdict.NOT_RUN).value,
         "replay_sentence": replay_sentence(trace.replay),
     }
 

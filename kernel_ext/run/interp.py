@@ -64,15 +64,20 @@ from kernel_ext.run.values import (
 )
 from kernel_ext.verify.obligations import (
     BOUNDED_BELOW,
+    BOUNDED_PART,
     CALL_MODIFIES,
+    DECREASE_PART,
     LOOP_NEEDS_DECREASES,
     LOWER_BOUND,
     NEGATIVE_SIZE,
+    NO_SITE,
     SAME_LOCATION,
     SUBSET_MESSAGE,
     UPPER_BOUND,
     UPPER_BOUND_ONLY,
+    CheckSite,
     ObligationKind,
+    clause_parts,
 )
 
 DEFAULT_STEP_LIMIT = 100_000
@@ -103,7 +108,8 @@ class Outcome(Enum):
 @dataclass(frozen=True)
 class Violation:
     """A check that failed: its kind, where Dafny reports it and with which message, the
-    clause it concerns (`related`, `description`), and what the run saw (`detail`)."""
+    clause it concerns (`related`, `description`), and what the run saw (`detail`). `site`
+    identifies the check as the verifier's obligation for it does."""
 
     kind: ObligationKind
     span: Span
@@ -112,6 +118,7 @@ class Violation:
     related: tuple[Span, ...] = ()
     description: str = ""
     owner: str = ""
+    site: CheckSite = NO_SITE
 
 
 @dataclass(frozen=True)
@@ -399,6 +406,7 @@ class _Machine:
         related: tuple[Span, ...] = (),
         description: str = "",
         message: str = "",
+        site: CheckSite = NO_SITE,
     ) -> _Stop:
         violation = Violation(
             kind=kind,
@@ -408,6 +416,7 @@ class _Machine:
             related=related,
             description=description,
             owner=frame.decl.name,
+            site=site,
         )
         return _Stop(Outcome.VIOLATION, violation.message, span, violation)
 
@@ -541,8 +550,9 @@ class _Machine:
         if entry:
             self.finished = {out.name: frame.env[out.name] for out in method.returns}
         assert exit_at is not None
-        part = self.first_false(method.ensures, frame, None)
-        if part is not None:
+        found = self.false_part(method.ensures, frame, None)
+        if found is not None:
+            site, part = found
             raise self.violation(
                 ObligationKind.POSTCONDITION,
                 exit_at,
@@ -550,6 +560,7 @@ class _Machine:
                 f"the postcondition `{self.text(part)}` is false when {method.name} returns here",
                 related=(part.token,),
                 description=self.text(part),
+                site=site,
             )
 
     def bodiless(self, method: ast.Method, frame: _Frame) -> None:
@@ -610,7 +621,7 @@ class _Machine:
             case ast.Assume():
                 self.exec_assume(stmt, frame)
             case ast.AssertBy():  # its proof is ghost: only the assertion runs
-                self.exec_assert(ast.Assert(span=stmt.span, expr=stmt.expr), frame)
+                self.exec_assert(ast.Assert(span=stmt.span, expr=stmt.expr, nid=stmt.nid), frame)
             case ast.Calc() | ast.ForallStmt():  # proofs: nothing of them runs
                 pass
             case _:
@@ -676,7 +687,7 @@ class _Machine:
         return _point(stmt.span) if tail else None
 
     def exec_while(self, loop: ast.While, frame: _Frame) -> None:
-        parts = [part for clause in loop.invariants for part in split_conjuncts(clause.expr)]
+        parts = clause_parts(loop.invariants)
         measure_exprs = loop_measure(loop)
         with self.under_way("loop", "", loop.span):
             self.loop_head(loop, frame, 0, parts, ObligationKind.INVARIANT_ENTRY)
@@ -697,7 +708,7 @@ class _Machine:
         loop: ast.While,
         frame: _Frame,
         iteration: int,
-        parts: list[ast.Expr],
+        parts: list[tuple[CheckSite, ast.Expr]],
         kind: ObligationKind,
         progress: tuple[tuple[ast.Expr, ...], tuple[Measured[object], ...]] | None = None,
     ) -> None:
@@ -710,7 +721,7 @@ class _Machine:
         if progress is not None:
             measure_exprs, before = progress
             self.check_loop_decreases(loop, frame, before, self.measure_values(measure_exprs, frame))
-        for part in parts:
+        for site, part in parts:
             if not self.eval(part, frame, None):
                 when = "on entry to the loop" if iteration == 0 else f"after iteration {iteration}"
                 raise self.violation(
@@ -719,6 +730,7 @@ class _Machine:
                     frame,
                     f"the invariant `{self.text(part)}` is false {when}",
                     description=self.text(part),
+                    site=site,
                 )
 
     def measure_values(self, exprs: tuple[ast.Expr, ...], frame: _Frame) -> tuple[Measured[object], ...]:
@@ -738,6 +750,8 @@ class _Machine:
         while_at = _point(loop.span)
         shown = f"from {_show_measure(before)} to {_show_measure(after)}"
         what = "the guessed decreases expression" if guessed else "the decreases expression"
+        clause = loop.decreases.nid if loop.decreases is not None else None
+        decrease, bounded = (CheckSite(clause, part, loop.nid) for part in (DECREASE_PART, BOUNDED_PART))
         if guessed:
             related: tuple[Span, ...] = ()
             description = ""
@@ -756,6 +770,7 @@ class _Machine:
                 related=related,
                 description=description,
                 message=LOOP_NEEDS_DECREASES if guessed else "",
+                site=decrease,
             )
         if not bounded_below(after, before, VALUES):
             raise self.violation(
@@ -765,6 +780,7 @@ class _Machine:
                 f"{what} went {shown}: it decreased from below zero",
                 description=description,
                 message=LOOP_NEEDS_DECREASES if guessed else BOUNDED_BELOW,
+                site=bounded,
             )
 
     def decreases_text(self, decreases: ast.Decreases) -> str:
@@ -903,7 +919,7 @@ class _Machine:
         raise _Return(_point(stmt.span))
 
     def exec_assert(self, stmt: ast.Assert, frame: _Frame) -> None:
-        for part in split_conjuncts(stmt.expr):
+        for index, part in enumerate(split_conjuncts(stmt.expr)):
             if not self.eval(part, frame, None):
                 raise self.violation(
                     ObligationKind.ASSERTION,
@@ -911,6 +927,7 @@ class _Machine:
                     frame,
                     f"the assertion `{self.text(part)}` is false here",
                     description=self.text(part),
+                    site=CheckSite(stmt.nid, index),
                 )
 
     def exec_assume(self, stmt: ast.Assume, frame: _Frame) -> None:
@@ -940,6 +957,7 @@ class _Machine:
                         caller,
                         f"{callee.name} may modify `{self.text(item)}`, which {caller.decl.name} may not",
                         message=CALL_MODIFIES,
+                        site=CheckSite(at=call.nid),
                     )
             frame.modifies = self.frame_of(callee.modifies, frame)
             frame.measure = self.measure_of(callee, frame)
@@ -967,8 +985,9 @@ class _Machine:
         kind: ObligationKind,
         view: int | None = None,
     ) -> None:
-        part = self.first_false(callee.requires, frame, view)
-        if part is not None:
+        found = self.false_part(callee.requires, frame, view, call.nid)
+        if found is not None:
+            site, part = found
             args = ", ".join(show_value(frame.env[param.name]) for param in callee.params)
             raise self.violation(
                 kind,
@@ -977,6 +996,7 @@ class _Machine:
                 f"{callee.name}({args}) is called, but its precondition `{self.text(part)}` is false",
                 related=(part.token,),
                 description=self.text(part),
+                site=site,
             )
 
     def check_termination(
@@ -993,6 +1013,7 @@ class _Machine:
                 caller,
                 f"the recursive call to {callee.name} has the measure {_show_measure(measure)}, which is not "
                 f"smaller than {_show_measure(caller.measure)} (and at least 0) of {caller.decl.name}",
+                site=CheckSite(at=call.nid),
             )
 
     def eval_call(self, call: ast.Call, caller: _Frame, view: int | None) -> object:
@@ -1040,8 +1061,9 @@ class _Machine:
         return (function.name, tuple(values), read)
 
     def check_function_postconditions(self, function: ast.Function, frame: _Frame, view: int | None) -> None:
-        part = self.first_false(function.ensures, frame, view)
-        if part is not None:
+        found = self.false_part(function.ensures, frame, view)
+        if found is not None:
+            site, part = found
             raise self.violation(
                 ObligationKind.POSTCONDITION,
                 function.name_span,
@@ -1049,17 +1071,28 @@ class _Machine:
                 f"the postcondition `{self.text(part)}` of {function.name} is false",
                 related=(part.token,),
                 description=self.text(part),
+                site=site,
             )
 
     def first_false(
         self, clauses: tuple[ast.SpecClause, ...], frame: _Frame, view: int | None
     ) -> ast.Expr | None:
         """The first conjunct of the clauses that is false, as the verifier splits them."""
-        for clause in clauses:
-            for part in split_conjuncts(clause.expr):
-                if not self.eval(part, frame, view):
-                    return part
-        return None
+        found = self.false_part(clauses, frame, view)
+        return found[1] if found is not None else None
+
+    def false_part(
+        self,
+        clauses: tuple[ast.SpecClause, ...],
+        frame: _Frame,
+        view: int | None,
+        at: ast.NodeId | None = None,
+    ) -> tuple[CheckSite, ast.Expr] | None:
+        """The first conjunct of the clauses that is false, with its site (`at`: the call)."""
+        return next(
+            ((site, part) for site, part in clause_parts(clauses, at) if not self.eval(part, frame, view)),
+            None,
+        )
 
     # ---- expressions
 

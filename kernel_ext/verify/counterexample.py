@@ -18,10 +18,12 @@ import z3
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.types import Type
+from kernel_ext.results import ReplayVerdict
 from kernel_ext.run.values import DataValue, Multiset, show_data, show_value
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
+from kernel_ext.verify.gcl import MarkKind
 from kernel_ext.verify.smt import ModelView
 from kernel_ext.verify.translate import sort_of
 from kernel_ext.verify.vcgen import ProgramPoint, ProofTask
@@ -64,7 +66,7 @@ class Binding:
 class Step:
     line: int
     column: int
-    kind: str  # a `Mark` kind: step, entry, then, else, loop-head, iteration, loop-exit, call
+    kind: MarkKind
     text: str
     values: tuple[Binding, ...]
 
@@ -72,7 +74,7 @@ class Step:
         return {
             "line": self.line,
             "column": self.column,
-            "kind": self.kind,
+            "kind": self.kind.value,
             "text": self.text,
             "values": [b.to_json() for b in self.values],
         }
@@ -82,12 +84,12 @@ class Step:
 class Replay:
     """What running the trace's inputs concretely showed (see `replay.py`)."""
 
-    verdict: str  # "confirmed", "not-reproduced" or "not-run"
+    verdict: ReplayVerdict
     detail: str
     through: str = ""  # the loop or call whose summary the failing path went through
 
     def to_json(self) -> dict[str, str]:
-        return {"verdict": self.verdict, "detail": self.detail, "through": self.through}
+        return {"verdict": self.verdict.value, "detail": self.detail, "through": self.through}
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,9 @@ class Trace:
         return {
             "inputs": [b.to_json() for b in self.inputs],
             "steps": [s.to_json() for s in self.steps],
-            "replay": self.replay.to_json() if self.replay else {"verdict": "not-run", "detail": ""},
+            "replay": self.replay.to_json()
+            if self.replay
+            else {"verdict": ReplayVerdict.NOT_RUN.value, "detail": ""},
         }
 
 
@@ -191,10 +195,10 @@ def build_trace(
     variables = variables_of(decl)
     reader = _Reader(model, datatypes or {})
     on_path = [point for point in task.points if reader.holds(point.reach)]
-    entry = next((p for p in on_path if p.kind == "entry"), None)
+    entry = next((p for p in on_path if p.kind == MarkKind.ENTRY), None)
     names = dict(entry.names) if entry is not None else {}
     inputs = tuple(reader.binding(v, names) for v in variables if v.is_input)
-    steps = tuple(_step(point, variables, reader) for point in on_path if point.kind != "entry")
+    steps = tuple(_step(point, variables, reader) for point in on_path if point.kind != MarkKind.ENTRY)
     return Trace(inputs, steps)
 
 

@@ -9,6 +9,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.report import InvariantStatus, LoopSummary, ObligationResult, worst
+from kernel_ext.verify.gcl import MarkKind
 from kernel_ext.verify.obligations import ObligationKind
 from kernel_ext.verify.vcgen import At, Either, Fact
 
@@ -44,7 +45,7 @@ def _summary(
     line = loop.span.start_line
     invariants = tuple(_invariant(clause, own, source) for clause in loop.invariants)
     use = tuple(
-        ob for ob in own if ob.vc is not None and _leaves(ob.vc.facts, line) and not _is_invariant(ob)
+        ob for ob in own if ob.vc is not None and _leaves(ob.vc.facts, loop) and not _is_invariant(ob)
     )
     from kernel_ext.run.loops import loop_table
 
@@ -60,14 +61,13 @@ def _summary(
 def _invariant(
     clause: ast.SpecClause, own: tuple[ObligationResult, ...], source: SourceFile
 ) -> InvariantStatus:
-    first, last = clause.span.start_line, clause.span.end_line
-    parts = [ob for ob in own if first <= ob.span.start_line <= last]
+    parts = [ob for ob in own if clause.nid is not None and ob.site.clause == clause.nid]
 
     def status(kind: ObligationKind):  # noqa: ANN202 - a Status
         return worst(ob.status for ob in parts if ob.kind == kind)
 
     return InvariantStatus(
-        first,
+        clause.span.start_line,
         source.text_of(clause.expr.span),
         status(ObligationKind.INVARIANT_ENTRY),
         status(ObligationKind.INVARIANT_MAINTAINED),
@@ -78,10 +78,13 @@ def _is_invariant(ob: ObligationResult) -> bool:
     return ob.kind in (ObligationKind.INVARIANT_ENTRY, ObligationKind.INVARIANT_MAINTAINED)
 
 
-def _leaves(facts: tuple[Fact, ...], loop_line: int) -> bool:
-    """Whether a path to the obligation passes the exit of the loop at `loop_line`."""
+def _leaves(facts: tuple[Fact, ...], loop: ast.While) -> bool:
+    """Whether a path to the obligation passes the exit of `loop`."""
     return any(
-        isinstance(fact, At) and fact.kind == "loop-exit" and fact.span.start_line == loop_line
+        isinstance(fact, At)
+        and fact.kind == MarkKind.LOOP_EXIT
+        and fact.node is not None
+        and fact.node == loop.nid
         for fact in _all_facts(facts)
     )
 

@@ -48,24 +48,30 @@ from kernel_ext.verify.gcl import (
     FunctionAxiom,
     Havoc,
     Mark,
+    MarkKind,
     Procedure,
     seq,
 )
 from kernel_ext.verify.instantiate import instantiate
 from kernel_ext.verify.obligations import (
     BOUNDED_BELOW,
+    BOUNDED_PART,
     CALC_STEP,
     CALL_MODIFIES,
+    DECREASE_PART,
     FORALL_ENSURES,
     LOOP_NEEDS_DECREASES,
     LOWER_BOUND,
     NEGATIVE_SIZE,
+    NO_SITE,
     SAME_LOCATION,
     SUBSET_MESSAGE,
     UPPER_BOUND,
     UPPER_BOUND_ONLY,
+    CheckSite,
     Obligation,
     ObligationKind,
+    clause_parts,
 )
 from kernel_ext.verify.translate import (
     PROGRAM_FUEL,
@@ -411,7 +417,7 @@ class _Unit:
         body.in_own_ensures = True
         for clause in function.ensures:
             commands += body.wf(clause.expr)
-            for part in split_conjuncts(clause.expr):
+            for site, part in clause_parts((clause,)):
                 commands.append(
                     body.check(
                         translate(part),
@@ -419,6 +425,7 @@ class _Unit:
                         function.name_span,
                         related=(part.token,),
                         description=self.source.text_of(part.span),
+                        site=site,
                     )
                 )
         excluded = frozenset(f"post:{name}" for name in self.components[function.name])
@@ -429,7 +436,11 @@ class _Unit:
     def method_procedures(self, method: ast.Method) -> list[Procedure]:
         name = f"{method.kind_word} {method.name}"
         procedures = [
-            Procedure(f"{name} (specification)", method.name, _Body(self, method).spec_wellformedness())
+            Procedure(
+                f"{name} (specification)",
+                method.name,
+                _Body(self, method, specification=True).spec_wellformedness(),
+            )
         ]
         if method.body is not None:
             procedures.append(Procedure(name, method.name, _Body(self, method).implementation()))
@@ -456,6 +467,7 @@ class _Body:
     owner: ast.Method | ast.Function
     counter: count = field(default_factory=lambda: count(1))
     in_own_ensures: bool = False  # checking a function's ensures: see names_own_result
+    specification: bool = False  # checking a method's specification, not its body
 
     @property
     def translate(self) -> Translator:
@@ -476,8 +488,10 @@ class _Body:
         related: tuple[Span, ...] = (),
         description: str = "",
         message: str = "",
+        site: CheckSite = NO_SITE,
     ) -> Assert:
-        obligation = Obligation(kind, span, self.owner.name, related, description, message)
+        owner = self.owner.name
+        obligation = Obligation(kind, span, owner, related, description, message, site, self.specification)
         return Assert(condition, obligation)
 
     def assume_params(self) -> Command:
@@ -697,7 +711,7 @@ class _Body:
         callee_tr = self.unit.translator_for(function)
         contents = self.callee_contents(function, call, tr)
         for clause in function.requires:
-            for part in split_conjuncts(clause.expr):
+            for site, part in clause_parts((clause,), call.nid):
                 condition = t.substitute(callee_tr(part), {**mapping, **contents})
                 commands.append(
                     self.check(
@@ -706,6 +720,7 @@ class _Body:
                         call.name_span,
                         related=(part.token,),
                         description=self.source.text_of(part.span),
+                        site=site,
                     )
                 )
         if (
@@ -735,7 +750,9 @@ class _Body:
     ) -> Assert:
         new = [(t.substitute(term, mapping), order) for term, order in self.unit.default_decreases(callee)]
         less = decreases(new, self.unit.default_decreases(self.owner), TERMS, bounded=True)
-        return self.check(t.implies(path, less), ObligationKind.TERMINATION, call.name_span)
+        return self.check(
+            t.implies(path, less), ObligationKind.TERMINATION, call.name_span, site=CheckSite(at=call.nid)
+        )
 
     # ---- method specification
 
@@ -783,7 +800,9 @@ class _Body:
         commands += [Assume(self.translate(c.expr), _origin("requires", c)) for c in method.requires]
         commands += self.induction_hypothesis(method)
         commands += self.havoc_outs(method)
-        commands.append(Mark(method.name_span, self.source.line(method.span.start_line).strip(), "entry"))
+        commands.append(
+            Mark(method.name_span, self.source.line(method.span.start_line).strip(), MarkKind.ENTRY)
+        )
         commands.append(self.block(method.body.stmts, exit_at=method.body.open_brace))
         return seq(*commands)
 
@@ -840,7 +859,7 @@ class _Body:
         assert isinstance(method, ast.Method)
         commands: list[Command] = []
         for clause in method.ensures:
-            for part in split_conjuncts(clause.expr):
+            for site, part in clause_parts((clause,)):
                 commands.append(
                     self.check(
                         self.translate(part),
@@ -848,6 +867,7 @@ class _Body:
                         exit_at,
                         related=(part.token,),
                         description=self.source.text_of(part.span),
+                        site=site,
                     )
                 )
         return commands
@@ -875,8 +895,9 @@ class _Body:
             commands += self.exit_checks(exit_at)
         return seq(*commands)
 
-    def mark(self, stmt: ast.Stmt, kind: str = "step") -> Mark:
-        return Mark(stmt.span, self.source.line(stmt.span.start_line).strip(), kind)
+    def mark(self, stmt: ast.Stmt, kind: MarkKind = MarkKind.STEP) -> Mark:
+        node = stmt.nid if isinstance(stmt, ast.While) else None
+        return Mark(stmt.span, self.source.line(stmt.span.start_line).strip(), kind, node)
 
     def stmt(self, stmt: ast.Stmt) -> Command:
         if isinstance(stmt, ast.Block):
@@ -898,7 +919,7 @@ class _Body:
             ast.ForallStmt: self.forall_stmt,
             ast.AssertBy: self.assert_by_stmt,
         }[type(stmt)](stmt)
-        return seq(lowered, self.mark(stmt, "call" if self.calls_method(stmt) else "step"))
+        return seq(lowered, self.mark(stmt, MarkKind.CALL if self.calls_method(stmt) else MarkKind.STEP))
 
     def calls_method(self, stmt: ast.Stmt) -> bool:
         return any(call.name in self.unit.methods for call in _calls_of(stmt))
@@ -1045,7 +1066,7 @@ class _Body:
             commands.append(Assign(temp, value))
             mapping[param.name] = temp
         for clause in callee.requires:
-            for part in split_conjuncts(clause.expr):
+            for site, part in clause_parts((clause,), call.nid):
                 commands.append(
                     self.check(
                         t.substitute(self.translate(part), mapping),
@@ -1053,13 +1074,18 @@ class _Body:
                         call.name_span,
                         related=(part.token,),
                         description=self.source.text_of(part.span),
+                        site=site,
                     )
                 )
         for item in callee.modifies:
             array = t.substitute(self.translate(item), mapping)
             commands.append(
                 self.check(
-                    self.may_modify(array), ObligationKind.MODIFIES, call.name_span, message=CALL_MODIFIES
+                    self.may_modify(array),
+                    ObligationKind.MODIFIES,
+                    call.name_span,
+                    message=CALL_MODIFIES,
+                    site=CheckSite(at=call.nid),
                 )
             )
         if self.unit.recursive_with(self.owner.name, callee.name):
@@ -1127,27 +1153,27 @@ class _Body:
         at = stmt.span.start_line
         then = seq(
             Assume(cond, f"if condition, line {at}: then branch"),
-            self.mark(stmt, "then"),
+            self.mark(stmt, MarkKind.THEN),
             self.block(stmt.then.stmts, exit_at=then_exit),
         )
         if isinstance(stmt.else_, ast.If):
             else_ = seq(
                 Assume(t.not_(cond), f"if condition, line {at}: else branch"),
-                self.mark(stmt, "else"),
+                self.mark(stmt, MarkKind.ELSE),
                 self.if_stmt(stmt.else_, tail),
             )
         elif isinstance(stmt.else_, ast.Block):
             else_exit = stmt.else_.open_brace if tail else None
             else_ = seq(
                 Assume(t.not_(cond), f"if condition, line {at}: else branch"),
-                self.mark(stmt, "else"),
+                self.mark(stmt, MarkKind.ELSE),
                 self.block(stmt.else_.stmts, exit_at=else_exit),
             )
         else:
             if_at = Span.point(stmt.span.start_line, stmt.span.start_col)
             else_ = seq(
                 Assume(t.not_(cond), f"if condition, line {at}: else branch"),
-                self.mark(stmt, "else"),
+                self.mark(stmt, MarkKind.ELSE),
                 *(self.exit_checks(if_at) if tail else []),
             )
         return seq(*self.wf(stmt.cond), Choice((then, else_)))
@@ -1169,7 +1195,7 @@ class _Body:
                         t.and_(*(t.not_(c) for c in earlier), condition), f"match, line {at}: case {pattern}"
                     ),
                     *(Assign(t.Var(uid, t.sort_of(term)), term) for uid, term in bindings.items()),
-                    Mark(case.span, self.source.line(case.span.start_line).strip(), "case"),
+                    Mark(case.span, self.source.line(case.span.start_line).strip(), MarkKind.CASE),
                     self.block(case.body.stmts, exit_at=case_at if tail else None),
                 )
             )
@@ -1181,15 +1207,16 @@ class _Body:
 
     def while_stmt(self, loop: ast.While) -> Command:
         while_at = Span.point(loop.span.start_line, loop.span.start_col)
-        parts = [part for clause in loop.invariants for part in split_conjuncts(clause.expr)]
+        parts = clause_parts(loop.invariants)
         commands: list[Command] = []
-        for part in parts:
+        for site, part in parts:
             commands.append(
                 self.check(
                     self.translate(part),
                     ObligationKind.INVARIANT_ENTRY,
                     part.token,
                     description=self.source.text_of(part.span),
+                    site=site,
                 )
             )
         commands += self.loop_frame(loop.body)
@@ -1197,14 +1224,14 @@ class _Body:
             commands += self.wf(clause.expr)
             origin = _origin("invariant", clause, "assumed at the loop head")
             commands.append(Assume(self.translate(clause.expr), origin))
-        commands.append(self.mark(loop, "loop-head"))
+        commands.append(self.mark(loop, MarkKind.LOOP_HEAD))
         commands += self.wf(loop.cond)
         cond = self.translate(loop.cond)
         measure = self.loop_measure(loop)
         at = loop.span.start_line
         body: list[Command] = [
             Assume(cond, f"loop condition, line {at}: one more iteration"),
-            self.mark(loop, "iteration"),
+            self.mark(loop, MarkKind.ITERATION),
         ]
         if loop.decreases is not None:
             for expr in loop.decreases.exprs:
@@ -1218,20 +1245,21 @@ class _Body:
         # Dafny checks the decrease first: an iteration that does not decrease is reported as
         # such, not also as breaking the invariants (the invariant checks assume the decrease).
         body += self.decreases_checks(loop, while_at, measure, old_values)
-        for part in parts:
+        for site, part in parts:
             body.append(
                 self.check(
                     self.translate(part),
                     ObligationKind.INVARIANT_MAINTAINED,
                     part.token,
                     description=self.source.text_of(part.span),
+                    site=site,
                 )
             )
         body.append(Assume(t.FALSE))
         commands.append(
             Choice((seq(*body), Assume(t.not_(cond), f"loop condition, line {at}: the loop ended")))
         )
-        commands.append(self.mark(loop, "loop-exit"))
+        commands.append(self.mark(loop, MarkKind.LOOP_EXIT))
         return seq(*commands)
 
     def loop_frame(self, body: ast.Block) -> list[Command]:
@@ -1277,8 +1305,14 @@ class _Body:
     def decreases_checks(
         self, loop: ast.While, while_at: Span, measure: list[Measured[t.Term]] | None, old: list[t.Var]
     ) -> list[Command]:
+        clause = loop.decreases.nid if loop.decreases is not None else None
+        decrease, bounded = (CheckSite(clause, part, loop.nid) for part in (DECREASE_PART, BOUNDED_PART))
         if measure is None:
-            return [self.check(t.FALSE, ObligationKind.DECREASES, while_at, message=LOOP_NEEDS_DECREASES)]
+            return [
+                self.check(
+                    t.FALSE, ObligationKind.DECREASES, while_at, message=LOOP_NEEDS_DECREASES, site=decrease
+                )
+            ]
         guessed = loop.decreases is None
         related = () if guessed else (loop.decreases.span,)
         description = "" if guessed else self.source.text_of(loop.decreases.span)
@@ -1293,6 +1327,7 @@ class _Body:
                 related,
                 description,
                 LOOP_NEEDS_DECREASES if guessed else "",
+                decrease,
             ),
             self.check(
                 bounded_below(measure, old_measure, TERMS),
@@ -1301,6 +1336,7 @@ class _Body:
                 (),
                 description,
                 LOOP_NEEDS_DECREASES if guessed else BOUNDED_BELOW,
+                bounded,
             ),
         ]
 
@@ -1308,13 +1344,14 @@ class _Body:
 
     def assert_stmt(self, stmt: ast.Assert) -> Command:
         commands = self.wf(stmt.expr)
-        for part in split_conjuncts(stmt.expr):
+        for index, part in enumerate(split_conjuncts(stmt.expr)):
             commands.append(
                 self.check(
                     self.translate(part),
                     ObligationKind.ASSERTION,
                     part.token,
                     description=self.source.text_of(part.span),
+                    site=CheckSite(stmt.nid, index),
                 )
             )
         return seq(*commands)
@@ -1363,6 +1400,7 @@ class _Body:
                     after.token,
                     description=f"{self.source.text_of(before.span)} {step.op} {self.source.text_of(after.span)}",
                     message=CALC_STEP,
+                    site=CheckSite(step.nid),
                 )
             )
             commands.append(Assume(t.FALSE))
@@ -1398,7 +1436,7 @@ class _Body:
                 proof.append(Choice((seq(*checks, Assume(t.FALSE)), seq())))
         for clause in stmt.ensures:
             proof += assumed(self.wf(clause.expr))
-            for part in split_conjuncts(clause.expr):
+            for site, part in clause_parts((clause,)):
                 proof.append(
                     self.check(
                         self.translate(part),
@@ -1406,6 +1444,7 @@ class _Body:
                         part.token,
                         description=self.source.text_of(part.span),
                         message=FORALL_ENSURES,
+                        site=site,
                     )
                 )
         proof.append(Assume(t.FALSE))
@@ -1432,7 +1471,7 @@ class _Body:
     def assert_by_stmt(self, stmt: ast.AssertBy) -> Command:
         proof = seq(
             self.block(stmt.body.stmts),
-            self.assert_stmt(ast.Assert(span=stmt.span, expr=stmt.expr)),
+            self.assert_stmt(ast.Assert(span=stmt.span, expr=stmt.expr, nid=stmt.nid)),
             Assume(t.FALSE),
         )
         return seq(

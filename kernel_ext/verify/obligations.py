@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kernel_ext.lang.source import Span
+from kernel_ext.lang.syntax import Expr, NodeId, SpecClause, split_conjuncts
 
 
 class ObligationKind(Enum):
@@ -148,8 +149,52 @@ FORALL_ENSURES = "possible violation of postcondition of forall statement"
 
 
 @dataclass(frozen=True)
+class CheckSite:
+    """What a check is about, by identity: the clause it checks (a `requires`, `ensures`,
+    invariant, `decreases`, `assert`, calc step or forall-statement `ensures`), which conjunct
+    of it (`part`, as `split_conjuncts` numbers them; for a loop's `decreases`, which of its
+    two checks), and the call or loop where it is checked (`at`). Empty for a check of an
+    expression (an index, a divisor), which its token's position identifies."""
+
+    clause: NodeId | None = None
+    part: int = 0
+    at: NodeId | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.clause is not None or self.at is not None
+
+
+NO_SITE = CheckSite()
+
+# The two checks of a loop's `decreases`, as the `part` of their site.
+DECREASE_PART = 0
+BOUNDED_PART = 1
+
+
+def clause_parts(clauses: tuple[SpecClause, ...], at: NodeId | None = None) -> list[tuple[CheckSite, Expr]]:
+    """The conjuncts of the clauses, each checked on its own, with its site."""
+    return [
+        (CheckSite(clause.nid, index, at), part)
+        for clause in clauses
+        for index, part in enumerate(split_conjuncts(clause.expr))
+    ]
+
+
+def same_check(kind: ObligationKind, site: CheckSite, span: Span, other: Obligation) -> bool:
+    """Whether a check (of the interpreter, or another obligation) is `other`: the same kind
+    and the same site, or, for a check of an expression, the same token."""
+    if kind != other.kind:
+        return False
+    if site.known or other.site.known:
+        return site == other.site
+    return (span.start_line, span.start_col) == (other.span.start_line, other.span.start_col)
+
+
+@dataclass(frozen=True)
 class Obligation:
-    """One check, described when it is created: what, where, and why."""
+    """One check, described when it is created: what, where, and why. `specification`:
+    a check of the well-formedness of a method's specification, which has no code to run."""
 
     kind: ObligationKind
     span: Span
@@ -157,6 +202,8 @@ class Obligation:
     related: tuple[Span, ...] = ()
     description: str = ""
     message_override: str = ""
+    site: CheckSite = NO_SITE
+    specification: bool = False
 
     @property
     def message(self) -> str:

@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
+from kernel_ext.results import ReplayVerdict
 from kernel_ext.run.interp import Outcome, RunResult, run_method
 from kernel_ext.run.values import DataValue, Multiset, default_value, make_array, show_value
 from kernel_ext.verify import counterexample as ce
 from kernel_ext.verify.counterexample import Replay, Trace
-from kernel_ext.verify.obligations import Obligation
+from kernel_ext.verify.gcl import MarkKind
+from kernel_ext.verify.obligations import Obligation, same_check
 
 STEP_LIMIT = 50_000
 EXTRA_RUNS = 40
@@ -38,20 +41,28 @@ class _NotReplayable(Exception):
     pass
 
 
-def replay(trace: Trace, obligation: Obligation, procedure: str, checked: CheckedProgram) -> Replay:
+class Abstraction(Enum):
+    """What the verifier reasoned through on a path the run does not confirm."""
+
+    LOOP = "loop"
+    CALL = "call"
+    UNFOLDING = "unfolding"  # neither: a function known up to a few unfoldings, a lemma by its ensures
+
+
+def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Replay:
     method = checked.decl(obligation.owner)
-    if not isinstance(method, ast.Method) or method.body is None or procedure.endswith("(specification)"):
-        return Replay("not-run", "This check is about a specification, which has no code to run.")
+    if not isinstance(method, ast.Method) or method.body is None or obligation.specification:
+        return Replay(ReplayVerdict.NOT_RUN, "This check is about a specification, which has no code to run.")
     types = {p.name: p.ty for p in method.params if p.ty is not None}
     datatypes = {decl.name: decl for decl in checked.program.datatypes()}
     try:
         args = _arguments(trace, types, datatypes)
     except _NotReplayable as reason:
-        return Replay("not-run", str(reason))
+        return Replay(ReplayVerdict.NOT_RUN, str(reason))
     result = run_method(checked, method.name, args, step_limit=STEP_LIMIT)
     if _fails_here(result, obligation):
         return Replay(
-            "confirmed",
+            ReplayVerdict.CONFIRMED,
             f"Running these inputs fails the same check, at line {obligation.span.start_line}: {_what(result)}.",
         )
     if result.outcome != Outcome.OK:
@@ -60,20 +71,22 @@ def replay(trace: Trace, obligation: Obligation, procedure: str, checked: Checke
     if found is not None:
         inputs = ", ".join(f"{name} = {text}" for name, text in found.items())
         return Replay(
-            "confirmed",
+            ReplayVerdict.CONFIRMED,
             f"These inputs run fine, but with {inputs} the run fails the same check, at line "
             f"{obligation.span.start_line}.",
         )
-    through = _abstraction(trace)
-    return Replay("not-reproduced", _advice(through), through)
+    through, line = _abstraction(trace)
+    where = f"the {through.value} at line {line}" if through != Abstraction.UNFOLDING else ""
+    return Replay(ReplayVerdict.NOT_REPRODUCED, _advice(through, where), where)
 
 
 def _fails_here(result: RunResult, obligation: Obligation) -> bool:
+    """Whether the run failed the obligation's own check (the same clause and conjunct at
+    the same call or loop; for a check of an expression, the same token)."""
     violation = result.violation
-    if result.outcome != Outcome.VIOLATION or violation is None or violation.kind != obligation.kind:
+    if result.outcome != Outcome.VIOLATION or violation is None:
         return False
-    lines = {obligation.span.start_line, *(span.start_line for span in obligation.related)}
-    return violation.span.start_line in lines
+    return same_check(violation.kind, violation.site, violation.span, obligation)
 
 
 def _what(result: RunResult) -> str:
@@ -86,7 +99,7 @@ def _undecided(result: RunResult, obligation: Obligation) -> Replay:
     if result.outcome == Outcome.VIOLATION and result.violation is not None:
         line = result.violation.span.start_line
         return Replay(
-            "not-reproduced",
+            ReplayVerdict.NOT_REPRODUCED,
             f"Running these inputs fails another check first, at line {line}: {_what(result)}. "
             f"Fix that one, then verify again.",
         )
@@ -99,29 +112,31 @@ def _undecided(result: RunResult, obligation: Obligation) -> Replay:
     }
     reason = reasons.get(result.outcome, "the run could not be completed")
     message = result.violation.message if result.violation is not None else getattr(result, "message", "")
-    return Replay("not-run", f"{reason[0].upper()}{reason[1:]}" + (f" ({message})." if message else "."))
+    return Replay(
+        ReplayVerdict.NOT_RUN, f"{reason[0].upper()}{reason[1:]}" + (f" ({message})." if message else ".")
+    )
 
 
-def _abstraction(trace: Trace) -> str:
-    """The loop or call whose summary the failing path went through (the last one)."""
+def _abstraction(trace: Trace) -> tuple[Abstraction, int]:
+    """The loop or call whose summary the failing path went through (the last one), and its line."""
     for step in reversed(trace.steps):
-        if step.kind in ("loop-head", "iteration", "loop-exit"):
-            return f"the loop at line {step.line}"
-        if step.kind == "call":
-            return f"the call at line {step.line}"
-    return ""
+        if step.kind.in_loop:
+            return Abstraction.LOOP, step.line
+        if step.kind == MarkKind.CALL:
+            return Abstraction.CALL, step.line
+    return Abstraction.UNFOLDING, 0
 
 
-def _advice(through: str) -> str:
-    if through.startswith("the loop"):
+def _advice(through: Abstraction, where: str) -> str:
+    if through == Abstraction.LOOP:
         return (
-            f"Running these inputs succeeds. The verifier reasoned about {through} through its "
+            f"Running these inputs succeeds. The verifier reasoned about {where} through its "
             "invariants alone, and they allow a state the loop never reaches: the invariant is "
             "probably too weak (add what else is true at the loop head)."
         )
-    if through.startswith("the call"):
+    if through == Abstraction.CALL:
         return (
-            f"Running these inputs succeeds. The verifier reasoned about {through} through the "
+            f"Running these inputs succeeds. The verifier reasoned about {where} through the "
             "callee's postcondition alone: it is probably too weak (say more in its `ensures`)."
         )
     return (

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from kernel_ext.lang.source import Span
+from kernel_ext.lang.syntax import NodeId
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import (
     Assert,
@@ -24,6 +25,7 @@ from kernel_ext.verify.gcl import (
     FunctionAxiom,
     Havoc,
     Mark,
+    MarkKind,
     Procedure,
     Seq,
 )
@@ -37,7 +39,7 @@ class ProgramPoint:
     variables' SSA names there."""
 
     span: Span
-    kind: str
+    kind: MarkKind
     text: str
     reach: t.Term
     names: tuple[tuple[str, t.Var], ...]
@@ -81,7 +83,8 @@ class At(Fact):
 
     span: Span
     text: str
-    kind: str
+    kind: MarkKind
+    node: NodeId | None = None  # the loop of a loop's mark
 
 
 @dataclass(frozen=True)
@@ -257,7 +260,11 @@ class _Passifier:
         if isinstance(command, Mark):
             names = tuple(sorted(state.env.items()))
             self.points.append(ProgramPoint(command.span, command.kind, command.text, state.reach, names))
-            return _State(state.reach, state.env, state.knowing(At(command.span, command.text, command.kind)))
+            return _State(
+                state.reach,
+                state.env,
+                state.knowing(At(command.span, command.text, command.kind, command.node)),
+            )
         raise TypeError(f"unknown command {command!r}")
 
     def join(self, branches: list[_State], before: _State) -> _State:

@@ -34,7 +34,7 @@ def values(bindings) -> dict[str, str]:
 def test_a_straight_line_failure_shows_the_only_inputs_that_fail() -> None:
     trace = trace_of("method M(x: int) { var y := x * 2; assert y != 6; }")
     assert values(trace.inputs) == {"x": "3"}
-    assert [(s.line, s.kind) for s in trace.steps] == [(1, "step")]
+    assert [(s.line, s.kind.value) for s in trace.steps] == [(1, "step")]
     assert values(trace.steps[0].values) == {"x": "3", "y": "6"}
 
 
@@ -50,7 +50,7 @@ def test_the_branch_taken_is_a_step() -> None:
     }"""
     trace = trace_of(text)
     assert int(values(trace.inputs)["x"]) <= 0
-    kinds = [(s.line, s.kind) for s in trace.steps]
+    kinds = [(s.line, s.kind.value) for s in trace.steps]
     assert (4, "else") in kinds and (7, "step") in kinds
     assert (4, "then") not in kinds and (5, "step") not in kinds
     assert values(trace.steps[-1].values)["y"] == "2"
@@ -76,7 +76,7 @@ def test_a_loop_shows_its_head_and_an_arbitrary_iteration() -> None:
     text = SUM.replace("s == i * (i + 1) / 2 + {extra}", "s >= 0")
     post = next(ob for ob in failures(text) if ob.kind.id == "postcondition")
     assert post.trace is not None
-    kinds = [s.kind for s in post.trace.steps]
+    kinds = [s.kind.value for s in post.trace.steps]
     assert kinds[-2:] == ["loop-head", "loop-exit"]
     head = values(post.trace.steps[-2].values)
     assert head["i"] == values(post.trace.inputs)["n"]  # the loop ended: i == n
@@ -93,7 +93,7 @@ def test_a_failure_inside_the_loop_goes_through_an_iteration() -> None:
     text = SUM.replace("{extra}", "0").replace("i := i + 1;\n    s := s + i;", "s := s + i;\n    i := i + 1;")
     maintained = next(ob for ob in failures(text) if ob.kind.id == "invariant-maintained")
     assert maintained.trace is not None
-    kinds = [(s.line, s.kind) for s in maintained.trace.steps]
+    kinds = [(s.line, s.kind.value) for s in maintained.trace.steps]
     assert kinds[-4:] == [(6, "loop-head"), (6, "iteration"), (10, "step"), (11, "step")]
     before, after = (values(s.values) for s in maintained.trace.steps[-3:-1])
     assert int(after["s"]) == int(before["s"]) + int(before["i"])
@@ -113,7 +113,7 @@ def test_a_call_step_shows_the_callee_result() -> None:
     bad = next(ob for ob in failures(text) if ob.owner == "M")
     assert bad.trace is not None
     call = bad.trace.steps[-1]
-    assert call.kind == "call" and call.line == 8
+    assert call.kind.value == "call" and call.line == 8
     assert int(values(call.values)["r"]) > 4
 
 
@@ -170,13 +170,13 @@ def test_a_destructor_failure_shows_the_value_of_the_wrong_constructor() -> None
     for ob in errors:
         assert ob.trace is not None and values(ob.trace.inputs) == {"l": "Nil"}
     missing = errors[1].trace
-    assert missing is not None and missing.replay is not None and missing.replay.verdict == "confirmed"
+    assert missing is not None and missing.replay is not None and missing.replay.verdict.value == "confirmed"
     trace = trace_of(
         "datatype List = Nil | Cons(head: int, tail: List)\n"
         "method First(l: List) returns (h: int) {\n  h := l.head;\n}\n"
     )
     assert values(trace.inputs) == {"l": "Nil"}
-    assert trace.replay is not None and trace.replay.verdict == "confirmed"
+    assert trace.replay is not None and trace.replay.verdict.value == "confirmed"
 
 
 def test_a_buggy_tree_function_shows_a_tree() -> None:
@@ -198,7 +198,7 @@ method Check(t: Tree)
     trace = trace_of(text)
     shown = values(trace.inputs)["t"]
     assert tree_value(shown, text).ctor == "Node" and shown.startswith("Node(")
-    assert trace.replay is not None and trace.replay.verdict == "confirmed"
+    assert trace.replay is not None and trace.replay.verdict.value == "confirmed"
 
 
 def test_the_case_a_match_statement_takes_is_a_step_with_its_bound_variables() -> None:
@@ -216,10 +216,10 @@ def test_the_case_a_match_statement_takes_is_a_step_with_its_bound_variables() -
 }"""
     )
     trace = trace_of(text)
-    cases = [step for step in trace.steps if step.kind == "case"]
+    cases = [step for step in trace.steps if step.kind.value == "case"]
     assert [(step.line, step.text) for step in cases] == [(8, "case Node(l, k, r) =>")]
     shown = values(cases[0].values)
     assert int(shown["k"]) >= 10
     assert tree_value(shown["t"]).args[1] == int(shown["k"])
     assert values(trace.steps[-1].values)["m"] == shown["k"]
-    assert trace.replay is not None and trace.replay.verdict == "confirmed"
+    assert trace.replay is not None and trace.replay.verdict.value == "confirmed"

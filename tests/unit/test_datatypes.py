@@ -269,6 +269,6 @@ def test_a_failed_tree_lemma_has_a_small_counterexample_that_replays() -> None:
     program = conformance_dir() / "l3_bst_bad_insert.dfy"
     [error] = verify(program.read_text(), program.name).errors
     assert error.trace is not None and error.trace.replay is not None
-    assert error.trace.replay.verdict == "confirmed"
+    assert error.trace.replay.verdict.value == "confirmed"
     tree = next(binding.text for binding in error.trace.inputs if binding.name == "t")
     assert "…" not in tree and tree.count("Node") <= 4

@@ -156,7 +156,7 @@ def test_a_failing_obligation_shows_its_line_message_explanation_and_trace(faili
     for fact in expected:
         assert fact in text, fact
         assert fact in seen, fact
-    assert ob.trace.replay.verdict == "confirmed"
+    assert ob.trace.replay.verdict.value == "confirmed"
     assert "details" in tags and "summary" in tags and "table" in tags
     for step in ob.trace.steps:
         assert f"line {step.line}" in text and f"line {step.line}" in seen
