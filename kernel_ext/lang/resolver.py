@@ -567,9 +567,8 @@ class _Checker:
         declared = [self.type_of_ref(var.type_ref) if var.type_ref else None for var in stmt.variables]
         rhs: tuple[ast.Expr, ...] = ()
         if stmt.rhs:
-            ghost = all(var.is_ghost for var in stmt.variables)
-            rhs_ctx = dataclasses.replace(ctx, ghost=True) if ghost else ctx
-            rhs, value_types = self.right_hand_sides(stmt.rhs, len(stmt.variables), stmt.span, rhs_ctx)
+            receivers = tuple(var.is_ghost or ctx.ghost for var in stmt.variables)
+            rhs, value_types = self.right_hand_sides(stmt.rhs, receivers, stmt.span, ctx)
             for index, value_ty in enumerate(value_types):
                 if declared[index] is None:
                     declared[index] = value_ty
@@ -594,9 +593,12 @@ class _Checker:
         return dataclasses.replace(stmt, variables=tuple(variables), rhs=rhs)
 
     def right_hand_sides(
-        self, rhs: tuple[ast.Expr, ...], count: int, span: Span, ctx: Context
+        self, rhs: tuple[ast.Expr, ...], receivers: tuple[bool, ...], span: Span, ctx: Context
     ) -> tuple[tuple[ast.Expr, ...], list[Type]]:
-        """Check `:= e1, ..., en` or `:= M(args)` against `count` targets; returns the value types."""
+        """Check `:= e1, ..., en` or `:= M(args)` against the targets (`receivers`: whether each
+        is ghost); returns the value types. Values that only ghost variables receive are ghost
+        expressions; a method call stays compiled code, its ghost results going to ghost targets."""
+        count = len(receivers)
         if (
             len(rhs) == 1
             and isinstance(rhs[0], ast.Call)
@@ -612,11 +614,22 @@ class _Checker:
                     f"{callee.kind_word} '{callee.name}' returns {len(callee.returns)} value(s), "
                     f"but {count} variable(s) receive them",
                 )
+            for out, ghost_receiver in zip(callee.returns, receivers, strict=True):
+                if (out.is_ghost or callee.is_ghost) and not ghost_receiver:
+                    raise self.fail(
+                        GHOST,
+                        call.name_span,
+                        "actual out-parameter is required to be a ghost variable",
+                        f"'{out.name}' of '{callee.name}' is ghost: write `ghost var {out.name} := "
+                        f"{callee.name}(...);`.",
+                    )
             binding = dict(zip(callee.type_params, call.type_args, strict=True))
             outs = self.types_in(callee, [out.type_ref for out in callee.returns])
             return (call,), [substitute(out, binding) for out in outs]
         if len(rhs) != count:
             raise self.fail(ARITY, span, f"{count} variable(s) but {len(rhs)} value(s) on the right of ':='")
+        if all(receivers):
+            ctx = dataclasses.replace(ctx, ghost=True)
         checked = tuple(
             self.new_array(expr, ctx) if isinstance(expr, ast.NewArray) else self.expr(expr, ctx)
             for expr in rhs
@@ -675,12 +688,11 @@ class _Checker:
                     "specification-only expression)",
                 )
             targets.append(dataclasses.replace(target, ty=variable.ty, uid=variable.uid))
-        ghost_targets = all(
+        receivers = tuple(
             isinstance(target, ast.Name) and self.lookup(target.name).is_ghost  # type: ignore[union-attr]
             for target in targets
         )
-        rhs_ctx = dataclasses.replace(ctx, ghost=True) if ghost_targets else ctx
-        rhs, value_types = self.right_hand_sides(stmt.rhs, len(targets), stmt.span, rhs_ctx)
+        rhs, value_types = self.right_hand_sides(stmt.rhs, receivers, stmt.span, ctx)
         for target, value_ty, index in zip(targets, value_types, range(len(targets)), strict=True):
             if not assignable(ast.type_of(target), value_ty):
                 raise self.fail(
@@ -728,13 +740,6 @@ class _Checker:
                 f"'{callee.name}' is compiled code; ghost code (here in {ctx.owner.name}) may call only "
                 "lemmas and functions.",
             )
-        if not ctx.ghost and callee.is_ghost and callee.returns:
-            raise self.fail(
-                GHOST,
-                call.name_span,
-                "actual out-parameter is required to be a ghost variable",
-                f"'{callee.name}' is a ghost method: write `ghost var ... := {callee.name}(...);`.",
-            )
         args, type_args = self.arguments(call, callee, ctx)
         return dataclasses.replace(call, args=args, type_args=type_args)
 
@@ -761,7 +766,8 @@ class _Checker:
         binding: dict[str, Type] = {}
         param_types = self.types_in(callee, [param.type_ref for param in params])
         for arg, param, param_ty in zip(call.args, params, param_types, strict=True):
-            checked = self.expr(arg, dataclasses.replace(ctx, ghost=True) if param.is_ghost else ctx)
+            ghost_param = param.is_ghost or (isinstance(callee, ast.Method) and callee.is_ghost)
+            checked = self.expr(arg, dataclasses.replace(ctx, ghost=True) if ghost_param else ctx)
             what = f"argument '{param.name}' of '{call.name}'"
             if not callee.type_params:
                 self.expect(checked, param_ty, what)
@@ -1114,6 +1120,13 @@ class _Checker:
                     expr.op_span,
                     f"'{op}' compares values of different types: {ast.type_of(left).base} and "
                     f"{ast.type_of(right).base}",
+                )
+            if not (assignable(left_ty, right_ty) or assignable(right_ty, left_ty)):  # arrays are invariant
+                raise self.fail(
+                    TYPE_MISMATCH,
+                    expr.op_span,
+                    f"arguments must have comparable types (got {ast.type_of(left)} and {ast.type_of(right)})",
+                    "An array<nat> and an array<int> are never the same array.",
                 )
             left, right = settle(left, right_ty), settle(right, left_ty)
             ty = BOOL

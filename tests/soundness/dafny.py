@@ -38,9 +38,9 @@ def dafny_verdict(mutant: Mutant, folder: Path, number: int) -> str:
     finished = FINISHED.search(output)
     if finished is None:
         return "unknown"
-    if int(finished.group(2)) == 0 and "time out" not in output.lower():
-        return "verified"
-    return "refuted"
+    if int(finished.group(2)) > 0:
+        return "refuted"
+    return "unknown" if "time out" in output.lower() else "verified"
 
 
 def compare_with_dafny(verified: list[Mutant], refuted: list[Mutant], jobs: int) -> str:
@@ -60,4 +60,6 @@ def compare_with_dafny(verified: list[Mutant], refuted: list[Mutant], jobs: int)
         lines.append(f"  {mine:>9} -> {theirs:<9} {len(group)}")
     for mutant in pairs.get(("verified", "refuted"), []):
         lines.append(f"  we verify, Dafny refutes: {mutant.name}")
+    for mutant in pairs.get(("verified", "rejected"), []):
+        lines.append(f"  we verify, Dafny refuses it: {mutant.name}")
     return "\n".join(lines)
