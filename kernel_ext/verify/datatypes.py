@@ -10,7 +10,7 @@ proof only through terms that the program itself mentions.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from dataclasses import dataclass
 
 from kernel_ext.verify import terms as t
@@ -27,6 +27,7 @@ def is_datatype_sort(sort: t.Sort) -> bool:
     return sort.name.startswith(PREFIX)
 
 
+@functools.cache  # made for every term that applies it: made once
 def _symbol(role: t.Role, sort: t.Sort, operation: str, source: str) -> t.Symbol:
     return t.Symbol(role, f"{sort.name}.{operation}", source)
 
@@ -43,7 +44,7 @@ def destruct(
     the name the resolver made up for it)."""
     symbol = _symbol(t.Role.DESTRUCTOR, t.sort_of(value), destructor, destructor)
     if argument is not None:
-        symbol = dataclasses.replace(symbol, ctor=argument[0], position=argument[1])
+        symbol = symbol._replace(ctor=argument[0], position=argument[1])
     field = t.FunApp.of(symbol, (value,), result)
     return literal(field) if is_literal(value) and is_datatype_sort(result) else field
 

@@ -15,6 +15,8 @@ equality is extensional; their sizes are uninterpreted with Dafny's axioms.
 
 from __future__ import annotations
 
+import functools
+
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import FunctionAxiom
 
@@ -70,6 +72,7 @@ def array_seq(array_contents: t.Term, count: t.Term, element: t.Sort) -> t.Term:
     return t.FunApp.of(_array_seq_symbol(element), (array_contents, count), t.seq_sort(element))
 
 
+@functools.cache
 def _array_seq_symbol(element: t.Sort) -> t.Symbol:
     return t.Symbol(t.Role.ARRAY_SEQ, f"$aseq.{element}", "aseq")
 
@@ -78,6 +81,7 @@ def multiset_of(sequence: t.Term, element: t.Sort) -> t.Term:
     return t.FunApp.of(_multiset_of_symbol(element), (sequence,), t.array_sort(element, t.INT))
 
 
+@functools.cache
 def _multiset_of_symbol(element: t.Sort) -> t.Symbol:
     return t.Symbol(t.Role.MULTISET_OF, f"$ms.{element}", "multiset")
 
@@ -89,6 +93,7 @@ def seq_function(operation: str, element: t.Sort) -> str:
     return seq_symbol(operation, element).name
 
 
+@functools.cache  # made for every term that applies it: made once
 def seq_symbol(operation: str, element: t.Sort) -> t.Symbol:
     return t.Symbol(t.Role.SEQUENCE, f"Seq#{operation}.{element}", operation)
 
@@ -194,6 +199,7 @@ def _bag_function(op: str, left: t.Term, right: t.Term, result: t.Sort) -> t.Ter
     return t.FunApp.of(_bag_symbol(op, t.sort_of(left).args[0]), (left, right), result)
 
 
+@functools.cache
 def _bag_symbol(op: str, element: t.Sort) -> t.Symbol:
     return t.Symbol(t.Role.MULTISET_OP, f"{BAG_FUNCTIONS[op]}.{element}", op)
 
@@ -211,6 +217,7 @@ def set_size(set_: t.Term) -> t.Term:
     return t.FunApp.of(_size_symbol("$card", t.sort_of(set_).args[0]), (set_,), t.INT)
 
 
+@functools.cache
 def _size_symbol(prefix: str, element: t.Sort) -> t.Symbol:
     return t.Symbol(t.Role.SIZE, f"{prefix}.{element}", "size")
 
@@ -258,6 +265,11 @@ def _select(map_: t.Term, key: t.Term) -> t.Term:
 def theory_axioms(elements: tuple[t.Sort, ...] = (t.INT, t.BOOL)) -> list[FunctionAxiom]:
     """The axioms of every symbol above, for the element sorts a program uses. Each axiom is
     filed under the symbol whose use makes it relevant, so a proof task gets only those."""
+    return list(_theory_axioms(elements))
+
+
+@functools.cache  # the same for every program: made once (terms are immutable)
+def _theory_axioms(elements: tuple[t.Sort, ...]) -> tuple[FunctionAxiom, ...]:
     ref = _bound("r", t.REF)
     axioms = [FunctionAxiom(LENGTH.key, "theory", _forall((ref,), _le(ZERO, length(ref)), length(ref)))]
     for element in elements:
@@ -265,7 +277,7 @@ def theory_axioms(elements: tuple[t.Sort, ...] = (t.INT, t.BOOL)) -> list[Functi
         axioms += _array_seq_axioms(element)
         axioms += _multiset_axioms(element)
         axioms += _size_axioms(element)
-    return axioms
+    return tuple(axioms)
 
 
 def _filed(element: t.Sort, operation: str, *formulas: t.Term) -> list[FunctionAxiom]:

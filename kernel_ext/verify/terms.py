@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,11 @@ STATE_ROLES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Symbol:
+class Symbol(NamedTuple):
     """The identity of a constant or function: its role, the name a reader knows it by, its
     SSA version and, for a destructor, what it belongs to. Its SMT-LIB name (`name`) is made
-    from it, unique per symbol, and never read back."""
+    from it, unique per symbol, and never read back. (A named tuple: terms make many, and a
+    tuple is made several times faster than a frozen dataclass.)"""
 
     role: Role
     key: str  # the unversioned SMT-LIB name, unique per symbol of a task
@@ -147,8 +148,8 @@ class Symbol:
         """Whether it takes a new value at an assignment (and so has SSA versions)."""
         return self.role in STATE_ROLES
 
-    def at(self, version: int) -> Symbol:
-        return dataclasses.replace(self, version=version)
+    def at(self, version: int | None) -> Symbol:
+        return Symbol(self.role, self.key, self.source, version, self.ctor, self.position)
 
 
 @dataclass(frozen=True, eq=True)
@@ -158,11 +159,12 @@ class Var(Term):
 
     name: str
     sort: Sort
-    symbol: Symbol = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    given: Symbol | None = field(default=None, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.symbol is None:
-            object.__setattr__(self, "symbol", Symbol(Role.VARIABLE, self.name, self.name))
+    @property
+    def symbol(self) -> Symbol:
+        """What it is; a constant made from a bare name is a program variable of that name."""
+        return self.given or Symbol(Role.VARIABLE, self.name, self.name)
 
     def __str__(self) -> str:
         return self.name
@@ -177,14 +179,16 @@ class Var(Term):
 
     def unversioned(self) -> Var:
         """The program's variable (or state) that this is a version of."""
-        return Var.of(dataclasses.replace(self.symbol, version=None), self.sort)
+        return Var.of(self.symbol.at(None), self.sort)
 
 
+@functools.cache
 def variable(uid: str, source_name: str, sort: Sort) -> Var:
     """A program variable, by the resolver's unique id and the name the program gives it."""
     return Var.of(Symbol(Role.VARIABLE, uid, source_name), sort)
 
 
+@functools.cache
 def bound(name: str, sort: Sort, key: str | None = None) -> Var:
     """A quantifier's variable that the encoding makes (`$q.i`, or `key`), shown as `name`."""
     return Var.of(Symbol(Role.BOUND, f"$q.{name}" if key is None else key, name), sort)
@@ -229,11 +233,12 @@ class FunApp(Term):
     fuel: Term | None
     args: tuple[Term, ...]
     sort: Sort
-    symbol: Symbol = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    given: Symbol | None = field(default=None, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.symbol is None:
-            object.__setattr__(self, "symbol", Symbol(Role.FUNCTION, self.name, self.name))
+    @property
+    def symbol(self) -> Symbol:
+        """What it is; a function made from a bare name is a function of the program."""
+        return self.given or Symbol(Role.FUNCTION, self.name, self.name)
 
     def __str__(self) -> str:
         return show(self)
@@ -390,7 +395,7 @@ def substitute(term: Term, mapping: dict[str, Term]) -> Term:
             substitute(term.fuel, mapping) if term.fuel is not None else None,
             tuple(substitute(arg, mapping) for arg in term.args),
             term.sort,
-            term.symbol,
+            term.given,
         )
     if isinstance(term, Forall):
         inner = {name: value for name, value in mapping.items() if name not in {v.name for v in term.bound}}
