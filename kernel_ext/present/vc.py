@@ -229,10 +229,9 @@ def _sequent_terms(facts: tuple[Fact, ...]) -> Iterator[t.Term]:
 # ------------------------------------------------------------ formulas
 
 
-def formula(term: t.Term, context: int = 0, names: Names | None = None) -> str:
-    """A term in MiniDafny's notation, with each value's own name (`names`: of the sequent the
-    term is part of; by default, of the term alone)."""
-    return _Printer(names or Names((term,))).formula(term, context)
+def formula(term: t.Term) -> str:
+    """A term on its own in MiniDafny's notation, with each value's own name."""
+    return _Printer(Names((term,))).formula(term)
 
 
 SEQUENCE_FORMS = {

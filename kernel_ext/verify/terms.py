@@ -121,7 +121,6 @@ STATE_ROLES = frozenset(
         Role.OLD_ALLOC,
         Role.CONTENTS,
         Role.REACH,
-        Role.OBSERVED,
     }
 )
 
