@@ -25,7 +25,7 @@ from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import MarkKind
 from kernel_ext.verify.smt import ModelView
-from kernel_ext.verify.translate import sort_of
+from kernel_ext.verify.translate import field_of, sort_of
 from kernel_ext.verify.vcgen import ProgramPoint, ProofTask
 
 SHOWN_ELEMENTS = 20  # longer arrays and sequences are cut, with "…"
@@ -228,7 +228,7 @@ class _Reader:
 
     def binding(self, variable: Variable, names: dict[str, t.Var]) -> Binding:
         sort = sort_of(variable.ty)
-        term = names.get(variable.uid) or t.Var(f"{variable.uid}@0", sort)
+        term = names.get(variable.uid) or t.variable(variable.uid, variable.name, sort).at(0)
         if self.model.is_free(term):
             return Binding(variable.name, ANY_VALUE, FREE)
         value = self.decode(term, variable.ty, names)
@@ -274,7 +274,7 @@ class _Reader:
         ctor = decl.ctors[tag]
         args = []
         for position, field_ty in enumerate(decl.field_types(ctor, ty)):
-            part = dt.destruct(term, ast.destructor_name(ctor, position), sort_of(field_ty))
+            part = field_of(term, ctor, position, sort_of(field_ty))
             if field_ty.name in self.datatypes:
                 args.append(self.data(part, field_ty, names, depth - 1, (*outer, value)))
             else:
@@ -291,8 +291,8 @@ class _Reader:
         if ref is None or length is None:
             return FREE
         element = sort_of(ty.element)
-        heap_name = enc.heap(element).name
-        heap = names.get(heap_name) or t.Var(f"{heap_name}@0", enc.heap(element).sort)
+        state = enc.heap(element)
+        heap = names.get(state.name) or state.at(0)
         contents = t.app(t.Op.SELECT, heap, term)
         elements = tuple(
             self.decode(t.app(t.Op.SELECT, contents, t.IntVal(i)), ty.element, names)

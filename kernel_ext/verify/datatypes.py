@@ -10,6 +10,7 @@ proof only through terms that the program itself mentions.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kernel_ext.verify import terms as t
@@ -26,17 +27,26 @@ def is_datatype_sort(sort: t.Sort) -> bool:
     return sort.name.startswith(PREFIX)
 
 
+@functools.cache  # made for every term that applies it: made once
+def _symbol(role: t.Role, sort: t.Sort, operation: str, source: str) -> t.Symbol:
+    return t.Symbol(role, f"{sort.name}.{operation}", source)
+
+
 def construct(sort: t.Sort, ctor: str, args: tuple[t.Term, ...]) -> t.Term:
-    return t.FunApp(f"{sort.name}.{ctor}", None, args, sort)
+    return t.FunApp.of(_symbol(t.Role.CONSTRUCTOR, sort, ctor, ctor), args, sort)
 
 
-def destruct(value: t.Term, destructor: str, result: t.Sort) -> t.Term:
-    """`value.destructor`; of a literal value, a literal too (see `literal`)."""
-    field = t.FunApp(f"{t.sort_of(value).name}.{destructor}", None, (value,), result)
+def destruct(
+    value: t.Term, destructor: str, result: t.Sort, argument: tuple[str, int] | None = None
+) -> t.Term:
+    """`value.destructor`; of a literal value, a literal too (see `literal`). `argument` is the
+    constructor and position of an argument that has no name of its own (`destructor` is then
+    the name the resolver made up for it)."""
+    symbol = _symbol(t.Role.DESTRUCTOR, t.sort_of(value), destructor, destructor)
+    if argument is not None:
+        symbol = symbol._replace(ctor=argument[0], position=argument[1])
+    field = t.FunApp.of(symbol, (value,), result)
     return literal(field) if is_literal(value) and is_datatype_sort(result) else field
-
-
-LITERAL = "$lit."
 
 
 def literal(value: t.Term) -> t.Term:
@@ -44,11 +54,12 @@ def literal(value: t.Term) -> t.Term:
     marks it: `$lit(v)` is `v`, but a function applied to a marked value unfolds without
     spending fuel, so `Length(Cons(1, Cons(2, Cons(3, Nil))))` is computed however long the
     list is (the value is finite, and only the branch taken is unfolded further)."""
-    return t.FunApp(f"{LITERAL}{t.sort_of(value).name}", None, (value,), t.sort_of(value))
+    sort = t.sort_of(value)
+    return t.FunApp.of(t.Symbol(t.Role.LITERAL, f"$lit.{sort.name}", "Lit"), (value,), sort)
 
 
 def is_literal(term: t.Term) -> bool:
-    return isinstance(term, t.FunApp) and term.name.startswith(LITERAL)
+    return isinstance(term, t.FunApp) and term.symbol.role == t.Role.LITERAL
 
 
 def is_constant(term: t.Term) -> bool:
@@ -57,17 +68,18 @@ def is_constant(term: t.Term) -> bool:
 
 
 def tag(value: t.Term) -> t.Term:
-    return t.FunApp(f"{t.sort_of(value).name}.$tag", None, (value,), t.INT)
+    return t.FunApp.of(_symbol(t.Role.TAG, t.sort_of(value), "$tag", "tag"), (value,), t.INT)
 
 
 def rank(value: t.Term) -> t.Term:
-    return t.FunApp(f"{t.sort_of(value).name}.$rank", None, (value,), t.INT)
+    return t.FunApp.of(_symbol(t.Role.RANK, t.sort_of(value), "$rank", "rank"), (value,), t.INT)
 
 
 def is_ctor(value: t.Term, ctor: str) -> t.Term:
     """`value.C?`: a discriminator, defined by the tag (a function of its own, so that the VC
     view can name it and its axiom is triggered by the programs's own tests)."""
-    return t.FunApp(f"{t.sort_of(value).name}.{ctor}?", None, (value,), t.BOOL)
+    symbol = _symbol(t.Role.DISCRIMINATOR, t.sort_of(value), f"{ctor}?", ctor)
+    return t.FunApp.of(symbol, (value,), t.BOOL)
 
 
 @dataclass(frozen=True)
@@ -79,7 +91,7 @@ class CtorShape:
 
 
 def axioms(sort: t.Sort, ctors: tuple[CtorShape, ...]) -> list[FunctionAxiom]:
-    value = t.Var("$d", sort)
+    value = _value(sort)
     value_tag = tag(value)
     found = [
         FunctionAxiom(
@@ -107,7 +119,10 @@ def axioms(sort: t.Sort, ctors: tuple[CtorShape, ...]) -> list[FunctionAxiom]:
 
 
 def _ctor_axioms(sort: t.Sort, index: int, ctor: CtorShape) -> list[FunctionAxiom]:
-    args = tuple(t.Var(f"$a{position}", field_sort) for position, (_, field_sort) in enumerate(ctor.fields))
+    args = tuple(
+        t.bound(f"a{position}", field_sort, key=f"$a{position}")
+        for position, (_, field_sort) in enumerate(ctor.fields)
+    )
     built = construct(sort, ctor.name, args)
     facts = [_has_tag(built, index)]
     for arg, (destructor, _) in zip(args, ctor.fields, strict=True):
@@ -115,19 +130,22 @@ def _ctor_axioms(sort: t.Sort, index: int, ctor: CtorShape) -> list[FunctionAxio
         if is_datatype_sort(t.sort_of(arg)):
             facts.append(t.app(t.Op.LT, rank(arg), rank(built)))
     built_facts = t.and_(*facts)
-    ctor_name = f"{sort.name}.{ctor.name}"
     defining = t.Forall(args, built_facts, ((built,),)) if args else built_facts
     # A value with this constructor's tag is this constructor applied to its own fields.
-    value = t.Var("$d", sort)
+    value = _value(sort)
     rebuilt = construct(sort, ctor.name, tuple(destruct(value, d, s) for d, s in ctor.fields))
     inversion = t.Forall((value,), t.implies(_has_tag(value, index), t.eq(value, rebuilt)), ((tag(value),),))
     test = is_ctor(value, ctor.name)
     discriminator = t.Forall((value,), t.app(t.Op.IFF, test, _has_tag(value, index)), ((test,),))
     return [
-        FunctionAxiom(ctor_name, "theory", defining),
+        FunctionAxiom(built.name, "theory", defining),
         FunctionAxiom(tag(value).name, "theory", inversion),
         FunctionAxiom(test.name, "theory", discriminator),
     ]
+
+
+def _value(sort: t.Sort) -> t.Var:
+    return t.bound("d", sort, key="$d")
 
 
 def _has_tag(value: t.Term, index: int) -> t.Term:

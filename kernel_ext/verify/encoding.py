@@ -15,13 +15,18 @@ equality is extensional; their sizes are uninterpreted with Dafny's axioms.
 
 from __future__ import annotations
 
+import functools
+
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import FunctionAxiom
 
 ZERO = t.IntVal(0)
 ONE = t.IntVal(1)
-ALLOC = t.Var("alloc", t.array_sort(t.REF, t.BOOL))
-OLD_ALLOC = t.Var("oldalloc", t.array_sort(t.REF, t.BOOL))
+ALLOC = t.Var.of(t.Symbol(t.Role.ALLOC, "alloc", "alloc"), t.array_sort(t.REF, t.BOOL))
+OLD_ALLOC = t.Var.of(t.Symbol(t.Role.OLD_ALLOC, "oldalloc", "oldalloc"), t.array_sort(t.REF, t.BOOL))
+
+
+LENGTH = t.Symbol(t.Role.LENGTH, "$len", "Length")
 
 
 def contents_sort(element: t.Sort) -> t.Sort:
@@ -30,11 +35,29 @@ def contents_sort(element: t.Sort) -> t.Sort:
 
 def heap(element: t.Sort, old: bool = False) -> t.Var:
     prefix = "oldheap" if old else "heap"
-    return t.Var(f"{prefix}.{element}", t.array_sort(t.REF, contents_sort(element)))
+    symbol = t.Symbol(t.Role.OLD_HEAP if old else t.Role.HEAP, f"{prefix}.{element}", prefix)
+    return t.Var.of(symbol, t.array_sort(t.REF, contents_sort(element)))
 
 
 def alloc(old: bool = False) -> t.Var:
     return OLD_ALLOC if old else ALLOC
+
+
+def snapshot(state: t.Var, number: int) -> t.Var:
+    """A copy of the heap or the allocation, kept before a loop or a call changes it."""
+    symbol = t.Symbol(t.Role.SNAPSHOT, f"{state.name}.before%{number}", state.symbol.source)
+    return t.Var.of(symbol, state.sort)
+
+
+def function_contents(param: str, element: t.Sort) -> t.Var:
+    """In a function: the contents of its array parameter `param`, a value like any other."""
+    return t.Var.of(t.Symbol(t.Role.CONTENTS, f"{param}.contents", param), contents_sort(element))
+
+
+def unread(array: t.Term, element: t.Sort) -> t.Term:
+    """In a function: the contents of an array its reads clause does not name, an unknown value."""
+    symbol = t.Symbol(t.Role.UNREAD, f"$unread.{element}", "unread")
+    return t.FunApp.of(symbol, (array,), contents_sort(element))
 
 
 def contents(array: t.Term, element: t.Sort, old: bool = False) -> t.Term:
@@ -42,22 +65,37 @@ def contents(array: t.Term, element: t.Sort, old: bool = False) -> t.Term:
 
 
 def length(array: t.Term) -> t.Term:
-    return t.FunApp("$len", None, (array,), t.INT)
+    return t.FunApp.of(LENGTH, (array,), t.INT)
 
 
 def array_seq(array_contents: t.Term, count: t.Term, element: t.Sort) -> t.Term:
-    return t.FunApp(f"$aseq.{element}", None, (array_contents, count), t.seq_sort(element))
+    return t.FunApp.of(_array_seq_symbol(element), (array_contents, count), t.seq_sort(element))
+
+
+@functools.cache
+def _array_seq_symbol(element: t.Sort) -> t.Symbol:
+    return t.Symbol(t.Role.ARRAY_SEQ, f"$aseq.{element}", "aseq")
 
 
 def multiset_of(sequence: t.Term, element: t.Sort) -> t.Term:
-    return t.FunApp(f"$ms.{element}", None, (sequence,), t.array_sort(element, t.INT))
+    return t.FunApp.of(_multiset_of_symbol(element), (sequence,), t.array_sort(element, t.INT))
+
+
+@functools.cache
+def _multiset_of_symbol(element: t.Sort) -> t.Symbol:
+    return t.Symbol(t.Role.MULTISET_OF, f"$ms.{element}", "multiset")
 
 
 # ------------------------------------------------------------ sequences
 
 
 def seq_function(operation: str, element: t.Sort) -> str:
-    return f"Seq#{operation}.{element}"
+    return seq_symbol(operation, element).name
+
+
+@functools.cache  # made for every term that applies it: made once
+def seq_symbol(operation: str, element: t.Sort) -> t.Symbol:
+    return t.Symbol(t.Role.SEQUENCE, f"Seq#{operation}.{element}", operation)
 
 
 def _element(sequence: t.Term) -> t.Sort:
@@ -66,7 +104,7 @@ def _element(sequence: t.Term) -> t.Sort:
 
 def _seq_app(operation: str, result: t.Sort, *args: t.Term, element: t.Sort | None = None) -> t.Term:
     element = element if element is not None else _element(args[0])
-    return t.FunApp(seq_function(operation, element), None, args, result)
+    return t.FunApp.of(seq_symbol(operation, element), args, result)
 
 
 def seq_len(sequence: t.Term) -> t.Term:
@@ -78,7 +116,7 @@ def nth(sequence: t.Term, index: t.Term) -> t.Term:
 
 
 def empty_seq(element: t.Sort) -> t.Term:
-    return t.FunApp(seq_function("Empty", element), None, (), t.seq_sort(element))
+    return t.FunApp.of(seq_symbol("Empty", element), (), t.seq_sort(element))
 
 
 def build(sequence: t.Term, value: t.Term) -> t.Term:
@@ -154,34 +192,45 @@ def set_difference(left: t.Term, right: t.Term) -> t.Term:
     return t.app(t.Op.MAP_AND, left, t.app(t.Op.MAP_NOT, right))
 
 
-def _bag_function(name: str, left: t.Term, right: t.Term, result: t.Sort) -> t.Term:
-    return t.FunApp(f"{name}.{t.sort_of(left).args[0]}", None, (left, right), result)
+BAG_FUNCTIONS = {"-": "$mdiff", "*": "$mmin", "<=": "$msub"}
+
+
+def _bag_function(op: str, left: t.Term, right: t.Term, result: t.Sort) -> t.Term:
+    return t.FunApp.of(_bag_symbol(op, t.sort_of(left).args[0]), (left, right), result)
+
+
+@functools.cache
+def _bag_symbol(op: str, element: t.Sort) -> t.Symbol:
+    return t.Symbol(t.Role.MULTISET_OP, f"{BAG_FUNCTIONS[op]}.{element}", op)
 
 
 def multiset_op(op: str, left: t.Term, right: t.Term) -> t.Term:
     """`-`, `*` and the comparisons on multisets (`+` is a pointwise sum of counts)."""
-    if op == "-":
-        return _bag_function("$mdiff", left, right, t.sort_of(left))
-    if op == "*":
-        return _bag_function("$mmin", left, right, t.sort_of(left))
+    if op in ("-", "*"):
+        return _bag_function(op, left, right, t.sort_of(left))
     small, large = (left, right) if op in ("<=", "<") else (right, left)
-    included = _bag_function("$msub", small, large, t.BOOL)
+    included = _bag_function("<=", small, large, t.BOOL)
     return included if op in ("<=", ">=") else t.and_(included, t.app(t.Op.NE, small, large))
 
 
 def set_size(set_: t.Term) -> t.Term:
-    return t.FunApp(f"$card.{t.sort_of(set_).args[0]}", None, (set_,), t.INT)
+    return t.FunApp.of(_size_symbol("$card", t.sort_of(set_).args[0]), (set_,), t.INT)
+
+
+@functools.cache
+def _size_symbol(prefix: str, element: t.Sort) -> t.Symbol:
+    return t.Symbol(t.Role.SIZE, f"{prefix}.{element}", "size")
 
 
 def multiset_size(multiset: t.Term) -> t.Term:
-    return t.FunApp(f"$mcard.{t.sort_of(multiset).args[0]}", None, (multiset,), t.INT)
+    return t.FunApp.of(_size_symbol("$mcard", t.sort_of(multiset).args[0]), (multiset,), t.INT)
 
 
 # ------------------------------------------------------------ axioms
 
 
 def _bound(name: str, sort: t.Sort) -> t.Var:
-    return t.Var(f"$q.{name}", sort)
+    return t.bound(name, sort)
 
 
 def _forall(variables: tuple[t.Var, ...], body: t.Term, *patterns: t.Term | tuple[t.Term, ...]) -> t.Term:
@@ -216,14 +265,19 @@ def _select(map_: t.Term, key: t.Term) -> t.Term:
 def theory_axioms(elements: tuple[t.Sort, ...] = (t.INT, t.BOOL)) -> list[FunctionAxiom]:
     """The axioms of every symbol above, for the element sorts a program uses. Each axiom is
     filed under the symbol whose use makes it relevant, so a proof task gets only those."""
+    return list(_theory_axioms(elements))
+
+
+@functools.cache  # the same for every program: made once (terms are immutable)
+def _theory_axioms(elements: tuple[t.Sort, ...]) -> tuple[FunctionAxiom, ...]:
     ref = _bound("r", t.REF)
-    axioms = [FunctionAxiom("$len", "theory", _forall((ref,), _le(ZERO, length(ref)), length(ref)))]
+    axioms = [FunctionAxiom(LENGTH.key, "theory", _forall((ref,), _le(ZERO, length(ref)), length(ref)))]
     for element in elements:
         axioms += _sequence_axioms(element)
         axioms += _array_seq_axioms(element)
         axioms += _multiset_axioms(element)
         axioms += _size_axioms(element)
-    return axioms
+    return tuple(axioms)
 
 
 def _filed(element: t.Sort, operation: str, *formulas: t.Term) -> list[FunctionAxiom]:
@@ -462,12 +516,12 @@ def _array_seq_axioms(element: t.Sort) -> list[FunctionAxiom]:
             (take(seq, n0), take(seq, n1_var)),
         )
     )
-    return [FunctionAxiom(f"$aseq.{element}", "theory", formula) for formula in formulas]
+    return [FunctionAxiom(_array_seq_symbol(element).key, "theory", formula) for formula in formulas]
 
 
 def _multiset_axioms(element: t.Sort) -> list[FunctionAxiom]:
     """`multiset(s)` of a sequence, as Dafny's `MultiSet#FromSeq`."""
-    name = f"$ms.{element}"
+    name = _multiset_of_symbol(element).key
     sort = t.seq_sort(element)
     s, s1 = _bound("s", sort), _bound("s1", sort)
     i, k = _bound("i", t.INT), _bound("k", t.INT)
@@ -497,7 +551,7 @@ def _multiset_axioms(element: t.Sort) -> list[FunctionAxiom]:
     axioms = [FunctionAxiom(name, "theory", formula) for formula in formulas]
     axioms.append(
         FunctionAxiom(
-            f"$mcard.{element}",
+            _size_symbol("$mcard", element).key,
             "theory",
             _forall((s,), t.eq(multiset_size(bag), seq_len(s)), multiset_size(bag)),
         )
@@ -568,8 +622,8 @@ def _size_axioms(element: t.Sort) -> list[FunctionAxiom]:
         _forall((m, m1), t.eq(multiset_size(sum_), _add(bag_size, multiset_size(m1))), multiset_size(sum_)),
     ]
     return (
-        [FunctionAxiom(f"$card.{element}", "theory", f) for f in set_axioms]
-        + [FunctionAxiom(f"$mcard.{element}", "theory", f) for f in bag_axioms]
+        [FunctionAxiom(_size_symbol("$card", element).key, "theory", f) for f in set_axioms]
+        + [FunctionAxiom(_size_symbol("$mcard", element).key, "theory", f) for f in bag_axioms]
         + _bag_operation_axioms(element)
     )
 
@@ -584,7 +638,7 @@ def _bag_operation_axioms(element: t.Sort) -> list[FunctionAxiom]:
     everywhere = t.Forall((x,), _le(in_a, in_b), ((in_a,), (in_b,)))
     return [
         FunctionAxiom(
-            f"$mdiff.{element}",
+            _bag_symbol("-", element).key,
             "theory",
             _forall(
                 (a, b, x),
@@ -593,13 +647,15 @@ def _bag_operation_axioms(element: t.Sort) -> list[FunctionAxiom]:
             ),
         ),
         FunctionAxiom(
-            f"$mmin.{element}",
+            _bag_symbol("*", element).key,
             "theory",
             _forall(
                 (a, b, x), t.eq(_select(common, x), t.ite(_le(in_a, in_b), in_a, in_b)), _select(common, x)
             ),
         ),
         FunctionAxiom(
-            f"$msub.{element}", "theory", _forall((a, b), t.app(t.Op.IFF, included, everywhere), included)
+            _bag_symbol("<=", element).key,
+            "theory",
+            _forall((a, b), t.app(t.Op.IFF, included, everywhere), included),
         ),
     ]

@@ -81,11 +81,13 @@ from kernel_ext.verify.translate import (
     contents_constraint,
     element_sort,
     is_name,
-    pattern_match,
+    pattern_targets,
     reads_contents,
+    satisfies,
     sort_of,
     type_constraint,
     value_constraint,
+    variable_of,
 )
 
 ELEMENT_SORTS = (t.INT, t.BOOL)
@@ -197,9 +199,12 @@ def subset_axioms(instance: Type, subsets: Subsets) -> list[FunctionAxiom]:
     sort, name = sort_of(instance), is_name(instance)
     axioms = []
     for shape in subsets.shapes(instance):
-        args = tuple(t.Var(f"$x.{index}", sort_of(item.ty)) for index, item in enumerate(shape.fields))
+        args = tuple(
+            t.bound(f"x{index}", sort_of(item.ty), key=f"$x.{index}")
+            for index, item in enumerate(shape.fields)
+        )
         built = dt.construct(sort, shape.ctor, args)
-        holds = t.FunApp(name, None, (built,), t.BOOL)
+        holds = satisfies(built, instance)
         parts = [
             value_constraint(arg, item.ty, subsets, 1) for arg, item in zip(args, shape.fields, strict=True)
         ]
@@ -207,8 +212,8 @@ def subset_axioms(instance: Type, subsets: Subsets) -> list[FunctionAxiom]:
         axioms.append(
             FunctionAxiom(name, "theory", t.Forall(args, meaning, ((holds,),)) if args else meaning)
         )
-        value = t.Var("$v", sort)
-        has = t.FunApp(name, None, (value,), t.BOOL)
+        value = t.bound("v", sort, key="$v")
+        has = satisfies(value, instance)
         for item in shape.fields:
             if subsets.constrained(item.ty):
                 field_value = dt.destruct(value, item.name, sort_of(item.ty))
@@ -478,7 +483,7 @@ class _Body:
         return self.unit.source
 
     def temp(self, hint: str, sort: t.Sort) -> t.Var:
-        return t.Var(f"{hint}%{next(self.counter)}", sort)
+        return t.temporary(hint, next(self.counter), sort)
 
     def check(
         self,
@@ -583,7 +588,7 @@ class _Body:
         subject = tr(expr.subject)
         earlier: list[t.Term] = []
         for case in expr.cases:
-            condition, bindings = pattern_match(case.pattern, subject)
+            condition, bindings = tr.pattern_match(case.pattern, subject)
             case_path = t.and_(path, *(t.not_(c) for c in earlier), condition)
             commands += self.wf(case.body, case_path, tr.binding(bindings))
             earlier.append(condition)
@@ -681,7 +686,7 @@ class _Body:
         return [self.check(t.implies(path, t.or_(*allowed)), ObligationKind.READS, span)]
 
     def wf_quantifier(self, expr: ast.Quantifier, path: t.Term, tr: Translator) -> list[Command]:
-        bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in expr.bound)
+        bound = tuple(variable_of(var) for var in expr.bound)
         ranges = t.and_(
             *(
                 value_constraint(v, var.ty, self.unit.subsets)
@@ -927,7 +932,7 @@ class _Body:
     # ---- assignments and calls
 
     def var_decl(self, stmt: ast.VarDecl) -> Command:
-        targets = [_Target(v.span, var=t.Var(v.uid, sort_of(v.ty)), ty=v.ty) for v in stmt.variables]
+        targets = [_Target(v.span, var=variable_of(v), ty=v.ty) for v in stmt.variables]
         if not stmt.rhs:
             havoc = Havoc(tuple(target.var for target in targets))
             constraints = (
@@ -946,7 +951,7 @@ class _Body:
                 targets.append(located)
             else:
                 assert isinstance(target, ast.Name)
-                targets.append(_Target(target.span, var=t.Var(target.uid, sort_of(target.ty)), ty=target.ty))
+                targets.append(_Target(target.span, var=variable_of(target), ty=target.ty))
         return self.assign_values(commands, targets, stmt.rhs)
 
     def element_target(self, target: ast.Index, statement: Span) -> tuple[list[Command], _Target]:
@@ -1091,10 +1096,10 @@ class _Body:
         if self.unit.recursive_with(self.owner.name, callee.name):
             commands.append(self.termination_check(callee, mapping, call, t.TRUE))
         for element in self.unit.element_sorts:
-            before = self.temp(f"heap.{element}.before", enc.heap(element).sort)
+            before = enc.snapshot(enc.heap(element), next(self.counter))
             commands.append(Assign(before, enc.heap(element)))
             mapping[enc.heap(element, old=True).name] = before
-        alloc_before = self.temp("alloc.before", enc.ALLOC.sort)
+        alloc_before = enc.snapshot(enc.ALLOC, next(self.counter))
         commands.append(Assign(alloc_before, enc.alloc()))
         mapping[enc.OLD_ALLOC.name] = alloc_before
         commands += self.havoc_heap_for_call(callee.modifies, mapping, callee.returns)
@@ -1136,8 +1141,8 @@ class _Body:
         return commands
 
     def grow_allocation(self) -> list[Command]:
-        before = self.temp("alloc.before", enc.ALLOC.sort)
-        ref = t.Var("$q.r", t.REF)
+        before = enc.snapshot(enc.ALLOC, next(self.counter))
+        ref = t.bound("r", t.REF)
         kept = t.implies(t.app(t.Op.SELECT, before, ref), t.app(t.Op.SELECT, enc.alloc(), ref))
         return [
             Assign(before, enc.alloc()),
@@ -1186,7 +1191,8 @@ class _Body:
         branches: list[Command] = []
         earlier: list[t.Term] = []
         for case in stmt.cases:
-            condition, bindings = pattern_match(case.pattern, subject)
+            condition, bindings = self.translate.pattern_match(case.pattern, subject)
+            targets = pattern_targets(case.pattern)
             case_at = Span.point(case.span.start_line, case.span.start_col)
             pattern = self.source.text_of(case.pattern.span)
             branches.append(
@@ -1194,7 +1200,7 @@ class _Body:
                     Assume(
                         t.and_(*(t.not_(c) for c in earlier), condition), f"match, line {at}: case {pattern}"
                     ),
-                    *(Assign(t.Var(uid, t.sort_of(term)), term) for uid, term in bindings.items()),
+                    *(Assign(targets[uid], term) for uid, term in bindings.items()),
                     Mark(case.span, self.source.line(case.span.start_line).strip(), MarkKind.CASE),
                     self.block(case.body.stmts, exit_at=case_at if tail else None),
                 )
@@ -1292,8 +1298,8 @@ class _Body:
 
     def havoc_modifiable(self, element: t.Sort) -> list[Command]:
         heap = enc.heap(element)
-        before = self.temp(f"heap.{element}.before", heap.sort)
-        ref = t.Var("$q.r", t.REF)
+        before = enc.snapshot(heap, next(self.counter))
+        ref = t.bound("r", t.REF)
         now = t.app(t.Op.SELECT, heap, ref)
         kept = t.implies(t.not_(self.may_modify(ref)), t.eq(now, t.app(t.Op.SELECT, before, ref)))
         return [Assign(before, heap), Havoc((heap,)), Assume(t.Forall((ref,), kept, ((now,),)))]
@@ -1416,7 +1422,7 @@ class _Body:
     def forall_stmt(self, stmt: ast.ForallStmt) -> Command:
         """The body, for arbitrary values of the bound variables in the range, then its
         `ensures`. Afterwards: the conclusion for all values in the range."""
-        bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in stmt.bound)
+        bound = tuple(variable_of(var) for var in stmt.bound)
         ranges = t.and_(
             *(
                 value_constraint(v, var.ty, self.unit.subsets)
@@ -1485,10 +1491,10 @@ def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
     if isinstance(stmt, ast.Assign):
         for target in stmt.targets:
             if isinstance(target, ast.Name):
-                found.add((t.Var(target.uid, sort_of(ast.type_of(target))), target.ty))
+                found.add((variable_of(target), target.ty))
     elif isinstance(stmt, ast.VarDecl):
         for var in stmt.variables:
-            found.add((t.Var(var.uid, sort_of(var.ty)), var.ty))
+            found.add((variable_of(var), var.ty))
     for child in ast.stmt_children(stmt):
         found |= assigned_variables(child)
     return found

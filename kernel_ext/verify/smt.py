@@ -21,6 +21,7 @@ import z3
 
 from kernel_ext.results import Status
 from kernel_ext.verify import datatypes as dt
+from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.limits import Limits
 from kernel_ext.verify.vcgen import ProofTask
@@ -363,38 +364,42 @@ DATA_OBSERVED = 200
 
 
 def _input_measures(task: ProofTask) -> list[t.Term]:
-    """The integers, array lengths and sequence lengths of the task's inputs (the initial,
-    `@0`, versions of its variables)."""
+    """The integers, array lengths and sequence lengths of the task's inputs (the initial
+    versions of its variables)."""
     inputs: dict[str, t.Var] = {}
     roots = [task.hypothesis, task.goal, *(value for _, value in task.definitions)]
     for term in _distinct_subterms(roots, into_quantifiers=False):
-        if isinstance(term, t.Var) and term.name.endswith("@0") and not term.name.startswith("$"):
+        if isinstance(term, t.Var) and term.symbol.version == 0:
             inputs[term.name] = term
     found: list[t.Term] = []
-    int_heap = inputs.get("heap.Int@0")
+    int_heap = inputs.get(enc.heap(t.INT).at(0).name)
     for name in sorted(inputs):
         var = inputs[name]
         if var.sort == t.INT:
             found.append(var)
         elif var.sort == t.REF:
-            found.append(t.FunApp("$len", None, (var,), t.INT))
+            found.append(enc.length(var))
             if int_heap is not None:
                 contents = t.app(t.Op.SELECT, int_heap, var)
                 found += [t.app(t.Op.SELECT, contents, t.IntVal(k)) for k in range(SMALL_LENGTH)]
         elif var.sort == t.seq_sort(t.INT):
-            found.append(t.FunApp("Seq#Length.Int", None, (var,), t.INT))
-            found += [t.FunApp("Seq#Index.Int", None, (var, t.IntVal(k)), t.INT) for k in range(SMALL_LENGTH)]
+            found.append(enc.seq_len(var))
+            found += [enc.nth(var, t.IntVal(k)) for k in range(SMALL_LENGTH)]
         elif dt.is_datatype_sort(var.sort):
             found.append(dt.rank(var))
     return found
 
 
 def _bound(term: t.Term) -> t.Term:
-    if isinstance(term, t.FunApp) and term.name in ("$len", "Seq#Length.Int"):
+    if isinstance(term, t.FunApp) and _is_length(term.symbol):
         return t.app(t.Op.LE, term, t.IntVal(SMALL_LENGTH))
-    if isinstance(term, t.FunApp) and term.name.endswith(".$rank"):
+    if isinstance(term, t.FunApp) and term.symbol.role == t.Role.RANK:
         return t.and_(t.app(t.Op.LE, t.IntVal(0), term), t.app(t.Op.LE, term, t.IntVal(SMALL_RANK)))
     return t.and_(t.app(t.Op.LE, t.IntVal(-SMALL), term), t.app(t.Op.LE, term, t.IntVal(SMALL)))
+
+
+def _is_length(symbol: t.Symbol) -> bool:
+    return symbol.role == t.Role.LENGTH or (symbol.role == t.Role.SEQUENCE and symbol.source == "Length")
 
 
 def _observations(task: ProofTask) -> list[t.Term]:
@@ -410,11 +415,8 @@ def _observations(task: ProofTask) -> list[t.Term]:
     terms: list[t.Term] = []
     for name in sorted(found):
         var = found[name]
-        element = var.sort.element
-        terms.append(t.FunApp(f"Seq#Length.{element}", None, (var,), t.INT))
-        terms += [
-            t.FunApp(f"Seq#Index.{element}", None, (var, t.IntVal(k)), element) for k in range(OBSERVED)
-        ]
+        terms.append(enc.seq_len(var))
+        terms += [enc.nth(var, t.IntVal(k)) for k in range(OBSERVED)]
     return terms + _data_observations(task)
 
 
@@ -424,26 +426,34 @@ def _data_observations(task: ProofTask) -> list[t.Term]:
     its fields, each of a smaller rank), so that the value read back is one the axioms allow:
     finite, and small when the inputs' ranks are bounded."""
     variables: dict[str, t.Var] = {}
-    destructors: dict[t.Sort, set[tuple[str, t.Sort]]] = {}
+    destructors: dict[t.Sort, dict[str, tuple[t.Symbol, t.Sort]]] = {}
     roots = [task.hypothesis, task.goal, *task.axioms, *(term for pair in task.definitions for term in pair)]
     for term in _distinct_subterms(roots, into_quantifiers=True):
-        if isinstance(term, t.Var) and dt.is_datatype_sort(term.sort) and not term.name.startswith("$"):
+        if isinstance(term, t.Var) and dt.is_datatype_sort(term.sort) and term.symbol.role != t.Role.BOUND:
             variables[term.name] = term
         elif isinstance(term, t.FunApp) and term.fuel is None and len(term.args) == 1:
             owner = t.sort_of(term.args[0])
-            is_field = term.name.startswith(f"{owner.name}.") and not term.name.endswith((".$tag", ".$rank"))
-            if dt.is_datatype_sort(owner) and dt.is_datatype_sort(term.sort) and is_field:
-                destructors.setdefault(owner, set()).add((term.name, term.sort))
+            if dt.is_datatype_sort(owner) and dt.is_datatype_sort(term.sort) and _follows(term, owner):
+                destructors.setdefault(owner, {})[term.name] = (term.symbol, term.sort)
     terms: list[t.Term] = []
     frontier: list[t.Term] = [variables[name] for name in sorted(variables)]
     for _ in range(DATA_DEPTH):
         following: list[t.Term] = []
         for term in frontier:
             terms.append(dt.tag(term))
-            for name, sort in sorted(destructors.get(t.sort_of(term), ()), key=lambda item: item[0]):
-                following.append(t.FunApp(name, None, (term,), sort))
+            fields = destructors.get(t.sort_of(term), {})
+            for name in sorted(fields):
+                symbol, sort = fields[name]
+                following.append(t.FunApp.of(symbol, (term,), sort))
         frontier = following[: DATA_OBSERVED - len(terms)]
     return terms[:DATA_OBSERVED]
+
+
+def _follows(term: t.FunApp, owner: t.Sort) -> bool:
+    """Whether a value's observation goes on through this function of it: its destructors,
+    and a constructor of one argument of its own sort (`Succ(n)`)."""
+    role = term.symbol.role
+    return role == t.Role.DESTRUCTOR or (role == t.Role.CONSTRUCTOR and term.sort == owner)
 
 
 def _distinct_subterms(roots: list[t.Term], into_quantifiers: bool) -> Iterator[t.Term]:
@@ -462,7 +472,8 @@ def _distinct_subterms(roots: list[t.Term], into_quantifiers: bool) -> Iterator[
 
 def _defined(term: t.Term, number: int) -> t.Term:
     """`$obs.N = term`, for a fresh `$obs.N`: puts the term into Z3's E-graph."""
-    return t.eq(t.Var(f"$obs.{number}", t.sort_of(term)), term)
+    observed = t.Symbol(t.Role.OBSERVED, f"$obs.{number}", "observed")
+    return t.eq(t.Var.of(observed, t.sort_of(term)), term)
 
 
 def _sort(sort: t.Sort) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,125 @@ class Term:
         return _free_names(self)
 
 
+class Role(Enum):
+    """What a symbol stands for. Readers (the VC view, counterexamples, the prover's search
+    for small models) ask the symbol, never its name."""
+
+    VARIABLE = "variable"  # a program variable: `source` is its name, `key` the resolver's unique id
+    TEMPORARY = "temporary"  # a value the lowering names: a call's argument or result, a right-hand side
+    SNAPSHOT = "snapshot"  # the heap or allocation kept before a loop or a call: `source` says which
+    HEAP = "heap"  # the contents of the arrays of one element sort
+    OLD_HEAP = "old-heap"  # the heap on entry, that `old` reads
+    ALLOC = "alloc"  # the allocated references
+    OLD_ALLOC = "old-alloc"
+    CONTENTS = "contents"  # in a function: the contents of an array parameter (`source`)
+    BOUND = "bound"  # a quantifier's variable made by the encoding
+    REACH = "reach"  # a program point's reachability
+    FUEL = "fuel"  # the fuel layer that no unfolding is left at
+    OBSERVED = "observed"  # a term named so that a counterexample shows it
+    FUNCTION = "function"  # a function or predicate of the program
+    LENGTH = "length"  # an array's length
+    SEQUENCE = "sequence"  # a sequence operation: `source` is Length, Index, Build, ...
+    ARRAY_SEQ = "array-seq"  # `a[..]`
+    MULTISET_OF = "multiset-of"  # `multiset(s)`
+    SIZE = "size"  # `|S|` of a set or multiset
+    MULTISET_OP = "multiset-op"  # `source` is -, * or <=
+    UNREAD = "unread"  # in a function: an array outside its reads clause
+    SUBSET = "subset"  # `$is`: a value of a constrained datatype instance satisfies its type
+    CONSTRUCTOR = "constructor"
+    DESTRUCTOR = "destructor"  # `source` is its name; `ctor` and `position` for an unnamed argument
+    DISCRIMINATOR = "discriminator"  # `x.C?`: `source` is the constructor
+    TAG = "tag"
+    RANK = "rank"
+    LITERAL = "literal"  # Dafny's `Lit` mark
+
+
+STATE_ROLES = frozenset(
+    {
+        Role.VARIABLE,
+        Role.TEMPORARY,
+        Role.SNAPSHOT,
+        Role.HEAP,
+        Role.OLD_HEAP,
+        Role.ALLOC,
+        Role.OLD_ALLOC,
+        Role.CONTENTS,
+        Role.REACH,
+    }
+)
+
+
+class Symbol(NamedTuple):
+    """The identity of a constant or function: its role, the name a reader knows it by, its
+    SSA version and, for a destructor, what it belongs to. Its SMT-LIB name (`name`) is made
+    from it, unique per symbol, and never read back. (A named tuple: terms make many, and a
+    tuple is made several times faster than a frozen dataclass.)"""
+
+    role: Role
+    key: str  # the unversioned SMT-LIB name, unique per symbol of a task
+    source: str = ""
+    version: int | None = None
+    ctor: str = ""  # a destructor of an unnamed argument: its constructor
+    position: int | None = None  # and the argument's position (from 0)
+
+    @property
+    def name(self) -> str:
+        return self.key if self.version is None else f"{self.key}@{self.version}"
+
+    @property
+    def is_state(self) -> bool:
+        """Whether it takes a new value at an assignment (and so has SSA versions)."""
+        return self.role in STATE_ROLES
+
+    def at(self, version: int | None) -> Symbol:
+        return Symbol(self.role, self.key, self.source, version, self.ctor, self.position)
+
+
 @dataclass(frozen=True, eq=True)
 class Var(Term):
+    """A constant, or a quantifier's variable. `symbol` says what it is; terms are equal by
+    name and sort, which the symbol determines."""
+
     name: str
     sort: Sort
+    given: Symbol | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def symbol(self) -> Symbol:
+        """What it is; a constant made from a bare name is a program variable of that name."""
+        return self.given or Symbol(Role.VARIABLE, self.name, self.name)
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def of(symbol: Symbol, sort: Sort) -> Var:
+        return Var(symbol.name, sort, symbol)
+
+    def at(self, version: int) -> Var:
+        """Its SSA version (0: its value on entry)."""
+        return Var.of(self.symbol.at(version), self.sort)
+
+    def unversioned(self) -> Var:
+        """The program's variable (or state) that this is a version of."""
+        return Var.of(self.symbol.at(None), self.sort)
+
+
+@functools.cache
+def variable(uid: str, source_name: str, sort: Sort) -> Var:
+    """A program variable, by the resolver's unique id and the name the program gives it."""
+    return Var.of(Symbol(Role.VARIABLE, uid, source_name), sort)
+
+
+@functools.cache
+def bound(name: str, sort: Sort, key: str | None = None) -> Var:
+    """A quantifier's variable that the encoding makes (`$q.i`, or `key`), shown as `name`."""
+    return Var.of(Symbol(Role.BOUND, f"$q.{name}" if key is None else key, name), sort)
+
+
+def temporary(hint: str, number: int, sort: Sort) -> Var:
+    """A value the lowering names (`hint` is what it holds: a parameter, `rhs`, ...)."""
+    return Var.of(Symbol(Role.TEMPORARY, f"{hint}%{number}", hint), sort)
 
 
 @dataclass(frozen=True)
@@ -118,9 +232,20 @@ class FunApp(Term):
     fuel: Term | None
     args: tuple[Term, ...]
     sort: Sort
+    given: Symbol | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def symbol(self) -> Symbol:
+        """What it is; a function made from a bare name is a function of the program."""
+        return self.given or Symbol(Role.FUNCTION, self.name, self.name)
 
     def __str__(self) -> str:
         return show(self)
+
+    @staticmethod
+    def of(symbol: Symbol, args: tuple[Term, ...], sort: Sort) -> FunApp:
+        """A function of the encoding (no fuel)."""
+        return FunApp(symbol.name, None, args, sort, symbol)
 
 
 @dataclass(frozen=True)
@@ -150,7 +275,7 @@ class SortedConst(Term):
 
 TRUE = BoolVal(True)
 FALSE = BoolVal(False)
-FUEL_ZERO = Var("$fuel.zero", FUEL)
+FUEL_ZERO = Var.of(Symbol(Role.FUEL, "$fuel.zero", "zero"), FUEL)
 
 
 def fuel(layers: int, base: Term = FUEL_ZERO) -> Term:
@@ -269,6 +394,7 @@ def substitute(term: Term, mapping: dict[str, Term]) -> Term:
             substitute(term.fuel, mapping) if term.fuel is not None else None,
             tuple(substitute(arg, mapping) for arg in term.args),
             term.sort,
+            term.given,
         )
     if isinstance(term, Forall):
         inner = {name: value for name, value in mapping.items() if name not in {v.name for v in term.bound}}

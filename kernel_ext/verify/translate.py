@@ -67,19 +67,20 @@ def _settled(ty: Type) -> Type:
     return Type(ty.name, tuple(_settled(arg) for arg in ty.args))
 
 
-def pattern_match(pattern: ast.Pattern, value: t.Term) -> tuple[t.Term, dict[str, t.Term]]:
-    """When `value` matches the pattern, and what the pattern's variables then stand for."""
-    if pattern.is_variable:
-        return t.TRUE, {pattern.uid: value}
-    if not pattern.ctor:
-        return t.TRUE, {}
-    conditions = [dt.is_ctor(value, pattern.ctor)]
-    bindings: dict[str, t.Term] = {}
-    for arg, destructor in zip(pattern.args or (), pattern.fields, strict=True):
-        condition, inner = pattern_match(arg, dt.destruct(value, destructor, sort_of(arg.ty)))
-        conditions.append(condition)
-        bindings.update(inner)
-    return t.and_(*conditions), bindings
+def variable_of(node: ast.Name | ast.BoundVar | ast.LocalVar | ast.Pattern) -> t.Var:
+    """The constant of a program variable where the program names or declares it."""
+    return t.variable(node.uid, node.name, sort_of(node.ty))
+
+
+def pattern_targets(pattern: ast.Pattern) -> dict[str, t.Var]:
+    """The variables a pattern binds, by their unique ids."""
+    return {var.uid: variable_of(var) for var in ast.pattern_variables(pattern)}
+
+
+def field_of(value: t.Term, ctor: ast.Constructor, position: int, result: t.Sort) -> t.Term:
+    """The argument of `ctor` at `position` in `value`, by its destructor."""
+    argument = None if ctor.fields[position].name else (ctor.name, position)
+    return dt.destruct(value, ast.destructor_name(ctor, position), result, argument)
 
 
 def is_irrefutable(pattern: ast.Pattern) -> bool:
@@ -96,7 +97,16 @@ BOUND_NAMES = "ijkmnpqr"  # a constraint's bound variables, by depth, as the VC 
 
 def is_name(ty: Type) -> str:
     """The predicate that a value of a constrained datatype instance satisfies (`$is.List<nat>`)."""
-    return f"$is.{ty}"
+    return _is_symbol(ty).key
+
+
+def satisfies(value: t.Term, ty: Type) -> t.Term:
+    """`$is.List<nat>(value)`: the value satisfies its constrained datatype instance."""
+    return t.FunApp.of(_is_symbol(ty), (value,), t.BOOL)
+
+
+def _is_symbol(ty: Type) -> t.Symbol:
+    return t.Symbol(t.Role.SUBSET, f"$is.{ty}", f"is.{ty}")
 
 
 def value_constraint(term: t.Term, ty: Type | None, subsets: Subsets, depth: int = 0) -> t.Term:
@@ -111,9 +121,9 @@ def value_constraint(term: t.Term, ty: Type | None, subsets: Subsets, depth: int
     if ty == NAT:
         return t.app(t.Op.GE, term, t.IntVal(0))
     if subsets.is_datatype(ty):
-        return t.FunApp(is_name(ty), None, (term,), t.BOOL)
-    name = f"$q.{BOUND_NAMES[depth % len(BOUND_NAMES)]}"
-    element = t.Var(name, t.INT if ty.name == "seq" else sort_of(ty.element))
+        return satisfies(term, ty)
+    name = BOUND_NAMES[depth % len(BOUND_NAMES)]
+    element = t.bound(name, t.INT if ty.name == "seq" else sort_of(ty.element))
     if ty.name == "seq":  # each element s[i], by its index
         item = trigger = enc.nth(term, element)
         inside = t.and_(t.app(t.Op.LE, t.IntVal(0), element), t.app(t.Op.LT, element, enc.seq_len(term)))
@@ -125,7 +135,7 @@ def value_constraint(term: t.Term, ty: Type | None, subsets: Subsets, depth: int
 
 
 def _multiset_counts(term: t.Term, ty: Type) -> t.Term:
-    element = t.Var("$q.x", sort_of(ty.element))
+    element = t.bound("x", sort_of(ty.element))
     count = t.app(t.Op.SELECT, term, element)
     return t.Forall((element,), t.app(t.Op.LE, t.IntVal(0), count), ((count,),))
 
@@ -135,7 +145,7 @@ def contents_constraint(contents: t.Term, length: t.Term, element: Type, subsets
     into the array is checked)."""
     if not subsets.constrained(element):
         return t.TRUE
-    index = t.Var("$q.i", t.INT)
+    index = t.bound("i", t.INT)
     item = t.app(t.Op.SELECT, contents, index)
     inside = t.and_(t.app(t.Op.LE, t.IntVal(0), index), t.app(t.Op.LT, index, length))
     return t.Forall((index,), t.implies(inside, value_constraint(item, element, subsets, 1)), ((item,),))
@@ -167,6 +177,23 @@ class Translator:
     def binding(self, bindings: Mapping[str, t.Term]) -> Translator:
         return dataclasses.replace(self, bound_terms={**self.bound_terms, **bindings}) if bindings else self
 
+    def pattern_match(self, pattern: ast.Pattern, value: t.Term) -> tuple[t.Term, dict[str, t.Term]]:
+        """When `value` matches the pattern, and what the pattern's variables then stand for."""
+        if pattern.is_variable:
+            return t.TRUE, {pattern.uid: value}
+        if not pattern.ctor:
+            return t.TRUE, {}
+        assert pattern.ty is not None
+        ctor = self.subsets.datatypes[pattern.ty.name].ctor(pattern.ctor)
+        assert ctor is not None
+        conditions = [dt.is_ctor(value, pattern.ctor)]
+        bindings: dict[str, t.Term] = {}
+        for position, arg in enumerate(pattern.args or ()):
+            condition, inner = self.pattern_match(arg, field_of(value, ctor, position, sort_of(arg.ty)))
+            conditions.append(condition)
+            bindings.update(inner)
+        return t.and_(*conditions), bindings
+
     def fuel(self, name: str) -> t.Term:
         return self.fuel_of.get(name, PROGRAM_FUEL)
 
@@ -176,7 +203,7 @@ class Translator:
             if isinstance(array, ast.Name) and array.uid in self.contents_of:
                 return self.contents_of[array.uid]
             # Not in the reads clause (an obligation says so): an unknown value.
-            return t.FunApp(f"$unread.{element}", None, (self(array),), enc.contents_sort(element))
+            return enc.unread(self(array), element)
         return enc.contents(self(array), element, self.old)
 
     def __call__(self, expr: ast.Expr) -> t.Term:
@@ -196,7 +223,7 @@ class Translator:
     def _Name(self, expr: ast.Name) -> t.Term:
         if expr.uid in self.bound_terms:
             return self.bound_terms[expr.uid]
-        return t.Var(expr.uid, sort_of(ast.type_of(expr)))
+        return variable_of(expr)
 
     def _Unary(self, expr: ast.Unary) -> t.Term:
         operand = self(expr.operand)
@@ -283,7 +310,7 @@ class Translator:
         subject = self(expr.subject)
         result: t.Term | None = None
         for case in reversed(expr.cases):
-            condition, bindings = pattern_match(case.pattern, subject)
+            condition, bindings = self.pattern_match(case.pattern, subject)
             body = self.binding(bindings)(case.body)
             result = body if result is None else t.ite(condition, body, result)
         assert result is not None
@@ -346,7 +373,7 @@ class Translator:
         return enc.multiset_of(self(expr.expr), element_sort(expr))
 
     def _Quantifier(self, expr: ast.Quantifier) -> t.Term:
-        bound = tuple(t.Var(var.uid, sort_of(var.ty)) for var in expr.bound)
+        bound = tuple(variable_of(var) for var in expr.bound)
         body = self(expr.body)
         triggers = choose_triggers(body, bound)
         # A bound variable ranges over its type: `forall k: nat :: P` says nothing of k < 0.
@@ -372,7 +399,7 @@ def reads_arguments(function: ast.Function, call: ast.Call) -> list[ast.Expr]:
 def reads_contents(function: ast.Function) -> dict[str, t.Var]:
     """Inside a function: the contents variable of each array parameter."""
     return {
-        param.name: t.Var(f"{param.name}.contents", enc.contents_sort(sort_of(param.ty.element)))
+        param.name: enc.function_contents(param.name, sort_of(param.ty.element))
         for _, param in array_params(function)
         if param.ty is not None
     }

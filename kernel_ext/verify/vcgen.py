@@ -32,6 +32,8 @@ from kernel_ext.verify.gcl import (
 from kernel_ext.verify.lower import LoweredProgram
 from kernel_ext.verify.obligations import Obligation, ObligationKind
 
+REACH = t.Var.of(t.Symbol(t.Role.REACH, "$reach", "reach"), t.BOOL)
+
 
 @dataclass(frozen=True)
 class ProgramPoint:
@@ -189,16 +191,17 @@ class _Passifier:
         self.pending: list[tuple[Obligation, t.Term, t.Term, _FactNode | None]] = []
         self.points: list[ProgramPoint] = []
         self.versions: dict[str, int] = {}
+        self.constants: dict[str, t.Var] = {}  # each free name's constant, as the terms have it
 
     # ---- fresh names and definitions
 
     def fresh(self, var: t.Var) -> t.Var:
         version = self.versions.get(var.name, 0) + 1
         self.versions[var.name] = version
-        return t.Var(f"{var.name}@{version}", var.sort)
+        return var.at(version)
 
     def initial(self, var: t.Var) -> t.Var:
-        return t.Var(f"{var.name}@0", var.sort)
+        return var.at(0)
 
     def define(self, var: t.Var, value: t.Term) -> None:
         self.definitions[var.name] = (var, value)
@@ -206,16 +209,20 @@ class _Passifier:
     def new_reach(self, value: t.Term) -> t.Term:
         if isinstance(value, t.BoolVal | t.Var):
             return value
-        reach = self.fresh(t.Var("$reach", t.BOOL))
+        reach = self.fresh(REACH)
         self.define(reach, value)
         return reach
 
     def current(self, term: t.Term, state: _State) -> t.Term:
         mapping: dict[str, t.Term] = {}
         for name in term.free_names:
-            if name.startswith("$"):
+            version = state.env.get(name)
+            if version is not None:
+                mapping[name] = version
                 continue
-            mapping[name] = state.env.get(name) or self.initial(t.Var(name, _sort_in(term, name)))
+            var = self.constants.get(name) or self.constants.setdefault(name, _var_in(term, name))
+            if var.symbol.is_state:
+                mapping[name] = self.initial(var)
         return t.substitute(term, mapping)
 
     # ---- the pass
@@ -281,11 +288,11 @@ class _Passifier:
             if all(version == versions[0] for version in versions):
                 env[name] = versions[0]  # type: ignore[assignment]
                 continue
-            sort = next(version.sort for version in versions if version is not None)
-            merged = self.fresh(t.Var(name, sort))
+            var = next(version for version in versions if version is not None).unversioned()
+            merged = self.fresh(var)
             env[name] = merged
             for index, version in enumerate(versions):
-                equalities[index].append(t.eq(merged, version or self.initial(t.Var(name, sort))))
+                equalities[index].append(t.eq(merged, version or self.initial(var)))
         reach = t.or_(*(t.and_(branch.reach, *eqs) for branch, eqs in zip(live, equalities, strict=True)))
         alternatives = tuple(
             _facts_since(branch.facts, before.facts) + tuple(Hypothesis("", eq) for eq in eqs)
@@ -338,10 +345,10 @@ class _Passifier:
         return tuple(chosen)
 
 
-def _sort_in(term: t.Term, name: str) -> t.Sort:
+def _var_in(term: t.Term, name: str) -> t.Var:
     if isinstance(term, t.Var):
-        return term.sort
+        return term
     for child in t.children(term):
         if name in child.free_names:
-            return _sort_in(child, name)
+            return _var_in(child, name)
     raise KeyError(name)

@@ -176,7 +176,7 @@ def test_datatype_terms_read_as_the_program_writes_them() -> None:
     assert formula(cons) == "Cons(1, Nil)"
     assert formula(dt.destruct(xs, "head", t.INT)) == "xs.head"
     assert formula(dt.is_ctor(xs, "Cons")) == "xs.Cons?"
-    assert formula(dt.destruct(xs, "Node#1", t.INT)) == "xs.Node.2"
+    assert formula(dt.destruct(xs, "Node#1", t.INT, argument=("Node", 1))) == "xs.Node.2"
     assert formula(t.app(t.Op.LT, dt.rank(xs), dt.rank(cons))) == "rank(xs) < rank(Cons(1, Nil))"
 
 

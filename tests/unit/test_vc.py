@@ -96,14 +96,14 @@ def test_callee_contracts_are_assumed_after_the_call() -> None:
     ("term", "expected"),
     [
         (enc.seq_len(t.Var("s", t.seq_sort(t.INT))), "|s|"),
-        (enc.nth(t.Var("s@2", t.seq_sort(t.INT)), t.Var("i#3@1", t.INT)), "s₂[i₁]"),
+        (enc.nth(t.Var("s", t.seq_sort(t.INT)).at(2), t.variable("i#3", "i", t.INT).at(1)), "s₂[i₁]"),
         (enc.slice_of(t.Var("s", t.seq_sort(t.INT)), t.IntVal(1), t.Var("j", t.INT)), "s[..j][1..]"),
         (enc.length(t.Var("a", t.REF)), "a.Length"),
         (t.app(t.Op.SELECT, enc.contents(t.Var("a", t.REF), t.INT), t.Var("i", t.INT)), "a[i]"),
         (
             t.app(
                 t.Op.SELECT,
-                t.app(t.Op.SELECT, t.Var("heap.Int@2", enc.heap(t.INT).sort), t.Var("a", t.REF)),
+                t.app(t.Op.SELECT, enc.heap(t.INT).at(2), t.Var("a", t.REF)),
                 t.IntVal(0),
             ),
             "heap₂[a][0]",
