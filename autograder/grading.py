@@ -21,11 +21,11 @@ from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import number
 from kernel_ext.lang.source import SourceFile
+from kernel_ext.obligations import ObligationKind, clause_parts
 from kernel_ext.pipeline import Options, verify
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.results import Status
 from kernel_ext.verify.limits import Limits
-from kernel_ext.verify.obligations import ObligationKind, clause_parts
 
 GRADING_RLIMIT = 5_000_000
 GRADING_TIMEOUT_MS = 60_000  # a backstop only: the resource limit decides first

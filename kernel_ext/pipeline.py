@@ -8,21 +8,21 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kernel_ext.explain.loopinfo import loop_summaries
 from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.obligations import ObligationKind
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.results import ReplayVerdict, Status
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.limits import Limits
-from kernel_ext.verify.loopinfo import loop_summaries
 from kernel_ext.verify.lower import lower
-from kernel_ext.verify.obligations import ObligationKind
 from kernel_ext.verify.vcgen import ProofTask, generate
 
 if TYPE_CHECKING:
-    from kernel_ext.verify.counterexample import Trace
+    from kernel_ext.explain.counterexample import Trace
     from kernel_ext.verify.smt import Prover, SolverOutcome
 
 MAX_CHARACTERS = 2_000_000
@@ -208,8 +208,8 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
     decl = checked.decl(task.obligation.owner)
     if outcome.status != Status.FAILED or outcome.model is None or decl is None:
         return None
-    from kernel_ext.verify.counterexample import Replay, build_trace  # the explain stage: failures only
-    from kernel_ext.verify.replay import replay
+    from kernel_ext.explain.counterexample import Replay, build_trace  # the explain stage: failures only
+    from kernel_ext.explain.replay import replay
     try:
         datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
         trace = build_trace(task, outcome.model, decl, datatypes)

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from kernel_ext.lang.diagnostics import Diagnostic, Phase
 from kernel_ext.lang.source import Span
+from kernel_ext.obligations import NO_SITE, CheckSite, ObligationKind
 from kernel_ext.results import Status
-from kernel_ext.verify.obligations import NO_SITE, CheckSite, ObligationKind
 
 if TYPE_CHECKING:
+    from kernel_ext.explain.counterexample import Trace
     from kernel_ext.run.loops import LoopTable
-    from kernel_ext.verify.counterexample import Trace
     from kernel_ext.verify.vcgen import Sequent
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from kernel_ext import verify
+from kernel_ext.explain.counterexample import ANY_VALUE
+from kernel_ext.explain.replay import _arguments
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.run.interp import run_method
-from kernel_ext.verify.counterexample import ANY_VALUE
-from kernel_ext.verify.replay import _arguments
 from tests.support import conformance_dir, conformance_params, load_conformance
 
 REPLAY = Path(__file__).resolve().parent / "replay"

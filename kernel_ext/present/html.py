@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from kernel_ext.explain.counterexample import Binding, Replay, Step, Trace
 from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, summary
 from kernel_ext.present.vc import LEGEND, vc_lines, vc_text
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport, worst
 from kernel_ext.results import ReplayVerdict, Status
-from kernel_ext.verify.counterexample import Binding, Replay, Step, Trace
 
 ROOT_CLASS = "mdy-report"
 

@@ -8,6 +8,7 @@ a plain-text export shows the text. Both forms are built from the same helpers i
 
 from __future__ import annotations
 
+from kernel_ext.explain.counterexample import Trace
 from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.html import (
@@ -31,7 +32,6 @@ from kernel_ext.present.text import summary
 from kernel_ext.present.vc import LEGEND
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
 from kernel_ext.results import Status
-from kernel_ext.verify.counterexample import Trace
 
 INDENT = "    "
 

@@ -15,6 +15,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from kernel_ext.explain.counterexample import Trace
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.present.html import (
     bindings_text,
@@ -36,7 +37,6 @@ from kernel_ext.present.vc import LEGEND, vc_lines
 from kernel_ext.present.views import ReportView
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
 from kernel_ext.results import ReplayVerdict
-from kernel_ext.verify.counterexample import Trace
 
 REPORT_MIMETYPE = "application/vnd.minidafny.report+json"
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.printer import show_expr, show_pattern, show_stmt_head
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.semantics import (
     Key,
@@ -48,21 +49,7 @@ from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import INT, NAT, Type
-from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_range
-from kernel_ext.run.heap import Heap
-from kernel_ext.run.printer import show_expr, show_pattern, show_stmt_head
-from kernel_ext.run.values import (
-    ArrayValue,
-    DataValue,
-    Multiset,
-    arrays_in,
-    coerce,
-    conforms,
-    default_value,
-    show_data,
-    show_value,
-)
-from kernel_ext.verify.obligations import (
+from kernel_ext.obligations import (
     BOUNDED_BELOW,
     BOUNDED_PART,
     CALL_MODIFIES,
@@ -78,6 +65,19 @@ from kernel_ext.verify.obligations import (
     CheckSite,
     ObligationKind,
     clause_parts,
+)
+from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_range
+from kernel_ext.run.heap import Heap
+from kernel_ext.run.values import (
+    ArrayValue,
+    DataValue,
+    Multiset,
+    arrays_in,
+    coerce,
+    conforms,
+    default_value,
+    show_data,
+    show_value,
 )
 
 DEFAULT_STEP_LIMIT = 100_000

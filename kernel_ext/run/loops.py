@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.printer import show_expr
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.semantics import loop_measure
 from kernel_ext.lang.source import SourceFile
@@ -26,7 +27,6 @@ from kernel_ext.run.interp import (
     execute,
     find_method,
 )
-from kernel_ext.run.printer import show_expr
 from kernel_ext.run.values import show_value
 
 CANNOT_EVALUATE = "cannot evaluate"

@@ -7,8 +7,8 @@ from enum import Enum
 
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.syntax import NodeId
+from kernel_ext.obligations import Obligation
 from kernel_ext.verify import terms as t
-from kernel_ext.verify.obligations import Obligation
 from kernel_ext.verify.terms import Term, Var
 
 

@@ -36,24 +36,7 @@ from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import NAT, Type
-from kernel_ext.verify import datatypes as dt
-from kernel_ext.verify import encoding as enc
-from kernel_ext.verify import terms as t
-from kernel_ext.verify.gcl import (
-    Assert,
-    Assign,
-    Assume,
-    Choice,
-    Command,
-    FunctionAxiom,
-    Havoc,
-    Mark,
-    MarkKind,
-    Procedure,
-    seq,
-)
-from kernel_ext.verify.instantiate import instantiate
-from kernel_ext.verify.obligations import (
+from kernel_ext.obligations import (
     BOUNDED_BELOW,
     BOUNDED_PART,
     CALC_STEP,
@@ -73,6 +56,23 @@ from kernel_ext.verify.obligations import (
     ObligationKind,
     clause_parts,
 )
+from kernel_ext.verify import datatypes as dt
+from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import terms as t
+from kernel_ext.verify.gcl import (
+    Assert,
+    Assign,
+    Assume,
+    Choice,
+    Command,
+    FunctionAxiom,
+    Havoc,
+    Mark,
+    MarkKind,
+    Procedure,
+    seq,
+)
+from kernel_ext.verify.instantiate import instantiate
 from kernel_ext.verify.translate import (
     PROGRAM_FUEL,
     Translator,

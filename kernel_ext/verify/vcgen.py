@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.syntax import NodeId
+from kernel_ext.obligations import Obligation, ObligationKind
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import (
     Assert,
@@ -30,7 +31,6 @@ from kernel_ext.verify.gcl import (
     Seq,
 )
 from kernel_ext.verify.lower import LoweredProgram
-from kernel_ext.verify.obligations import Obligation, ObligationKind
 
 REACH = t.Var.of(t.Symbol(t.Role.REACH, "$reach", "reach"), t.BOOL)
 

@@ -36,10 +36,10 @@ from kernel_ext.lang.diagnostics import (
     DiagnosticError,
 )
 from kernel_ext.lang.parser import _lark, parse, parse_expression
+from kernel_ext.lang.printer import COMPARE, show_expr, show_operand
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import NO_SPAN, SourceFile, Span
 from kernel_ext.lang.types import BOOL, NAT, Type
-from kernel_ext.run.printer import COMPARE, show_expr, show_operand
 from kernel_ext.verify.smt import Cancellation, Limits, Workers
 
 CELL = "cell"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kernel_ext import verify
+from kernel_ext.explain.counterexample import ANY_VALUE, Trace
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
@@ -10,7 +11,6 @@ from kernel_ext.lang.types import Type
 from kernel_ext.report import ObligationResult
 from kernel_ext.run import DataValue
 from kernel_ext.run.literals import parse_literal
-from kernel_ext.verify.counterexample import ANY_VALUE, Trace
 from tests.support import conformance_dir
 
 

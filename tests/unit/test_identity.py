@@ -13,11 +13,11 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import number, resolve
 from kernel_ext.lang.source import SourceFile
+from kernel_ext.obligations import CheckSite, ObligationKind
 from kernel_ext.pipeline import Options, verify
 from kernel_ext.report import VerificationReport
 from kernel_ext.results import ReplayVerdict
 from kernel_ext.run.interp import Outcome, run_method
-from kernel_ext.verify.obligations import CheckSite, ObligationKind
 from kernel_ext.verify.smt import Status
 
 TWO_INVARIANTS_ON_ONE_LINE = """method Count(n: nat) returns (i: int)

@@ -12,6 +12,15 @@ from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.lang.types import INT, Type
+from kernel_ext.obligations import (
+    BOUNDED_BELOW,
+    CALL_MODIFIES,
+    LOOP_NEEDS_DECREASES,
+    LOWER_BOUND,
+    NEGATIVE_SIZE,
+    UPPER_BOUND,
+    ObligationKind,
+)
 from kernel_ext.run import (
     ArrayValue,
     DataValue,
@@ -27,15 +36,6 @@ from kernel_ext.run.inputs import choose_inputs
 from kernel_ext.run.interp import euclidean_div, euclidean_mod
 from kernel_ext.run.literals import LiteralError, parse_literal
 from kernel_ext.run.loops import loop_table
-from kernel_ext.verify.obligations import (
-    BOUNDED_BELOW,
-    CALL_MODIFIES,
-    LOOP_NEEDS_DECREASES,
-    LOWER_BOUND,
-    NEGATIVE_SIZE,
-    UPPER_BOUND,
-    ObligationKind,
-)
 
 
 def checked(text: str) -> CheckedProgram:

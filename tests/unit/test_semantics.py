@@ -8,6 +8,7 @@ import pytest
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.parser import parse
+from kernel_ext.lang.printer import show_expr
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.semantics import (
     BOOL_ORDER,
@@ -28,11 +29,10 @@ from kernel_ext.lang.semantics import (
 )
 from kernel_ext.lang.source import NO_SPAN, SourceFile
 from kernel_ext.lang.types import BOOL, INT, NAT, Type
+from kernel_ext.obligations import ObligationKind
 from kernel_ext.pipeline import verify
 from kernel_ext.run.interp import VALUES, Outcome, run_method
-from kernel_ext.run.printer import show_expr
 from kernel_ext.run.values import DataValue, Multiset
-from kernel_ext.verify.obligations import ObligationKind
 from kernel_ext.verify.wp import weakest_precondition
 
 SETS = """method Drain(S0: set<int>, x: int)

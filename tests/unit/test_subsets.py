@@ -11,9 +11,9 @@ from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.types import INT, NAT, UNKNOWN, Type, assignable, lub
+from kernel_ext.obligations import ObligationKind
 from kernel_ext.run.interp import Outcome, run_method
 from kernel_ext.run.values import ArrayValue, DataValue, Multiset, conforms
-from kernel_ext.verify.obligations import ObligationKind
 
 DATATYPES = """
 datatype List<T> = Nil | Cons(head: T, tail: List<T>)

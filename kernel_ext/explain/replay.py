@@ -20,16 +20,16 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+from kernel_ext.explain import counterexample as ce
+from kernel_ext.explain.counterexample import Replay, Trace
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
+from kernel_ext.obligations import Obligation, same_check
 from kernel_ext.results import ReplayVerdict
 from kernel_ext.run.interp import Outcome, RunResult, run_method
 from kernel_ext.run.values import DataValue, Multiset, default_value, make_array, show_value
-from kernel_ext.verify import counterexample as ce
-from kernel_ext.verify.counterexample import Replay, Trace
 from kernel_ext.verify.gcl import MarkKind
-from kernel_ext.verify.obligations import Obligation, same_check
 
 STEP_LIMIT = 50_000
 EXTRA_RUNS = 40
