@@ -9,6 +9,7 @@ the median wall-clock time of N fresh processes each of:
 - `python -c pass` (the interpreter alone: the floor),
 - `python -c "import lark, z3"` (the two libraries a verification needs),
 - `minidafny verify empty.dfy` (target: under 0.2 s),
+- `minidafny verify` of a file with a parse error (what a student sees most often),
 - `minidafny verify` of a one-method file that proves one obligation (Z3 loaded),
 - `dafny /compile:0 empty.dfy` (Debian's Dafny, if installed),
 and prints them with ratios to the interpreter alone; then our own modules' import time
@@ -58,13 +59,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
-    empty, one = folder / "empty.dfy", folder / "one.dfy"
+    empty, one, broken = folder / "empty.dfy", folder / "one.dfy", folder / "broken.dfy"
     empty.write_text("")
+    broken.write_text("method M( {\n")
     one.write_text(ONE_OBLIGATION)
     commands = {
         "python alone": [PYTHON, "-c", "pass"],
         "import lark, z3": [PYTHON, "-c", "import lark, z3"],
         "verify empty file": [CLI, "verify", str(empty)],
+        "verify a parse error": [CLI, "verify", str(broken)],
         "verify one obligation": [CLI, "verify", str(one)],
     }
     if shutil.which("dafny"):

@@ -8,22 +8,19 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kernel_ext.explain.loopinfo import loop_summaries
 from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.obligations import ObligationKind
-from kernel_ext.report import ObligationResult, VerificationReport
+from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
 from kernel_ext.results import ReplayVerdict, Status
-from kernel_ext.verify import terms as t
 from kernel_ext.verify.limits import Limits
-from kernel_ext.verify.lower import lower
-from kernel_ext.verify.vcgen import ProofTask, generate
 
 if TYPE_CHECKING:
     from kernel_ext.explain.counterexample import Trace
     from kernel_ext.verify.smt import Prover, SolverOutcome
+    from kernel_ext.verify.vcgen import ProofTask
 
 MAX_CHARACTERS = 2_000_000
 
@@ -74,7 +71,7 @@ def verify(
         tasks, checked = _prepare(source, options)
         results = _prove_all(tasks, options, cache, checked)
         declarations = tuple(decl.name for decl in checked.program.decls)
-        loops = loop_summaries(checked, source, results, options.loop_views)
+        loops = _loop_summaries(checked, source, results, options)
     except DiagnosticError as error:
         return VerificationReport(name, tuple(error.diagnostics), time_s=time.perf_counter() - started)
     except Exception as error:  # a bug of ours: say so plainly, never show a traceback
@@ -104,9 +101,7 @@ def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], Che
     try:
         program = parse(source)
         checked = resolve(program)
-        tasks = generate(
-            lower(checked, source), independent_postconditions=options.independent_postconditions
-        )
+        tasks = _lowered(checked, source, options)
     except RecursionError:
         raise DiagnosticError(
             [
@@ -129,6 +124,27 @@ def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], Che
             )
         tasks = [task for task in tasks if task.obligation.owner == options.only]
     return tasks, checked
+
+
+def _lowered(checked: CheckedProgram, source: SourceFile, options: Options) -> list[ProofTask]:
+    # the verifier proper is loaded once the program parses, type-checks and declares
+    # something: a student's parse or type error is reported without it
+    if not checked.program.decls:
+        return []
+    from kernel_ext.verify.lower import lower
+    from kernel_ext.verify.vcgen import generate
+
+    return generate(lower(checked, source), independent_postconditions=options.independent_postconditions)
+
+
+def _loop_summaries(
+    checked: CheckedProgram, source: SourceFile, results: tuple[ObligationResult, ...], options: Options
+) -> tuple[LoopSummary, ...]:
+    if not options.loop_views:
+        return ()
+    from kernel_ext.explain.loopinfo import loop_summaries
+
+    return loop_summaries(checked, source, results, options.loop_views)
 
 
 def _prove_all(
@@ -199,6 +215,8 @@ def _result(task: ProofTask, found: _TaskOutcome, checked: CheckedProgram) -> Ob
 
 def _unreachable(task: ProofTask, prover: Prover) -> bool:
     """Whether the path to the obligation is infeasible: then `false` follows there too."""
+    from kernel_ext.verify import terms as t
+
     return prover.check(dataclasses.replace(task, goal=t.FALSE)).status == Status.PROVED
 
 

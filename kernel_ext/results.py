@@ -19,3 +19,24 @@ class ReplayVerdict(Enum):
     CONFIRMED = "confirmed"
     NOT_REPRODUCED = "not-reproduced"
     NOT_RUN = "not-run"
+
+
+class MarkKind(Enum):
+    """What a program point is: an ordinary statement, the method's entry, an `if` branch or
+    a `match` case taken, a loop's head (any number of iterations done), the start of an
+    arbitrary iteration, the exit of a loop, or a method call (its state is the callee's
+    postcondition)."""
+
+    STEP = "step"
+    ENTRY = "entry"
+    THEN = "then"
+    ELSE = "else"
+    CASE = "case"
+    LOOP_HEAD = "loop-head"
+    ITERATION = "iteration"
+    LOOP_EXIT = "loop-exit"
+    CALL = "call"
+
+    @property
+    def in_loop(self) -> bool:
+        return self in (MarkKind.LOOP_HEAD, MarkKind.ITERATION, MarkKind.LOOP_EXIT)

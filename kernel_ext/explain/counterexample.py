@@ -18,12 +18,11 @@ import z3
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.types import Type
-from kernel_ext.results import ReplayVerdict
+from kernel_ext.results import MarkKind, ReplayVerdict
 from kernel_ext.run.values import DataValue, Multiset, show_data, show_value
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
-from kernel_ext.verify.gcl import MarkKind
 from kernel_ext.verify.smt import ModelView
 from kernel_ext.verify.translate import field_of, sort_of
 from kernel_ext.verify.vcgen import ProgramPoint, ProofTask

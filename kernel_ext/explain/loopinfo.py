@@ -10,7 +10,7 @@ from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.obligations import ObligationKind
 from kernel_ext.report import InvariantStatus, LoopSummary, ObligationResult, worst
-from kernel_ext.verify.gcl import MarkKind
+from kernel_ext.results import MarkKind
 from kernel_ext.verify.vcgen import At, Either, Fact
 
 TABLE_ROWS = 12

@@ -26,10 +26,9 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
 from kernel_ext.obligations import Obligation, same_check
-from kernel_ext.results import ReplayVerdict
+from kernel_ext.results import MarkKind, ReplayVerdict
 from kernel_ext.run.interp import Outcome, RunResult, run_method
 from kernel_ext.run.values import DataValue, Multiset, default_value, make_array, show_value
-from kernel_ext.verify.gcl import MarkKind
 
 STEP_LIMIT = 50_000
 EXTRA_RUNS = 40

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
-from kernel_ext.results import ReplayVerdict, Status
-from kernel_ext.verify.gcl import MarkKind
+from kernel_ext.results import MarkKind, ReplayVerdict, Status
 
 
 def _where(file: str, span: Span) -> str:

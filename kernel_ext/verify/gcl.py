@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.syntax import NodeId
 from kernel_ext.obligations import Obligation
+from kernel_ext.results import MarkKind
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.terms import Term, Var
 
@@ -50,27 +50,6 @@ class Seq(Command):
 @dataclass(frozen=True)
 class Choice(Command):
     branches: tuple[Command, ...]
-
-
-class MarkKind(Enum):
-    """What a program point is: an ordinary statement, the method's entry, an `if` branch or
-    a `match` case taken, a loop's head (any number of iterations done), the start of an
-    arbitrary iteration, the exit of a loop, or a method call (its state is the callee's
-    postcondition)."""
-
-    STEP = "step"
-    ENTRY = "entry"
-    THEN = "then"
-    ELSE = "else"
-    CASE = "case"
-    LOOP_HEAD = "loop-head"
-    ITERATION = "iteration"
-    LOOP_EXIT = "loop-exit"
-    CALL = "call"
-
-    @property
-    def in_loop(self) -> bool:
-        return self in (MarkKind.LOOP_HEAD, MarkKind.ITERATION, MarkKind.LOOP_EXIT)
 
 
 @dataclass(frozen=True)
