@@ -546,22 +546,35 @@ class _Checker:
         return self.block_stmts(block, ctx)
 
     def stmt(self, stmt: ast.Stmt, ctx: Context) -> ast.Stmt:
-        method = {
-            ast.Block: self.block,
-            ast.VarDecl: self.var_decl,
-            ast.Assign: self.assign,
-            ast.CallStmt: self.call_stmt,
-            ast.If: self.if_stmt,
-            ast.While: self.while_stmt,
-            ast.Assert: self.assert_stmt,
-            ast.Assume: self.assume_stmt,
-            ast.Return: self.return_stmt,
-            ast.Calc: self.calc_stmt,
-            ast.ForallStmt: self.forall_stmt,
-            ast.AssertBy: self.assert_by_stmt,
-            ast.MatchStmt: self.match_stmt,
-        }[type(stmt)]
-        return method(stmt, ctx)
+        match stmt:
+            case ast.Block():
+                return self.block(stmt, ctx)
+            case ast.VarDecl():
+                return self.var_decl(stmt, ctx)
+            case ast.Assign():
+                return self.assign(stmt, ctx)
+            case ast.CallStmt():
+                return self.call_stmt(stmt, ctx)
+            case ast.If():
+                return self.if_stmt(stmt, ctx)
+            case ast.While():
+                return self.while_stmt(stmt, ctx)
+            case ast.Assert():
+                return self.assert_stmt(stmt, ctx)
+            case ast.Assume():
+                return self.assume_stmt(stmt, ctx)
+            case ast.Return():
+                return self.return_stmt(stmt, ctx)
+            case ast.Calc():
+                return self.calc_stmt(stmt, ctx)
+            case ast.ForallStmt():
+                return self.forall_stmt(stmt, ctx)
+            case ast.AssertBy():
+                return self.assert_by_stmt(stmt, ctx)
+            case ast.MatchStmt():
+                return self.match_stmt(stmt, ctx)
+            case _:
+                raise TypeError(f"the resolver has no rule for {type(stmt).__name__}")
 
     def var_decl(self, stmt: ast.VarDecl, ctx: Context) -> ast.VarDecl:
         declared = [self.type_of_ref(var.type_ref) if var.type_ref else None for var in stmt.variables]

@@ -905,25 +905,35 @@ class _Body:
         return Mark(stmt.span, self.source.line(stmt.span.start_line).strip(), kind, node)
 
     def stmt(self, stmt: ast.Stmt) -> Command:
-        if isinstance(stmt, ast.Block):
-            return self.block(stmt.stmts)
-        if isinstance(stmt, ast.If):
-            return self.if_stmt(stmt, tail=False)
-        if isinstance(stmt, ast.While):
-            return self.while_stmt(stmt)
-        if isinstance(stmt, ast.MatchStmt):
-            return self.match_stmt(stmt, tail=False)
-        lowered = {
-            ast.VarDecl: self.var_decl,
-            ast.Assign: self.assign,
-            ast.CallStmt: self.call_stmt,
-            ast.Assert: self.assert_stmt,
-            ast.Assume: self.assume_stmt,
-            ast.Return: self.return_stmt,
-            ast.Calc: self.calc_stmt,
-            ast.ForallStmt: self.forall_stmt,
-            ast.AssertBy: self.assert_by_stmt,
-        }[type(stmt)](stmt)
+        match stmt:
+            case ast.Block():
+                return self.block(stmt.stmts)
+            case ast.If():
+                return self.if_stmt(stmt, tail=False)
+            case ast.While():
+                return self.while_stmt(stmt)
+            case ast.MatchStmt():
+                return self.match_stmt(stmt, tail=False)
+            case ast.VarDecl():
+                lowered = self.var_decl(stmt)
+            case ast.Assign():
+                lowered = self.assign(stmt)
+            case ast.CallStmt():
+                lowered = self.call_stmt(stmt)
+            case ast.Assert():
+                lowered = self.assert_stmt(stmt)
+            case ast.Assume():
+                lowered = self.assume_stmt(stmt)
+            case ast.Return():
+                lowered = self.return_stmt(stmt)
+            case ast.Calc():
+                lowered = self.calc_stmt(stmt)
+            case ast.ForallStmt():
+                lowered = self.forall_stmt(stmt)
+            case ast.AssertBy():
+                lowered = self.assert_by_stmt(stmt)
+            case _:
+                raise TypeError(f"the lowering has no rule for {type(stmt).__name__}")
         return seq(lowered, self.mark(stmt, MarkKind.CALL if self.calls_method(stmt) else MarkKind.STEP))
 
     def calls_method(self, stmt: ast.Stmt) -> bool:

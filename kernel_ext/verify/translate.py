@@ -207,29 +207,74 @@ class Translator:
         return enc.contents(self(array), element, self.old)
 
     def __call__(self, expr: ast.Expr) -> t.Term:
-        method = getattr(self, f"_{type(expr).__name__}", None)
-        if method is None:
-            raise NotImplementedError(type(expr).__name__)
-        return method(expr)
+        match expr:
+            case ast.IntLit():
+                return self._int_lit(expr)
+            case ast.BoolLit():
+                return self._bool_lit(expr)
+            case ast.Name():
+                return self._name(expr)
+            case ast.Unary():
+                return self._unary(expr)
+            case ast.Binary():
+                return self._binary(expr)
+            case ast.IfThenElse():
+                return self._if_then_else(expr)
+            case ast.Call():
+                return self._call(expr)
+            case ast.Old():
+                return self._old(expr)
+            case ast.Construct():
+                return self._construct(expr)
+            case ast.Destruct():
+                return self._destruct(expr)
+            case ast.IsCtor():
+                return self._is_ctor(expr)
+            case ast.Match():
+                return self._match(expr)
+            case ast.Fresh():
+                return self._fresh(expr)
+            case ast.Index():
+                return self._index(expr)
+            case ast.Slice():
+                return self._slice(expr)
+            case ast.SeqUpdate():
+                return self._seq_update(expr)
+            case ast.Length():
+                return self._length(expr)
+            case ast.Cardinality():
+                return self._cardinality(expr)
+            case ast.SeqDisplay():
+                return self._seq_display(expr)
+            case ast.SetDisplay():
+                return self._set_display(expr)
+            case ast.MultisetDisplay():
+                return self._multiset_display(expr)
+            case ast.MultisetOf():
+                return self._multiset_of(expr)
+            case ast.Quantifier():
+                return self._quantifier(expr)
+            case _:
+                raise TypeError(f"no translation for the expression kind {type(expr).__name__}")
 
     # ---- level 1
 
-    def _IntLit(self, expr: ast.IntLit) -> t.Term:
+    def _int_lit(self, expr: ast.IntLit) -> t.Term:
         return t.IntVal(expr.value)
 
-    def _BoolLit(self, expr: ast.BoolLit) -> t.Term:
+    def _bool_lit(self, expr: ast.BoolLit) -> t.Term:
         return t.BoolVal(expr.value)
 
-    def _Name(self, expr: ast.Name) -> t.Term:
+    def _name(self, expr: ast.Name) -> t.Term:
         if expr.uid in self.bound_terms:
             return self.bound_terms[expr.uid]
         return variable_of(expr)
 
-    def _Unary(self, expr: ast.Unary) -> t.Term:
+    def _unary(self, expr: ast.Unary) -> t.Term:
         operand = self(expr.operand)
         return t.not_(operand) if expr.op == "!" else t.app(t.Op.NEG, operand)
 
-    def _Binary(self, expr: ast.Binary) -> t.Term:
+    def _binary(self, expr: ast.Binary) -> t.Term:
         left, right = self(expr.left), self(expr.right)
         left_ty = ast.type_of(expr.left)
         if expr.op in ("in", "!in"):
@@ -277,10 +322,10 @@ class Translator:
                 return t.and_(enc.subset(small, large), t.app(t.Op.NE, small, large))
         raise NotImplementedError(f"{op} on {ty}")
 
-    def _IfThenElse(self, expr: ast.IfThenElse) -> t.Term:
+    def _if_then_else(self, expr: ast.IfThenElse) -> t.Term:
         return t.ite(self(expr.cond), self(expr.then), self(expr.else_))
 
-    def _Call(self, expr: ast.Call) -> t.Term:
+    def _call(self, expr: ast.Call) -> t.Term:
         function = self.functions[expr.name]
         args = [self(arg) for arg in expr.args]
         for array in reads_arguments(function, expr):
@@ -288,23 +333,23 @@ class Translator:
         sort = t.BOOL if function.is_predicate else sort_of(function.result_ty)
         return t.FunApp(expr.name, self.fuel(expr.name), tuple(args), sort)
 
-    def _Old(self, expr: ast.Old) -> t.Term:
+    def _old(self, expr: ast.Old) -> t.Term:
         return self.at_old()(expr.expr)
 
     # ---- level 3
 
-    def _Construct(self, expr: ast.Construct) -> t.Term:
+    def _construct(self, expr: ast.Construct) -> t.Term:
         args = tuple(self(arg) for arg in expr.args)
         value = dt.construct(sort_of(expr.ty), expr.ctor, args)
         return dt.literal(value) if all(dt.is_constant(arg) for arg in args) else value
 
-    def _Destruct(self, expr: ast.Destruct) -> t.Term:
+    def _destruct(self, expr: ast.Destruct) -> t.Term:
         return dt.destruct(self(expr.obj), expr.name, sort_of(expr.ty))
 
-    def _IsCtor(self, expr: ast.IsCtor) -> t.Term:
+    def _is_ctor(self, expr: ast.IsCtor) -> t.Term:
         return dt.is_ctor(self(expr.obj), expr.ctor)
 
-    def _Match(self, expr: ast.Match) -> t.Term:
+    def _match(self, expr: ast.Match) -> t.Term:
         """The cases as nested if-then-else, the last one the default: the checks of
         well-formedness make sure that some case matches where the value is needed."""
         subject = self(expr.subject)
@@ -318,12 +363,12 @@ class Translator:
 
     # ---- level 2
 
-    def _Fresh(self, expr: ast.Fresh) -> t.Term:
+    def _fresh(self, expr: ast.Fresh) -> t.Term:
         array = self(expr.expr)
         allocated_before = t.app(t.Op.SELECT, enc.alloc(old=True), array)
         return t.and_(t.not_(allocated_before), t.app(t.Op.SELECT, enc.alloc(self.old), array))
 
-    def _Index(self, expr: ast.Index) -> t.Term:
+    def _index(self, expr: ast.Index) -> t.Term:
         index = self(expr.index)
         if ast.type_of(expr.seq).name == "array":
             return t.app(t.Op.SELECT, self.array_contents(expr.seq), index)
@@ -335,44 +380,44 @@ class Translator:
             return enc.array_seq(self.array_contents(expr), enc.length(self(expr)), element_sort(expr))
         return self(expr)
 
-    def _Slice(self, expr: ast.Slice) -> t.Term:
+    def _slice(self, expr: ast.Slice) -> t.Term:
         whole = self.as_sequence(expr.seq)
         lo = self(expr.lo) if expr.lo is not None else None
         hi = self(expr.hi) if expr.hi is not None else None
         return enc.slice_of(whole, lo, hi)
 
-    def _SeqUpdate(self, expr: ast.SeqUpdate) -> t.Term:
+    def _seq_update(self, expr: ast.SeqUpdate) -> t.Term:
         return enc.seq_update(self(expr.seq), self(expr.index), self(expr.value))
 
-    def _Length(self, expr: ast.Length) -> t.Term:
+    def _length(self, expr: ast.Length) -> t.Term:
         return enc.length(self(expr.array))
 
-    def _Cardinality(self, expr: ast.Cardinality) -> t.Term:
+    def _cardinality(self, expr: ast.Cardinality) -> t.Term:
         kind = ast.type_of(expr.expr).name
         inner = self(expr.expr)
         if kind == "set":
             return enc.set_size(inner)
         return enc.multiset_size(inner) if kind == "multiset" else enc.seq_len(inner)
 
-    def _SeqDisplay(self, expr: ast.SeqDisplay) -> t.Term:
+    def _seq_display(self, expr: ast.SeqDisplay) -> t.Term:
         return enc.seq_display([self(e) for e in expr.elements], element_sort(expr))
 
-    def _SetDisplay(self, expr: ast.SetDisplay) -> t.Term:
+    def _set_display(self, expr: ast.SetDisplay) -> t.Term:
         result = enc.empty_set(element_sort(expr))
         for element in expr.elements:
             result = enc.set_add(result, self(element))
         return result
 
-    def _MultisetDisplay(self, expr: ast.MultisetDisplay) -> t.Term:
+    def _multiset_display(self, expr: ast.MultisetDisplay) -> t.Term:
         result = enc.empty_multiset(element_sort(expr))
         for element in expr.elements:
             result = enc.multiset_add(result, self(element))
         return result
 
-    def _MultisetOf(self, expr: ast.MultisetOf) -> t.Term:
+    def _multiset_of(self, expr: ast.MultisetOf) -> t.Term:
         return enc.multiset_of(self(expr.expr), element_sort(expr))
 
-    def _Quantifier(self, expr: ast.Quantifier) -> t.Term:
+    def _quantifier(self, expr: ast.Quantifier) -> t.Term:
         bound = tuple(variable_of(var) for var in expr.bound)
         body = self(expr.body)
         triggers = choose_triggers(body, bound)
