@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from kernel_ext.lang.source import Span
-from kernel_ext.lang.types import INT, Type, substitute
+from kernel_ext.lang.types import Type, substitute
 
 
 def _span() -> Span:
@@ -367,6 +367,14 @@ def type_of(expr: Expr) -> Type:
     return ty
 
 
+def resolved(ty: Type | None, what: str) -> Type:
+    """The type the resolver gave a variable, parameter or field: every stage after it may
+    rely on one, never on a default."""
+    if ty is None:
+        raise ValueError(f"{what} has not been type-checked")
+    return ty
+
+
 def walk_expr(expr: Expr) -> Iterator[Expr]:
     """The expression and all its sub-expressions."""
     yield expr
@@ -692,7 +700,7 @@ class Datatype(Decl):
         """The types of a constructor's arguments in an instance of the (resolved) datatype:
         `head: T` is an `int` in `List<int>`."""
         binding = dict(zip(self.type_params, instance.args, strict=False))
-        return [substitute(item.ty, binding) if item.ty is not None else INT for item in ctor.fields]
+        return [substitute(resolved(item.ty, f"a field of {ctor.name}"), binding) for item in ctor.fields]
 
 
 @dataclass(frozen=True, kw_only=True)

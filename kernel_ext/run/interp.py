@@ -48,7 +48,7 @@ from kernel_ext.lang.semantics import (
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import split_conjuncts
-from kernel_ext.lang.types import INT, NAT, Type
+from kernel_ext.lang.types import NAT, Type
 from kernel_ext.obligations import (
     BOUNDED_BELOW,
     BOUNDED_PART,
@@ -522,7 +522,7 @@ class _Machine:
         return _Frame(method, env, names, self.heap.clock, self.depth)
 
     def default(self, ty: Type | None) -> object:
-        value = default_value(ty or INT, self.datatypes)
+        value = default_value(ast.resolved(ty, "a variable"), self.datatypes)
         if isinstance(value, ArrayValue):
             self.heap.register(value, 0)
         return value
@@ -904,7 +904,7 @@ class _Machine:
                 expr.span,
             )
         self.tick(size // ELEMENTS_PER_STEP)
-        element_ty = expr.ty.element if expr.ty is not None else INT
+        element_ty = ast.type_of(expr).element
         return self.heap.allocate([self.default(element_ty) for _ in range(size)])
 
     def exec_return(self, stmt: ast.Return, frame: _Frame) -> None:
@@ -1508,7 +1508,8 @@ def bind_arguments(method: ast.Method, args: Mapping[str, object]) -> list[objec
     if missing:
         raise ValueError(f"no value given for {', '.join(repr(name) for name in missing)}")
     return [
-        coerce(args[param.name], param.ty or INT, f"the argument '{param.name}'") for param in method.params
+        coerce(args[param.name], ast.resolved(param.ty, param.name), f"the argument '{param.name}'")
+        for param in method.params
     ]
 
 

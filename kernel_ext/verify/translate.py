@@ -42,8 +42,8 @@ BINARY_OPS = {
 
 
 def sort_of(ty: Type | None) -> t.Sort:
-    if ty is None:
-        return t.INT
+    if ty is None:  # the resolver types every node it returns
+        raise TypeError("a node without a type reached the verifier")
     if ty == BOOL_TYPE:
         return t.BOOL
     if ty.name == "array":

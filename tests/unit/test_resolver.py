@@ -8,6 +8,8 @@ from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.lang.types import INT, NAT
+from tests.soundness.mutants import walk
+from tests.support import GOLDEN
 
 
 def check(text: str):
@@ -255,3 +257,29 @@ def test_assert_by_is_ghost_and_scoped() -> None:
     assert located("method M(n: int) {\n  assert true by { Compiled(n); }\n}") == [
         (2, 20, "only ghost methods can be called from this context")
     ]
+
+
+def test_every_node_of_a_resolved_golden_program_has_a_type() -> None:
+    """Stages after the resolver rely on a type everywhere (translate.sort_of and the
+    interpreter fail on a node without one instead of taking it for an int)."""
+    typed_kinds = (ast.Expr, ast.Param, ast.LocalVar, ast.BoundVar, ast.Pattern, ast.Field)
+    checked_nodes = 0
+    for path in sorted(GOLDEN.rglob("*.dfy")):
+        try:
+            program = resolve(parse(SourceFile(path.name, path.read_text()))).program
+        except DiagnosticError:
+            continue
+        program_decls = {decl.name: decl for decl in program.decls}
+        nodes = list(walk(program))
+        method_calls = {  # a method's results are typed by their targets, not by the call
+            id(rhs)
+            for node in nodes
+            if isinstance(node, ast.CallStmt | ast.VarDecl | ast.Assign)
+            for rhs in ((node.call,) if isinstance(node, ast.CallStmt) else node.rhs)
+            if isinstance(rhs, ast.Call) and isinstance(program_decls.get(rhs.name), ast.Method)
+        }
+        for node in nodes:
+            if isinstance(node, typed_kinds) and id(node) not in method_calls:
+                assert node.ty is not None, f"{path.name}: {type(node).__name__} at {node.span}"
+                checked_nodes += 1
+    assert checked_nodes > 10_000
