@@ -166,10 +166,11 @@ def data_values(
 ) -> st.SearchStrategy[object]:
     options = []
     for ctor in data.ctors:
-        if depth <= 0 and ctor.nests:
+        nests = any(field.ty.name in (datatypes or {}) for field in ctor.fields)
+        if depth <= 0 and nests:
             continue
-        fields = st.tuples(*(values_of(part, constants, datatypes, depth - 1) for part in ctor.fields))
-        options.append(fields.map(lambda args, ctor=ctor.name: DataValue(data.name, ctor, tuple(args))))
+        fields = st.tuples(*(values_of(field.ty, constants, datatypes, depth - 1) for field in ctor.fields))
+        options.append(fields.map(lambda args, name=ctor.ctor: DataValue(data.name, name, tuple(args))))
     return st.one_of(options)
 
 

@@ -33,8 +33,10 @@ ANY_VALUE = "any value"
 
 
 @dataclass(frozen=True)
-class ArrayValue:
-    """An array in a counterexample: its identity (aliasing), length and first elements."""
+class ModelArray:
+    """An array as a solver's model describes it: its identity (aliasing), length and first
+    elements, the rest cut off. Not a run-time array (`run.values.ArrayValue`, a mutable
+    reference): replay builds one of those from this description."""
 
     ref: str
     length: int
@@ -123,12 +125,11 @@ class Variable:
 def variables_of(decl: ast.Method | ast.Function) -> tuple[Variable, ...]:
     end = decl.span.end_line
     found = [
-        Variable(p.name, p.name, p.ty, decl.span.start_line, end, is_input=True)
+        Variable(p.name, p.name, ast.type_of(p), decl.span.start_line, end, is_input=True)
         for p in decl.params
-        if p.ty is not None
     ]
     if isinstance(decl, ast.Method):
-        found += [Variable(p.name, p.name, p.ty, decl.span.start_line, end) for p in decl.returns if p.ty]
+        found += [Variable(p.name, p.name, ast.type_of(p), decl.span.start_line, end) for p in decl.returns]
         if decl.body is not None:
             found += _locals(decl.body)
     return tuple(found)
@@ -139,28 +140,25 @@ def _locals(block: ast.Block) -> list[Variable]:
     for stmt in block.stmts:
         if isinstance(stmt, ast.VarDecl):
             found += [
-                Variable(v.uid, v.name, v.ty, stmt.span.start_line, block.span.end_line)
+                Variable(v.uid, v.name, ast.type_of(v), stmt.span.start_line, block.span.end_line)
                 for v in stmt.variables
-                if v.ty is not None
             ]
         if isinstance(stmt, ast.ForallStmt):  # the values its body is checked for
             found += [
-                Variable(v.uid, v.name, v.ty, stmt.span.start_line, stmt.span.end_line, bound=True)
+                Variable(v.uid, v.name, ast.type_of(v), stmt.span.start_line, stmt.span.end_line, bound=True)
                 for v in stmt.bound
-                if v.ty is not None
             ]
         if isinstance(stmt, ast.MatchStmt):  # what each case's pattern binds, in that case
             found += [
                 Variable(
                     v.uid,
                     v.name,
-                    v.ty,
+                    ast.type_of(v),
                     case.span.start_line,
                     max(case.span.end_line, case.body.span.end_line),
                 )
                 for case in stmt.cases
                 for v in ast.pattern_variables(case.pattern)
-                if v.ty is not None
             ]
         for child in _blocks(stmt):
             found += _locals(child)
@@ -297,7 +295,7 @@ class _Reader:
             self.decode(t.app(t.Op.SELECT, contents, t.IntVal(i)), ty.element, names)
             for i in range(min(length, SHOWN_ELEMENTS))
         )
-        return ArrayValue(str(ref), length, elements + ((ELLIPSIS,) if length > SHOWN_ELEMENTS else ()))
+        return ModelArray(str(ref), length, elements + ((ELLIPSIS,) if length > SHOWN_ELEMENTS else ()))
 
     def collection(self, term: t.Term, kind: str) -> Any:
         """A set or multiset from Z3's array value: stores over a constant default."""
@@ -332,7 +330,7 @@ def _literal(value: z3.ExprRef) -> Any:
 
 def show(value: Any) -> str:
     """A value as a student writes it; an array with its length."""
-    if isinstance(value, ArrayValue):
+    if isinstance(value, ModelArray):
         return f"{_items(value.elements)} (Length {value.length})"
     if isinstance(value, tuple):
         return _items(value)

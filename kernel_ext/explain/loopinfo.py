@@ -51,7 +51,14 @@ def _summary(
 
     try:
         table = loop_table(
-            checked, method.name, None, line, max_rows=TABLE_ROWS, step_limit=TABLE_STEPS, source=source
+            checked,
+            method.name,
+            None,
+            line,
+            loop_id=loop.nid,
+            max_rows=TABLE_ROWS,
+            step_limit=TABLE_STEPS,
+            source=source,
         )
     except (ValueError, RecursionError):
         table = None

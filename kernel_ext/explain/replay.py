@@ -52,7 +52,7 @@ def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Rep
     method = checked.decl(obligation.owner)
     if not isinstance(method, ast.Method) or method.body is None or obligation.specification:
         return Replay(ReplayVerdict.NOT_RUN, "This check is about a specification, which has no code to run.")
-    types = {p.name: p.ty for p in method.params if p.ty is not None}
+    types = {p.name: ast.type_of(p) for p in method.params}
     datatypes = {decl.name: decl for decl in checked.program.datatypes()}
     try:
         args = _arguments(trace, types, datatypes)
@@ -164,7 +164,7 @@ def _runtime(
         return default_value(ty, datatypes)
     if value is ce.ELLIPSIS:
         raise _NotReplayable("The counterexample's values are too large to replay.")
-    if isinstance(value, ce.ArrayValue):
+    if isinstance(value, ce.ModelArray):
         if value.ref not in arrays:
             arrays[value.ref] = make_array(
                 [_runtime(e, ty.element, arrays, datatypes) for e in value.elements]
@@ -189,7 +189,7 @@ def _other_inputs(
     checked: CheckedProgram, method: ast.Method, obligation: Obligation
 ) -> dict[str, str] | None:
     chooser = random.Random(SEED)
-    params = [(p.name, p.ty) for p in method.params if p.ty is not None]
+    params = [(p.name, ast.type_of(p)) for p in method.params]
     if not params:
         return None
     datatypes = {decl.name: decl for decl in checked.program.datatypes()}

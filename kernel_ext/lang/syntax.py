@@ -360,16 +360,21 @@ def pattern_variables(pattern: Pattern) -> list[Pattern]:
     return [var for arg in pattern.args or () for var in pattern_variables(arg)]
 
 
-def type_of(expr: Expr) -> Type:
-    ty = getattr(expr, "ty", None)
+def type_of(node: Expr | Param | BoundVar | LocalVar | Pattern | Field) -> Type:
+    """The type the resolver gave an expression, parameter, variable, pattern or field.
+
+    Parsed and resolved trees share their classes, so `ty` is optional on them; every
+    stage after the resolver reads types through this function, which fails loudly on a
+    node the resolver did not type instead of letting a default stand in for its type.
+    """
+    ty = getattr(node, "ty", None)
     if ty is None:
-        raise ValueError(f"expression at {expr.span} has not been type-checked")
+        what = getattr(node, "name", "") or type(node).__name__
+        raise ValueError(f"{what} at {node.span} has not been type-checked")
     return ty
 
 
-def resolved(ty: Type | None, what: str) -> Type:
-    """The type the resolver gave a variable, parameter or field: every stage after it may
-    rely on one, never on a default."""
+def resolved(ty: Type | None, what: str) -> Type:  # TEMPORARY until the interpreter reads type_of
     if ty is None:
         raise ValueError(f"{what} has not been type-checked")
     return ty
@@ -700,7 +705,7 @@ class Datatype(Decl):
         """The types of a constructor's arguments in an instance of the (resolved) datatype:
         `head: T` is an `int` in `List<int>`."""
         binding = dict(zip(self.type_params, instance.args, strict=False))
-        return [substitute(resolved(item.ty, f"a field of {ctor.name}"), binding) for item in ctor.fields]
+        return [substitute(type_of(item), binding) for item in ctor.fields]
 
 
 @dataclass(frozen=True, kw_only=True)

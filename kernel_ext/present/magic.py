@@ -194,7 +194,7 @@ def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
     for arg, param in zip(call.args, method.params, strict=True):
         try:
             args[param.name] = parse_literal(
-                source.text_of(arg.span), param.ty, param.name, checked.program.datatypes()
+                source.text_of(arg.span), ast.type_of(param), param.name, checked.program.datatypes()
             )
         except LiteralError as error:
             return f"--run: argument {param.name}: {error}"

@@ -142,7 +142,7 @@ class Enumerator:
     evaluate: Callable[[ast.Expr], object]
 
     def __post_init__(self) -> None:
-        self.types = {var.uid: var.ty for var in self.range.quantifier.bound}
+        self.types = {var.uid: ast.type_of(var) for var in self.range.quantifier.bound}
         self.names = {var.uid: var.name for var in self.range.quantifier.bound}
 
     def next_domain(self, remaining: list[str], assigned: set[str]) -> tuple[str, Iterable[object]]:

@@ -127,7 +127,7 @@ def _inputs(
         return chosen, True
     texts = texts or []
     if len(texts) != len(method.params):
-        wanted = ", ".join(f"{param.name}: {param.ty}" for param in method.params) or "none"
+        wanted = ", ".join(f"{param.name}: {ast.type_of(param)}" for param in method.params) or "none"
         raise _InputProblem(
             [
                 f"Error: {method.name} takes {len(method.params)} argument(s) ({wanted}), "
@@ -139,7 +139,7 @@ def _inputs(
     for number, (param, text) in enumerate(zip(method.params, texts, strict=True), start=1):
         label = f"argument {number} ({param.name})"
         try:
-            values[param.name] = parse_literal(text, param.ty, label, checked.program.datatypes())  # type: ignore[arg-type]
+            values[param.name] = parse_literal(text, ast.type_of(param), label, checked.program.datatypes())
         except LiteralError as error:
             problem = error.problem
             raise _InputProblem(
@@ -147,7 +147,7 @@ def _inputs(
                     f"{label}, line {problem.span.start_line}, column {problem.span.start_col}: "
                     f"Error: {problem.message}",
                     problem.source.excerpt(problem.span),
-                    f"    {param.name} is a {param.ty}: write e.g. {_example(checked, param)}",
+                    f"    {param.name} is a {ast.type_of(param)}: write e.g. {_example(checked, param)}",
                 ]
             ) from None
     return values, False
@@ -156,10 +156,11 @@ def _inputs(
 def _example(checked: CheckedProgram, param: ast.Param) -> str:
     examples = {"int": "-3", "nat": "3", "bool": "true", "seq": "'[1, 2, 3]'", "array": "'[1, 2, 3]'"}
     examples |= {"set": "'{1, 2}'", "multiset": "'multiset{1, 1, 2}'"}
-    if param.ty is not None and isinstance(checked.decl(param.ty.name), ast.Datatype):
-        value = example_value(checked, param.ty)
+    ty = ast.type_of(param)
+    if isinstance(checked.decl(ty.name), ast.Datatype):
+        value = example_value(checked, ty)
         return f"'{show_value(value)}'" if value is not None else "a constructor application"
-    return examples.get(param.ty.name if param.ty else "int", "a literal")
+    return examples.get(ty.name, "a literal")
 
 
 # ------------------------------------------------------------------ output

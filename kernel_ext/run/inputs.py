@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.subsets import Shape, Subsets
 from kernel_ext.lang.types import Type
 from kernel_ext.run.interp import find_method, precondition_holds
 from kernel_ext.run.values import ArrayValue, DataValue, Multiset
@@ -60,19 +61,12 @@ class Collection:
 
 
 @dataclass(frozen=True)
-class Ctor:
-    name: str
-    fields: tuple[Type, ...]
-    nests: bool  # an argument is a datatype value: it needs a level of nesting
-
-
-@dataclass(frozen=True)
 class Data:
     """A datatype instance's values: its constructors applied to values of their argument
     types (a constructor with an array argument is left out: no input holds one)."""
 
     name: str
-    ctors: tuple[Ctor, ...]
+    ctors: tuple[Shape, ...]
 
 
 Domain = Ints | Bools | Collection | Data
@@ -82,13 +76,8 @@ def domain_of(ty: Type, datatypes: Mapping[str, ast.Datatype]) -> Domain | None:
     """Which values a type has, as input generators see it; None for a type they cannot make."""
     name = ty.name
     if name in datatypes:
-        decl = datatypes[name]
-        ctors = []
-        for ctor in decl.ctors:
-            fields = tuple(decl.field_types(ctor, ty))
-            if all(field.name != "array" for field in fields):
-                ctors.append(Ctor(ctor.name, fields, any(field.name in datatypes for field in fields)))
-        return Data(decl.name, tuple(ctors))
+        shapes = Subsets(datatypes).shapes(ty)
+        return Data(name, tuple(shape for shape in shapes if all(f.ty.name != "array" for f in shape.fields)))
     if name in ("int", "nat"):
         return Ints(0 if name == "nat" else None)
     if name == "bool":
@@ -152,21 +141,21 @@ def _data_values(data: Data, datatypes: Mapping[str, ast.Datatype], depth: int) 
     if depth == 0:
         return []
     found: list[DataValue] = []
-    for ctor in data.ctors:
+    for shape in data.ctors:
         pools: list[list[object]] = []
-        for field_ty in ctor.fields:
-            inner = domain_of(field_ty, datatypes)
+        for field in shape.fields:
+            inner = domain_of(field.ty, datatypes)
             if isinstance(inner, Data):
                 pools.append(list(_data_values(inner, datatypes, depth - 1)))
             else:
-                pools.append(candidates(field_ty, datatypes)[:DATA_FIELD_VALUES])
+                pools.append(candidates(field.ty, datatypes)[:DATA_FIELD_VALUES])
         if any(not pool for pool in pools):
             continue
         chosen = itertools.islice(_positions([len(pool) for pool in pools]), MAX_DATA_VALUES)
         found += [
             DataValue(
                 data.name,
-                ctor.name,
+                shape.ctor,
                 tuple(pool[position] for pool, position in zip(pools, positions, strict=True)),
             )
             for positions in chosen
@@ -223,7 +212,7 @@ def valid_inputs(
     decl = find_method(checked, method)
     params = decl.params
     datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
-    pools = [candidates(param.ty, datatypes) if param.ty is not None else [] for param in params]
+    pools = [candidates(ast.type_of(param), datatypes) for param in params]
     if any(not pool for pool in pools):
         return
     combinations = itertools.islice(_positions([len(pool) for pool in pools]), attempts)
@@ -236,6 +225,6 @@ def _arguments(
     params: tuple[ast.Param, ...], pools: list[list[object]], positions: tuple[int, ...]
 ) -> dict[str, object]:
     return {
-        param.name: materialize(pool[position], param.ty)  # type: ignore[arg-type]
+        param.name: materialize(pool[position], ast.type_of(param))
         for param, pool, position in zip(params, pools, positions, strict=True)
     }

@@ -53,9 +53,9 @@ def parse_literal(
     known = tuple(datatypes)
     method, typed = _type_check(expr, source, known)
     expected = seq_of(ty.element) if ty.name == "array" else ty
-    actual = typed.ty
-    if actual is None or not assignable(expected, actual):
-        found = f"of type {actual.base}" if actual is not None else "not a value"
+    actual = ast.type_of(typed)
+    if not assignable(expected, actual):
+        found = f"of type {actual.base}"
         wanted = f"{ty} (written as its contents, a {expected})" if ty.name == "array" else str(ty)
         raise LiteralError(
             LiteralProblem(source, whole, f"expected a value of type {wanted}, but this is {found}")

@@ -78,10 +78,17 @@ def loops_of(method: ast.Method) -> list[ast.While]:
     return [stmt for stmt in ast.walk_stmts(method.body) if isinstance(stmt, ast.While)]
 
 
-def find_loop(method: ast.Method, loop_line: int | None) -> ast.While:
+def find_loop(method: ast.Method, loop_line: int | None, loop_id: ast.NodeId | None = None) -> ast.While:
+    """The loop a user names by its line (the command line's `--table LINE`), or a view by
+    its id; the method's first loop if neither is given."""
     loops = loops_of(method)
     if not loops:
         raise ValueError(f"{method.name} has no loop")
+    if loop_id is not None:
+        found = [loop for loop in loops if loop.nid == loop_id]
+        if not found:
+            raise ValueError(f"{method.name} has no loop {loop_id}")
+        return found[0]
     if loop_line is None:
         return loops[0]
     for loop in loops:
@@ -159,17 +166,19 @@ def loop_table(
     args: Mapping[str, object] | None,
     loop_line: int | None = None,
     *,
+    loop_id: ast.NodeId | None = None,
     max_rows: int = 50,
     step_limit: int = DEFAULT_STEP_LIMIT,
     source: SourceFile | None = None,
 ) -> LoopTable:
     """Run `method` on `args` (or, if None, on the first small inputs that satisfy its
-    precondition) and tabulate the loop at `loop_line` (default: its first loop).
+    precondition) and tabulate the loop `loop_id`, or the one at `loop_line` (default: its
+    first loop).
 
     Raises ValueError if there is no such method or loop, or the arguments do not fit.
     """
     decl = find_method(checked, method)
-    loop = find_loop(decl, loop_line)
+    loop = find_loop(decl, loop_line, loop_id)
     chosen = args is None
     inputs = choose_inputs(checked, method) if args is None else dict(args)
     measure = loop_measure(loop) or ()

@@ -69,7 +69,7 @@ def _settled(ty: Type) -> Type:
 
 def variable_of(node: ast.Name | ast.BoundVar | ast.LocalVar | ast.Pattern) -> t.Var:
     """The constant of a program variable where the program names or declares it."""
-    return t.variable(node.uid, node.name, sort_of(node.ty))
+    return t.variable(node.uid, node.name, sort_of(ast.type_of(node)))
 
 
 def pattern_targets(pattern: ast.Pattern) -> dict[str, t.Var]:
@@ -183,13 +183,14 @@ class Translator:
             return t.TRUE, {pattern.uid: value}
         if not pattern.ctor:
             return t.TRUE, {}
-        assert pattern.ty is not None
-        ctor = self.subsets.datatypes[pattern.ty.name].ctor(pattern.ctor)
+        ctor = self.subsets.datatypes[ast.type_of(pattern).name].ctor(pattern.ctor)
         assert ctor is not None
         conditions = [dt.is_ctor(value, pattern.ctor)]
         bindings: dict[str, t.Term] = {}
         for position, arg in enumerate(pattern.args or ()):
-            condition, inner = self.pattern_match(arg, field_of(value, ctor, position, sort_of(arg.ty)))
+            condition, inner = self.pattern_match(
+                arg, field_of(value, ctor, position, sort_of(ast.type_of(arg)))
+            )
             conditions.append(condition)
             bindings.update(inner)
         return t.and_(*conditions), bindings
@@ -340,11 +341,11 @@ class Translator:
 
     def _construct(self, expr: ast.Construct) -> t.Term:
         args = tuple(self(arg) for arg in expr.args)
-        value = dt.construct(sort_of(expr.ty), expr.ctor, args)
+        value = dt.construct(sort_of(ast.type_of(expr)), expr.ctor, args)
         return dt.literal(value) if all(dt.is_constant(arg) for arg in args) else value
 
     def _destruct(self, expr: ast.Destruct) -> t.Term:
-        return dt.destruct(self(expr.obj), expr.name, sort_of(expr.ty))
+        return dt.destruct(self(expr.obj), expr.name, sort_of(ast.type_of(expr)))
 
     def _is_ctor(self, expr: ast.IsCtor) -> t.Term:
         return dt.is_ctor(self(expr.obj), expr.ctor)
@@ -423,16 +424,17 @@ class Translator:
         triggers = choose_triggers(body, bound)
         # A bound variable ranges over its type: `forall k: nat :: P` says nothing of k < 0.
         ranges = t.and_(
-            *(value_constraint(v, var.ty, self.subsets) for v, var in zip(bound, expr.bound, strict=True))
+            *(
+                value_constraint(v, ast.type_of(var), self.subsets)
+                for v, var in zip(bound, expr.bound, strict=True)
+            )
         )
         body = t.implies(ranges, body) if expr.is_forall else t.and_(ranges, body)
         return t.Forall(bound, body, triggers, not expr.is_forall)
 
 
 def array_params(function: ast.Function) -> list[tuple[int, ast.Param]]:
-    return [
-        (index, p) for index, p in enumerate(function.params) if p.ty is not None and p.ty.name == "array"
-    ]
+    return [(index, p) for index, p in enumerate(function.params) if ast.type_of(p).name == "array"]
 
 
 def reads_arguments(function: ast.Function, call: ast.Call) -> list[ast.Expr]:
@@ -444,9 +446,8 @@ def reads_arguments(function: ast.Function, call: ast.Call) -> list[ast.Expr]:
 def reads_contents(function: ast.Function) -> dict[str, t.Var]:
     """Inside a function: the contents variable of each array parameter."""
     return {
-        param.name: enc.function_contents(param.name, sort_of(param.ty.element))
+        param.name: enc.function_contents(param.name, sort_of(ast.type_of(param).element))
         for _, param in array_params(function)
-        if param.ty is not None
     }
 
 

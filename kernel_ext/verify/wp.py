@@ -529,7 +529,7 @@ class _Calculus:
         raise AssertionError(f"unchecked statement {type(stmt).__name__}")
 
     def var_decl(self, stmt: ast.VarDecl, post: z3.BoolRef) -> tuple[z3.BoolRef, list[WpStep]]:
-        targets = [(var.uid, _typed(var.ty)) for var in stmt.variables]
+        targets = [(var.uid, ast.type_of(var)) for var in stmt.variables]
         if stmt.rhs:
             return self.assign(stmt, targets, post)
         read = [var.name for var in stmt.variables if var.uid in _names(post)]
@@ -750,11 +750,6 @@ class _Judge:
                 break
         values = tuple((item.name, _value(model.eval(value, True))) for item, value in self.variables())
         return values, ""
-
-
-def _typed(ty: Type | None) -> Type:
-    assert ty is not None, "the resolver types every variable"
-    return ty
 
 
 def _value(value: z3.ExprRef) -> Value:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kernel_ext.cli import build_parser
+from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile
@@ -922,6 +923,21 @@ def test_a_loop_table_shows_cannot_evaluate() -> None:
     table = loop_table(checked(text), "M", {"n": 1})
     assert table.rows[0].invariants == ("cannot evaluate",)
     assert table.outcome is Outcome.CANNOT_EVALUATE
+
+
+def test_a_loop_table_finds_a_loop_by_its_id_when_two_share_a_line() -> None:
+    text = (
+        "method M(n: nat)\n{\n  var i := 0; var j := 0;\n"
+        "  while i < n { i := i + 1; } while j < 2 * n { j := j + 1; }\n}"
+    )
+    program = checked(text)
+    method = program.decl("M")
+    assert isinstance(method, ast.Method)
+    second = [stmt for stmt in method.body.stmts if isinstance(stmt, ast.While)][1]
+    by_line = loop_table(program, "M", {"n": 1}, 4)
+    by_id = loop_table(program, "M", {"n": 1}, loop_id=second.nid)
+    assert by_line.condition == "i < n" and len(by_line.rows) == 2
+    assert by_id.condition == "j < 2 * n" and len(by_id.rows) == 3
 
 
 def test_a_loop_table_refuses_a_line_without_a_loop() -> None:
