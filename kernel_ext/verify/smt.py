@@ -249,9 +249,10 @@ class Prover:
             False,
             # Solving equations away would also take ground terms out of the E-graph (`m = a[0]`
             # substituted into its uses), and with them the instances of quantifiers that the
-            # proof needs, as in `exists k :: a[k] == m`.
+            # proof needs, as in `exists k :: a[k] == m`. Without quantifiers it only helps:
+            # a long chain of assignments becomes one term.
             "solve_eqs",
-            False,
+            not _quantified(script),
             # Z3 would otherwise take Ctrl-C from Python while it checks, cancel this one check
             # and leave the program running; `Cancellation` stops every check instead.
             "ctrl_c",
@@ -328,6 +329,10 @@ class Prover:
     def smtlib(self, task: ProofTask) -> str:
         """The task as an SMT-LIB script (to read, or to run with any SMT solver)."""
         return self.writer.script(task) + "(check-sat)\n"
+
+
+def _quantified(script: str) -> bool:
+    return "(forall" in script or "(exists" in script
 
 
 def check(task: ProofTask, limits: Limits) -> SolverOutcome:

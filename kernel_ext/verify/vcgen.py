@@ -263,7 +263,9 @@ class _Passifier:
             fresh = Fresh(tuple(env[var.name] for var in command.targets))
             return _State(state.reach, env, state.knowing(fresh))
         if isinstance(command, Choice):
-            return self.join([self.execute(branch, state) for branch in command.branches], state)
+            branches = [self.execute(branch, state) for branch in command.branches]
+            guard = _exclusive_guard(command)
+            return self.join(branches, state, None if guard is None else self.current(guard, state))
         if isinstance(command, Mark):
             names = tuple(sorted(state.env.items()))
             self.points.append(ProgramPoint(command.span, command.kind, command.text, state.reach, names))
@@ -274,12 +276,19 @@ class _Passifier:
             )
         raise TypeError(f"unknown command {command!r}")
 
-    def join(self, branches: list[_State], before: _State) -> _State:
+    def join(self, branches: list[_State], before: _State, guard: t.Term | None = None) -> _State:
+        """The state after a choice. In general the reach says which branch was taken with
+        which values. When the branches are an `if`'s two (`guard` holds on the first, fails
+        on the second: they exclude each other), each merged variable is defined as
+        `guard ? then-value : else-value` instead: the same executions, but the solver reads
+        the value without splitting cases, which keeps a chain of `if`s linear."""
         live = [branch for branch in branches if branch.reach != t.FALSE]
         if not live:
             return _State(t.FALSE, before.env, before.facts)
         if len(live) == 1:
             return live[0]
+        if guard is not None and len(branches) == 2:
+            return self.join_exclusive(branches[0], branches[1], before, guard)
         names = set().union(*(branch.env.keys() for branch in live))
         env: dict[str, t.Var] = {}
         equalities: list[list[t.Term]] = [[] for _ in live]
@@ -299,6 +308,42 @@ class _Passifier:
             for branch, eqs in zip(live, equalities, strict=True)
         )
         return _State(self.new_reach(reach), env, before.knowing(Either(alternatives)))
+
+    def join_exclusive(self, then: _State, else_: _State, before: _State, guard: t.Term) -> _State:
+        env: dict[str, t.Var] = {}
+        then_eqs: list[t.Term] = []
+        else_eqs: list[t.Term] = []
+        for name in sorted(set(then.env) | set(else_.env)):
+            then_version, else_version = then.env.get(name), else_.env.get(name)
+            if then_version == else_version:
+                env[name] = then_version  # type: ignore[assignment]
+                continue
+            var = (then_version or else_version).unversioned()  # type: ignore[union-attr]
+            then_value, else_value = then_version or self.initial(var), else_version or self.initial(var)
+            merged = self.fresh(var)
+            self.define(merged, t.ite(guard, then_value, else_value))
+            env[name] = merged
+            then_eqs.append(t.eq(merged, then_value))
+            else_eqs.append(t.eq(merged, else_value))
+        alternatives = (
+            _facts_since(then.facts, before.facts) + tuple(Hypothesis("", eq) for eq in then_eqs),
+            _facts_since(else_.facts, before.facts) + tuple(Hypothesis("", eq) for eq in else_eqs),
+        )
+        return _State(self.joined_reach(then, else_, before, guard), env, before.knowing(Either(alternatives)))
+
+    def joined_reach(self, then: _State, else_: _State, before: _State, guard: t.Term) -> t.Term:
+        """Reached after either branch; just `before`'s reach when neither branch added a
+        condition beyond its guard (nothing for the solver to split on)."""
+        if self.defined_as(then.reach, t.and_(before.reach, guard)) and self.defined_as(
+            else_.reach, t.and_(before.reach, t.not_(guard))
+        ):
+            return before.reach
+        return self.new_reach(t.or_(then.reach, else_.reach))
+
+    def defined_as(self, reach: t.Term, value: t.Term) -> bool:
+        if reach == value:
+            return True
+        return isinstance(reach, t.Var) and self.definitions.get(reach.name, (None, None))[1] == value
 
     # ---- tasks
 
@@ -343,6 +388,22 @@ class _Passifier:
                     chosen.append(axiom.formula)
                     work.extend(sorted(t.function_names(axiom.formula) - done))
         return tuple(chosen)
+
+
+def _exclusive_guard(choice: Choice) -> t.Term | None:
+    """`c` when the choice is an `if`'s: two branches that start by assuming `c` and `!c`."""
+    if len(choice.branches) != 2:
+        return None
+    first, second = (_first_assumption(branch) for branch in choice.branches)
+    if first is None or second is None:
+        return None
+    return first if second == t.not_(first) or first == t.not_(second) else None
+
+
+def _first_assumption(command: Command) -> t.Term | None:
+    while isinstance(command, Seq) and command.commands:
+        command = command.commands[0]
+    return command.condition if isinstance(command, Assume) else None
 
 
 def _var_in(term: t.Term, name: str) -> t.Var:
