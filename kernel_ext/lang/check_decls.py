@@ -1,0 +1,160 @@
+"""The declarations: datatypes (each needs a value built without itself), and the signatures,
+contracts and bodies of methods and functions.
+
+`DeclChecker.declaration` returns the checked declaration, or the declaration as written after
+an error that makes the rest of it meaningless (the error is in the shared state).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.check_exprs import ExprChecker, settle
+from kernel_ext.lang.check_stmts import StmtChecker
+from kernel_ext.lang.diagnostics import DUPLICATE_NAME, TYPE_MISMATCH
+from kernel_ext.lang.scopes import Abort, CheckState, Context
+from kernel_ext.lang.types import BOOL, Type
+
+
+def _refs_grounded(ref: ast.TypeRef, datatypes: dict[str, ast.Datatype], grounded: set[str]) -> bool:
+    """Whether a value of the written type can be built without the datatypes not yet grounded
+    (collections can be empty, so their element types do not matter)."""
+    if ref.name in datatypes:
+        return ref.name in grounded
+    return True
+
+
+@dataclass
+class DeclChecker:
+    """Checks one declaration at a time: its own scopes and type parameters, then its parts."""
+
+    state: CheckState
+    exprs: ExprChecker
+    stmts: StmtChecker
+
+    def check_constructible(self) -> None:
+        """Every datatype needs a value built without itself: `datatype Bad = B(Bad)` has none,
+        and its axioms would contradict each other (an endless chain of smaller values)."""
+        datatypes = {decl.name: decl for decl in self.state.program.datatypes()}
+        grounded: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, datatype in datatypes.items():
+                if name not in grounded and any(
+                    all(_refs_grounded(item.type_ref, datatypes, grounded) for item in ctor.fields)
+                    for ctor in datatype.ctors
+                ):
+                    grounded.add(name)
+                    changed = True
+        for name in datatypes.keys() - grounded:
+            self.state.error(
+                TYPE_MISMATCH,
+                datatypes[name].name_span,
+                f"because of cyclic dependencies among constructor argument types, no instances of "
+                f"datatype '{name}' can be constructed",
+                "Give it a constructor whose arguments do not need a value of the datatype itself, "
+                "like `Nil` or `Leaf`.",
+            )
+
+    def declaration(self, decl: ast.Decl) -> ast.Decl:
+        self.state.scopes = [{}]
+        try:
+            if isinstance(decl, ast.Method):
+                return self.method(decl)
+            if isinstance(decl, ast.Function):
+                return self.function(decl)
+            if isinstance(decl, ast.Datatype):
+                return self.datatype(decl)
+        except Abort:
+            pass
+        finally:
+            self.state.scopes = []
+            self.state.type_params = ()
+        return decl
+
+    def datatype(self, datatype: ast.Datatype) -> ast.Datatype:
+        self.state.type_params = datatype.type_params
+        field_types: dict[str, Type] = {}
+        ctors = []
+        for ctor in datatype.ctors:
+            fields = []
+            for item in ctor.fields:
+                ty = self.state.type_of_ref(item.type_ref)
+                if item.name and field_types.setdefault(item.name, ty) != ty:
+                    raise self.state.fail(
+                        TYPE_MISMATCH,
+                        item.span,
+                        f"shared destructor '{item.name}' has different types in different constructors",
+                    )
+                fields.append(dataclasses.replace(item, ty=ty))
+            names = [item.name for item in ctor.fields if item.name]
+            if len(set(names)) != len(names):
+                raise self.state.fail(
+                    DUPLICATE_NAME, ctor.span, f"duplicate destructor name in '{ctor.name}'"
+                )
+            ctors.append(dataclasses.replace(ctor, fields=tuple(fields)))
+        return dataclasses.replace(datatype, ctors=tuple(ctors))
+
+    def method(self, method: ast.Method) -> ast.Method:
+        self.state.type_params = method.type_params
+        params = self.params(method.params, "in", ghost=method.is_ghost)
+        spec_ctx = Context(method, ghost=True)
+        requires = self.exprs.clauses(method.requires, spec_ctx, "a precondition")
+        decreases = self.exprs.decreases(method.decreases, spec_ctx)
+        self.state.scopes.append({})
+        returns = self.params(method.returns, "out", ghost=method.is_ghost)
+        ensures = self.exprs.clauses(
+            method.ensures, dataclasses.replace(spec_ctx, allow_old=True), "a postcondition"
+        )
+        modifies = self.exprs.frame(method.modifies, spec_ctx, "a modifies clause")
+        body = None
+        if method.body is not None:
+            body_ctx = Context(method, allow_old=True, ghost=method.is_ghost)
+            self.state.scopes.append({})
+            body = self.stmts.block_stmts(method.body, body_ctx)
+        return dataclasses.replace(
+            method,
+            params=params,
+            returns=returns,
+            requires=requires,
+            ensures=ensures,
+            decreases=decreases,
+            modifies=modifies,
+            body=body,
+        )
+
+    def function(self, function: ast.Function) -> ast.Function:
+        self.state.type_params = function.type_params
+        params = self.params(function.params, "in")
+        result_ty = BOOL if function.is_predicate else self.state.type_of_ref(function.result_ref)
+        ctx = Context(function, ghost=True, in_function=True)
+        requires = self.exprs.clauses(function.requires, ctx, "a precondition")
+        decreases = self.exprs.decreases(function.decreases, ctx)
+        reads = self.exprs.frame(function.reads, ctx, "a reads clause")
+        ensures = self.exprs.clauses(function.ensures, ctx, "a postcondition")
+        body = None
+        if function.body is not None:
+            body = self.exprs.expr(function.body, ctx)
+            self.state.expect(body, result_ty, f"the body of {function.kind_word} '{function.name}'")
+            body = settle(body, result_ty)
+        return dataclasses.replace(
+            function,
+            params=params,
+            requires=requires,
+            ensures=ensures,
+            decreases=decreases,
+            reads=reads,
+            body=body,
+            result_ty=result_ty,
+        )
+
+    def params(self, params: tuple[ast.Param, ...], role: str, ghost: bool = False) -> tuple[ast.Param, ...]:
+        checked = []
+        for param in params:
+            ty = self.state.type_of_ref(param.type_ref)
+            self.state.declare(param.name, param.span, ty, role, param.is_ghost or ghost)
+            checked.append(dataclasses.replace(param, ty=ty))
+        return tuple(checked)

@@ -1,0 +1,575 @@
+"""The types of expressions: operators, calls, constructors, destructors, patterns and `match`,
+and the specification clauses built from them.
+
+`ExprChecker.expr` returns a new expression with its type (`ty`) and, on each variable
+occurrence, the variable's unique id (`uid`); an empty display gets its type from the context
+(`settle`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.diagnostics import (
+    ARITY,
+    BAD_CALL,
+    BAD_OLD,
+    BAD_STATEMENT,
+    GHOST,
+    NOT_MINIDAFNY,
+    TYPE_MISMATCH,
+    UNKNOWN_NAME,
+)
+from kernel_ext.lang.scopes import CheckState, Context
+from kernel_ext.lang.source import Span
+from kernel_ext.lang.types import (
+    BOOL,
+    INT,
+    UNKNOWN,
+    Type,
+    assignable,
+    compatible,
+    infer,
+    join,
+    lub,
+    seq_of,
+    substitute,
+)
+
+ARITHMETIC = {"+", "-", "*", "/", "%"}
+ORDERING = {"<", "<=", ">", ">="}
+EQUALITY = {"==", "!="}
+LOGICAL = {"&&", "||", "==>", "<==", "<==>"}
+
+Body = TypeVar("Body", ast.Expr, ast.Block)
+
+
+def _is_open(ty: Type) -> bool:
+    return ty == UNKNOWN or any(_is_open(arg) for arg in ty.args)
+
+
+def settle(expr: ast.Expr, expected: Type) -> ast.Expr:
+    """Give an empty display (`[]`, `{}`), and what is built from it, the type its context
+    expects, so that `var s: seq<bool> := [];` is a sequence of booleans."""
+    current = getattr(expr, "ty", None)  # none for a method call's results
+    if current is None or not _is_open(current) or not compatible(current, expected):
+        return expr
+    ty = join(current, expected)  # only the empty parts take the expected type
+    if isinstance(expr, ast.SeqDisplay | ast.SetDisplay | ast.MultisetDisplay):
+        elements = tuple(settle(element, ty.element) for element in expr.elements)
+        return dataclasses.replace(expr, elements=elements, ty=ty)
+    if isinstance(expr, ast.Binary) and current.is_collection:
+        return dataclasses.replace(expr, left=settle(expr.left, ty), right=settle(expr.right, ty), ty=ty)
+    if isinstance(expr, ast.IfThenElse):
+        return dataclasses.replace(expr, then=settle(expr.then, ty), else_=settle(expr.else_, ty), ty=ty)
+    if isinstance(expr, ast.Match):
+        cases = tuple(dataclasses.replace(case, body=settle(case.body, ty)) for case in expr.cases)
+        return dataclasses.replace(expr, cases=cases, ty=ty)
+    if isinstance(expr, ast.Construct):
+        return dataclasses.replace(expr, ty=ty)
+    if isinstance(expr, ast.Call) and expr.type_params:
+        return _settle_generic_call(expr, ty)
+    return expr
+
+
+def _settle_generic_call(call: ast.Call, ty: Type) -> ast.Call:
+    """`Id(Nil)` where a `List<bool>` is expected: the type argument comes from the context."""
+    *param_types, result = call.signature
+    binding = dict(zip(call.type_params, call.type_args, strict=True))
+    if not infer(result, ty, call.type_params, binding):
+        return call
+    args = tuple(
+        settle(arg, substitute(param_ty, binding))
+        for arg, param_ty in zip(call.args, param_types, strict=True)
+    )
+    type_args = tuple(binding[param] for param in call.type_params)
+    return dataclasses.replace(call, args=args, type_args=type_args, ty=substitute(result, binding))
+
+
+@dataclass
+class ExprChecker:
+    """Types the expressions of one declaration at a time, in the scopes of `state`."""
+
+    state: CheckState
+
+    def expr(self, expr: ast.Expr, ctx: Context) -> ast.Expr:
+        match expr:
+            case ast.IntLit():
+                return dataclasses.replace(expr, ty=INT)
+            case ast.BoolLit():
+                return dataclasses.replace(expr, ty=BOOL)
+            case ast.Name():
+                return self.name(expr, ctx)
+            case ast.Unary():
+                return self.unary(expr, ctx)
+            case ast.Binary():
+                return self.binary(expr, ctx)
+            case ast.IfThenElse():
+                return self.if_then_else(expr, ctx)
+            case ast.Call():
+                return self.function_call(expr, ctx)
+            case ast.Old():
+                return self.old(expr, ctx)
+            case ast.Fresh():
+                return self.fresh(expr, ctx)
+            case ast.Index():
+                return self.index(expr, ctx)
+            case ast.Slice():
+                return self.slice(expr, ctx)
+            case ast.SeqUpdate():
+                return self.seq_update(expr, ctx)
+            case ast.Length():
+                return self.length(expr, ctx)
+            case ast.Cardinality():
+                return self.cardinality(expr, ctx)
+            case ast.SeqDisplay() | ast.SetDisplay() | ast.MultisetDisplay():
+                return self.display(expr, ctx)
+            case ast.MultisetOf():
+                return self.multiset_of(expr, ctx)
+            case ast.Quantifier():
+                return self.quantifier(expr, ctx)
+            case ast.Member():
+                return self.member(expr, ctx)
+            case ast.IsCtor():
+                return self.is_ctor(expr, ctx)
+            case ast.Match():
+                return self.match(expr, ctx)
+            case ast.NewArray():
+                raise self.state.fail(
+                    BAD_STATEMENT, expr.span, "`new` may only stand alone on the right of `:=`"
+                )
+            case _:
+                raise self.state.fail(NOT_MINIDAFNY, expr.span, "this expression is not part of MiniDafny")
+
+    # ------------------------------------------------------------ simple expressions
+
+    def fresh(self, expr: ast.Fresh, ctx: Context) -> ast.Fresh:
+        if not ctx.allow_old:
+            raise self.state.fail(
+                BAD_OLD, expr.span, "`fresh` is allowed only in a method's postconditions and body"
+            )
+        inner = self.expr(expr.expr, ctx)
+        self.state.expect_kind(inner, ("array",), "the argument of `fresh`")
+        return dataclasses.replace(expr, expr=inner, ty=BOOL)
+
+    def index(self, expr: ast.Index, ctx: Context) -> ast.Index:
+        seq = self.expr(expr.seq, ctx)
+        seq_ty = self.state.expect_kind(seq, ("array", "seq"), "an indexed value")
+        index = self.expr(expr.index, ctx)
+        self.state.expect(index, INT, "an index")
+        return dataclasses.replace(expr, seq=seq, index=index, ty=seq_ty.element)
+
+    def slice(self, expr: ast.Slice, ctx: Context) -> ast.Slice:
+        seq = self.expr(expr.seq, ctx)
+        seq_ty = self.state.expect_kind(seq, ("array", "seq"), "a sliced value")
+        bounds = {}
+        for name in ("lo", "hi"):
+            bound = getattr(expr, name)
+            if bound is not None:
+                bound = self.expr(bound, ctx)
+                self.state.expect(bound, INT, "a slice bound")
+            bounds[name] = bound
+        return dataclasses.replace(expr, seq=seq, ty=seq_of(seq_ty.element), **bounds)
+
+    def seq_update(self, expr: ast.SeqUpdate, ctx: Context) -> ast.SeqUpdate:
+        seq = self.expr(expr.seq, ctx)
+        seq_ty = self.state.expect_kind(seq, ("seq",), "an updated value")
+        index = self.expr(expr.index, ctx)
+        self.state.expect(index, INT, "an index")
+        value = self.expr(expr.value, ctx)
+        self.state.expect(value, seq_ty.element, "the new element")
+        ty = Type("seq", (lub(seq_ty.element, ast.type_of(value)),))  # `s[i := -1]` of a seq<nat>
+        return dataclasses.replace(expr, seq=seq, index=index, value=value, ty=ty)
+
+    def length(self, expr: ast.Length, ctx: Context) -> ast.Length:
+        array = self.expr(expr.array, ctx)
+        self.state.expect_kind(array, ("array",), "the value of `.Length`")
+        return dataclasses.replace(expr, array=array, ty=INT)
+
+    def cardinality(self, expr: ast.Cardinality, ctx: Context) -> ast.Cardinality:
+        inner = self.expr(expr.expr, ctx)
+        self.state.expect_kind(inner, ("seq", "set", "multiset"), "the value of `|...|`")
+        return dataclasses.replace(expr, expr=inner, ty=INT)
+
+    def display(self, expr: ast.SeqDisplay | ast.SetDisplay | ast.MultisetDisplay, ctx: Context) -> ast.Expr:
+        elements = tuple(self.expr(element, ctx) for element in expr.elements)
+        element_ty = UNKNOWN
+        for element in elements:
+            self.state.expect_compatible(
+                element_ty,
+                ast.type_of(element),
+                element.span,
+                "all elements of a display must have the same type",
+            )
+            element_ty = lub(element_ty, ast.type_of(element))
+        elements = tuple(settle(element, element_ty) for element in elements)
+        name = {ast.SeqDisplay: "seq", ast.SetDisplay: "set", ast.MultisetDisplay: "multiset"}[type(expr)]
+        return dataclasses.replace(expr, elements=elements, ty=Type(name, (element_ty,)))
+
+    def multiset_of(self, expr: ast.MultisetOf, ctx: Context) -> ast.MultisetOf:
+        inner = self.expr(expr.expr, ctx)
+        seq_ty = self.state.expect_kind(inner, ("seq",), "the argument of `multiset(...)`")
+        return dataclasses.replace(expr, expr=inner, ty=Type("multiset", (seq_ty.element,)))
+
+    def quantifier(self, expr: ast.Quantifier, ctx: Context) -> ast.Quantifier:
+        with self.state.scope():
+            bound = self.bound_variables(expr.bound)
+            body = self.expr(expr.body, dataclasses.replace(ctx, ghost=True))
+            self.state.expect(body, BOOL, "the body of a quantifier")
+        return dataclasses.replace(expr, bound=bound, body=body, ty=BOOL)
+
+    def bound_variables(
+        self, bound: tuple[ast.BoundVar, ...], is_ghost: bool = False
+    ) -> tuple[ast.BoundVar, ...]:
+        """Declares a quantifier's or forall statement's variables in the innermost scope
+        (`int` where no type is written)."""
+        checked = []
+        for var in bound:
+            ty = self.state.type_of_ref(var.type_ref) if var.type_ref else INT
+            uid = self.state.declare(var.name, var.span, ty, "bound", is_ghost)
+            checked.append(dataclasses.replace(var, uid=uid, ty=ty))
+        return tuple(checked)
+
+    def name(self, expr: ast.Name, ctx: Context) -> ast.Name:
+        variable = self.state.lookup(expr.name)
+        if variable is not None and variable.is_ghost and not ctx.ghost:
+            raise self.state.fail(
+                GHOST,
+                expr.span,
+                "ghost variables are allowed only in specification contexts",
+                "Compiled code cannot depend on ghost state: use it only in assertions, invariants, "
+                "contracts and other ghost variables.",
+            )
+        if variable is None and expr.name in self.state.ctors:
+            return self.construct(expr.name, (), expr.span, ctx)
+        if variable is None:
+            if expr.name in self.state.decls:
+                decl = self.state.decls[expr.name]
+                raise self.state.fail(
+                    BAD_CALL,
+                    expr.span,
+                    f"'{expr.name}' is a {decl.kind_word}: call it with arguments",  # type: ignore[attr-defined]
+                )
+            raise self.state.fail(UNKNOWN_NAME, expr.span, f"unknown identifier '{expr.name}'")
+        return dataclasses.replace(expr, ty=variable.ty, uid=variable.uid)
+
+    def unary(self, expr: ast.Unary, ctx: Context) -> ast.Unary:
+        operand = self.expr(expr.operand, ctx)
+        if expr.op == "-":
+            self.state.expect(operand, INT, "the operand of unary '-'")
+            return dataclasses.replace(expr, operand=operand, ty=INT)
+        self.state.expect(operand, BOOL, "the operand of '!'")
+        return dataclasses.replace(expr, operand=operand, ty=BOOL)
+
+    def binary(self, expr: ast.Binary, ctx: Context) -> ast.Binary:
+        left = self.expr(expr.left, ctx)
+        right = self.expr(expr.right, ctx)
+        op = expr.op
+        if op in ("in", "!in"):
+            return self.membership(expr, left, right)
+        if ast.type_of(left).is_collection and op in ("+", "-", "*", "<", "<=", ">", ">="):
+            return self.collection_operation(expr, left, right)
+        if op in EQUALITY:
+            return self.equality(expr, left, right)
+        operand_ty = INT if op in ARITHMETIC or op in ORDERING else BOOL
+        self.state.expect(left, operand_ty, f"the left operand of '{op}'")
+        self.state.expect(right, operand_ty, f"the right operand of '{op}'")
+        ty = INT if op in ARITHMETIC else BOOL
+        return dataclasses.replace(expr, left=left, right=right, ty=ty)
+
+    def membership(self, expr: ast.Binary, left: ast.Expr, right: ast.Expr) -> ast.Binary:
+        """`x in s`, `x !in s`."""
+        op = expr.op
+        container = self.state.expect_kind(right, ("seq", "set", "multiset"), f"the right operand of '{op}'")
+        self.state.expect(left, container.element, f"the left operand of '{op}'")
+        right = settle(right, Type(container.name, (ast.type_of(left).base,)))
+        return dataclasses.replace(expr, left=left, right=right, ty=BOOL)
+
+    def collection_operation(self, expr: ast.Binary, left: ast.Expr, right: ast.Expr) -> ast.Binary:
+        """Concatenation, union, difference, intersection; subset and prefix comparisons."""
+        op = expr.op
+        left_ty, right_ty = ast.type_of(left), ast.type_of(right)
+        self.state.expect_compatible(
+            left_ty, right_ty, expr.op_span, f"'{op}' combines {left_ty} and {right_ty}"
+        )
+        if left_ty.name == "seq" and op != "+":
+            raise self.state.fail(TYPE_MISMATCH, expr.op_span, f"'{op}' is not defined on sequences")
+        joined = lub(left_ty, right_ty)  # every element comes from one of the operands
+        ty = joined if op in ("+", "-", "*") else BOOL
+        return dataclasses.replace(expr, left=settle(left, joined), right=settle(right, joined), ty=ty)
+
+    def equality(self, expr: ast.Binary, left: ast.Expr, right: ast.Expr) -> ast.Binary:
+        op = expr.op
+        left_ty, right_ty = ast.type_of(left), ast.type_of(right)
+        self.state.expect_compatible(
+            left_ty,
+            right_ty,
+            expr.op_span,
+            f"'{op}' compares values of different types: {left_ty.base} and {right_ty.base}",
+        )
+        if not (assignable(left_ty, right_ty) or assignable(right_ty, left_ty)):  # arrays are invariant
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                expr.op_span,
+                f"arguments must have comparable types (got {left_ty} and {right_ty})",
+                "An array<nat> and an array<int> are never the same array.",
+            )
+        left, right = settle(left, right_ty), settle(right, left_ty)
+        return dataclasses.replace(expr, left=left, right=right, ty=BOOL)
+
+    def if_then_else(self, expr: ast.IfThenElse, ctx: Context) -> ast.IfThenElse:
+        cond = self.expr(expr.cond, ctx)
+        self.state.expect(cond, BOOL, "the condition of if-then-else")
+        then = self.expr(expr.then, ctx)
+        else_ = self.expr(expr.else_, ctx)
+        then_ty, else_ty = ast.type_of(then), ast.type_of(else_)
+        self.state.expect_compatible(
+            then_ty,
+            else_ty,
+            expr.span,
+            f"the branches of if-then-else have different types: {then_ty.base} and {else_ty.base}",
+        )
+        ty = lub(then_ty, else_ty)
+        then, else_ = settle(then, ty), settle(else_, ty)
+        return dataclasses.replace(expr, cond=cond, then=then, else_=else_, ty=ty)
+
+    def old(self, expr: ast.Old, ctx: Context) -> ast.Old:
+        if not ctx.allow_old:
+            where = "a function" if ctx.in_function else "a precondition"
+            raise self.state.fail(BAD_OLD, expr.span, f"`old` is not allowed in {where}")
+        inner = self.expr(expr.expr, ctx)
+        return dataclasses.replace(expr, expr=inner, ty=ast.type_of(inner))
+
+    # ------------------------------------------------------------ calls
+
+    def function_call(self, call: ast.Call, ctx: Context) -> ast.Expr:
+        if call.name in self.state.ctors and self.state.lookup(call.name) is None:
+            return self.construct(call.name, call.args, call.span, ctx)
+        callee = self.state.decls.get(call.name)
+        if callee is None:
+            raise self.state.fail(UNKNOWN_NAME, call.name_span, f"unknown function '{call.name}'")
+        if isinstance(callee, ast.Method):
+            raise self.state.fail(
+                BAD_CALL,
+                call.name_span,
+                f"{callee.kind_word} '{callee.name}' cannot be called inside an expression",
+                "A method or lemma call is a statement of its own: `var r := M(x);` or `L(x);`.",
+            )
+        assert isinstance(callee, ast.Function)
+        args, type_args = self.arguments(call, callee, ctx)
+        declared = BOOL if callee.is_predicate else self.state.types_in(callee, [callee.result_ref])[0]
+        result = substitute(declared, dict(zip(callee.type_params, type_args, strict=True)))
+        signature = (*self.state.types_in(callee, [param.type_ref for param in callee.params]), declared)
+        return dataclasses.replace(
+            call,
+            args=args,
+            type_args=type_args,
+            type_params=callee.type_params,
+            signature=signature if callee.type_params else (),
+            ty=result,
+        )
+
+    def arguments(
+        self, call: ast.Call, callee: ast.Method | ast.Function, ctx: Context
+    ) -> tuple[tuple[ast.Expr, ...], tuple[Type, ...]]:
+        """The checked arguments, and the callee's type arguments inferred from them."""
+        params, kind = callee.params, callee.kind_word
+        if len(call.args) != len(params):
+            raise self.state.fail(
+                ARITY,
+                call.span,
+                f"{kind} '{call.name}' takes {len(params)} argument(s), but {len(call.args)} are given",
+            )
+        checked_args = []
+        binding: dict[str, Type] = {}
+        param_types = self.state.types_in(callee, [param.type_ref for param in params])
+        for arg, param, param_ty in zip(call.args, params, param_types, strict=True):
+            ghost_param = param.is_ghost or (isinstance(callee, ast.Method) and callee.is_ghost)
+            checked = self.expr(arg, dataclasses.replace(ctx, ghost=True) if ghost_param else ctx)
+            what = f"argument '{param.name}' of '{call.name}'"
+            if not callee.type_params:
+                self.state.expect(checked, param_ty, what)
+            elif not infer(param_ty, ast.type_of(checked), callee.type_params, binding):
+                raise self.state.fail(
+                    TYPE_MISMATCH,
+                    checked.span,
+                    f"{what} must be of type {substitute(param_ty, binding)}, but this is of type "
+                    f"{ast.type_of(checked)}",
+                )
+            checked_args.append(checked)
+        type_args = tuple(binding.get(name, UNKNOWN) for name in callee.type_params)
+        args = tuple(
+            settle(arg, substitute(param_ty, binding))
+            for arg, param_ty in zip(checked_args, param_types, strict=True)
+        )
+        return args, type_args
+
+    # ------------------------------------------------------------ datatypes
+
+    def construct(self, name: str, args: tuple[ast.Expr, ...], span: Span, ctx: Context) -> ast.Construct:
+        datatype, ctor = self.state.ctors[name]
+        if len(args) != len(ctor.fields):
+            raise self.state.fail(
+                ARITY,
+                span,
+                f"wrong number of arguments to datatype constructor '{name}' "
+                f"(found {len(args)}, expected {len(ctor.fields)})",
+            )
+        field_types = self.state.field_types(datatype, ctor)
+        checked = [self.expr(arg, ctx) for arg in args]
+        binding: dict[str, Type] = {}
+        for arg, field_ty, item in zip(checked, field_types, ctor.fields, strict=True):
+            if not infer(field_ty, ast.type_of(arg), datatype.type_params, binding):
+                what = f"'{item.name}'" if item.name else "an argument"
+                raise self.state.fail(
+                    TYPE_MISMATCH,
+                    arg.span,
+                    f"{what} of constructor '{name}' must be of type {substitute(field_ty, binding)}, "
+                    f"but this is of type {ast.type_of(arg)}",
+                )
+        settled = tuple(
+            settle(arg, substitute(field_ty, binding))
+            for arg, field_ty in zip(checked, field_types, strict=True)
+        )
+        ty = Type(datatype.name, tuple(binding.get(param, UNKNOWN) for param in datatype.type_params))
+        return ast.Construct(
+            span=span, datatype=datatype.name, ctor=name, args=settled, index=datatype.index(name), ty=ty
+        )
+
+    def datatype_of(self, expr: ast.Expr, what: str) -> ast.Datatype:
+        ty = ast.type_of(expr)
+        datatype = self.state.decls.get(ty.name)
+        if not isinstance(datatype, ast.Datatype):
+            raise self.state.fail(
+                TYPE_MISMATCH, expr.span, f"{what} must be a datatype value, but this is of type {ty}"
+            )
+        return datatype
+
+    def binding_of(self, datatype: ast.Datatype, ty: Type) -> dict[str, Type]:
+        return dict(zip(datatype.type_params, ty.args, strict=True))
+
+    def member(self, expr: ast.Member, ctx: Context) -> ast.Destruct:
+        obj = self.expr(expr.obj, ctx)
+        ty = ast.type_of(obj)
+        datatype = self.state.decls.get(ty.name)
+        if not isinstance(datatype, ast.Datatype):
+            hint = "Arrays have `.Length`; sequences have `|s|`." if ty.name in ("array", "seq") else ""
+            raise self.state.fail(
+                UNKNOWN_NAME, expr.name_span, f"type {ty} does not have a member '{expr.name}'", hint
+            )
+        owners = [ctor for ctor in datatype.ctors if any(item.name == expr.name for item in ctor.fields)]
+        if not owners:
+            raise self.state.fail(
+                UNKNOWN_NAME, expr.name_span, f"type {ty} does not have a member '{expr.name}'"
+            )
+        index = next(i for i, item in enumerate(owners[0].fields) if item.name == expr.name)
+        field_ty = substitute(
+            self.state.field_types(datatype, owners[0])[index], self.binding_of(datatype, ty)
+        )
+        return ast.Destruct(
+            span=expr.span,
+            obj=obj,
+            name=expr.name,
+            ctors=tuple(ctor.name for ctor in owners),
+            indices=tuple(datatype.index(ctor.name) for ctor in owners),
+            name_span=expr.name_span,
+            ty=field_ty,
+        )
+
+    def is_ctor(self, expr: ast.IsCtor, ctx: Context) -> ast.IsCtor:
+        obj = self.expr(expr.obj, ctx)
+        datatype = self.datatype_of(obj, f"the value of `.{expr.ctor}?`")
+        if datatype.ctor(expr.ctor) is None:
+            raise self.state.fail(
+                UNKNOWN_NAME,
+                expr.name_span,
+                f"member '{expr.ctor}?' does not exist in datatype '{datatype.name}'",
+            )
+        return dataclasses.replace(expr, obj=obj, index=datatype.index(expr.ctor), ty=BOOL)
+
+    def pattern(self, pattern: ast.Pattern, ty: Type) -> ast.Pattern:
+        """Check a pattern against the type of the value it matches; declares its variables."""
+        datatype = self.state.decls.get(ty.name)
+        is_ctor = isinstance(datatype, ast.Datatype) and datatype.ctor(pattern.name) is not None
+        if pattern.args is None and not is_ctor:
+            if pattern.name == "_":
+                return dataclasses.replace(pattern, ty=ty)
+            uid = self.state.declare(pattern.name, pattern.span, ty, "bound")
+            return dataclasses.replace(pattern, uid=uid, ty=ty)
+        if not is_ctor:
+            where = f"datatype '{datatype.name}'" if isinstance(datatype, ast.Datatype) else f"type {ty}"
+            raise self.state.fail(
+                UNKNOWN_NAME, pattern.span, f"member '{pattern.name}' does not exist in {where}"
+            )
+        assert isinstance(datatype, ast.Datatype)
+        ctor = datatype.ctor(pattern.name)
+        assert ctor is not None
+        args = pattern.args or ()
+        if len(args) != len(ctor.fields):
+            raise self.state.fail(
+                ARITY,
+                pattern.span,
+                f"constructor '{ctor.name}' of arity {len(ctor.fields)} is applied to {len(args)} argument(s)",
+            )
+        binding = self.binding_of(datatype, ty)
+        field_types = [substitute(field_ty, binding) for field_ty in self.state.field_types(datatype, ctor)]
+        checked = tuple(self.pattern(arg, field_ty) for arg, field_ty in zip(args, field_types, strict=True))
+        fields = tuple(ast.destructor_name(ctor, position) for position in range(len(ctor.fields)))
+        return dataclasses.replace(
+            pattern, args=checked, ctor=ctor.name, index=datatype.index(ctor.name), fields=fields, ty=ty
+        )
+
+    def case(
+        self, pattern: ast.Pattern, ty: Type, check: Callable[[Body, Context], Body], body: Body, ctx: Context
+    ) -> tuple[ast.Pattern, Body]:
+        """A case's pattern and body, checked in a scope of their own: the pattern's variables."""
+        with self.state.scope():
+            return self.pattern(pattern, ty), check(body, ctx)
+
+    def match(self, expr: ast.Match, ctx: Context) -> ast.Match:
+        subject = self.expr(expr.subject, ctx)
+        self.datatype_of(subject, "the value matched")
+        cases = []
+        result = UNKNOWN
+        for case in expr.cases:
+            pattern, body = self.case(case.pattern, ast.type_of(subject), self.expr, case.body, ctx)
+            self.state.expect_compatible(
+                result,
+                ast.type_of(body),
+                body.span,
+                f"the cases of a match have different types: {result.base} and {ast.type_of(body).base}",
+            )
+            result = lub(result, ast.type_of(body))
+            cases.append(dataclasses.replace(case, pattern=pattern, body=body))
+        settled = tuple(dataclasses.replace(case, body=settle(case.body, result)) for case in cases)
+        return dataclasses.replace(expr, subject=subject, cases=settled, ty=result)
+
+    # ------------------------------------------------------------ specification clauses
+
+    def clauses(
+        self, clauses: tuple[ast.SpecClause, ...], ctx: Context, what: str
+    ) -> tuple[ast.SpecClause, ...]:
+        checked = []
+        for clause in clauses:
+            expr = self.expr(clause.expr, ctx)
+            self.state.expect(expr, BOOL, what)
+            checked.append(dataclasses.replace(clause, expr=expr))
+        return tuple(checked)
+
+    def decreases(self, decreases: ast.Decreases | None, ctx: Context) -> ast.Decreases | None:
+        if decreases is None:
+            return None
+        exprs = tuple(self.expr(expr, ctx) for expr in decreases.exprs)
+        return dataclasses.replace(decreases, exprs=exprs)
+
+    def frame(self, exprs: tuple[ast.Expr, ...], ctx: Context, what: str) -> tuple[ast.Expr, ...]:
+        checked = []
+        for expr in exprs:
+            typed = self.expr(expr, ctx)
+            self.state.expect_kind(typed, ("array",), f"each item of {what}")
+            checked.append(typed)
+        return tuple(checked)

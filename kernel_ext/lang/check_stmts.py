@@ -1,0 +1,465 @@
+"""The statements of a method body: declarations and assignments of variables, calls, control
+flow, and the proof statements (`calc`, `forall`, `assert ... by`), with Dafny's ghost rules.
+
+`StmtChecker` checks each statement's expressions with its `ExprChecker`; a statement with an
+error is kept as written and checking goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.check_exprs import ExprChecker, settle
+from kernel_ext.lang.diagnostics import (
+    ARITY,
+    BAD_CALL,
+    BAD_STATEMENT,
+    GHOST,
+    NOT_ASSIGNABLE,
+    NOT_MINIDAFNY,
+    TYPE_MISMATCH,
+    UNKNOWN_NAME,
+)
+from kernel_ext.lang.scopes import Abort, CheckState, Confined, Context
+from kernel_ext.lang.source import Span
+from kernel_ext.lang.types import BOOL, INT, Type, array_of, assignable, substitute
+
+# What a confined body may not do, in Dafny's words: update a variable declared outside it,
+# call a compiled method, return.
+HINT_RULES = (
+    "a hint is not allowed to update a variable declared outside the hint",
+    "only ghost methods can be called from this context",
+    "return statement is not allowed inside a hint",
+)
+FORALL_RULES = (
+    "body of forall statement is attempting to update a variable declared outside the forall statement",
+    "the body of the enclosing forall statement is not allowed to call non-ghost methods",
+    "return statement is not allowed inside a forall statement",
+)
+ASSERT_BY_RULES = (
+    "the body of an assert-by statement is not allowed to update a variable declared outside it",
+    "only ghost methods can be called from this context",
+    "return statement is not allowed in this context (because it is guarded by a specification-only "
+    "expression)",
+)
+
+
+def _target_words(target: ast.Expr) -> str:
+    return f"'{target.name}'" if isinstance(target, ast.Name) else "an array element"
+
+
+@dataclass
+class StmtChecker:
+    """Checks the statements of one method body at a time, in the scopes of `state`."""
+
+    state: CheckState
+    exprs: ExprChecker
+
+    def block_stmts(self, block: ast.Block, ctx: Context) -> ast.Block:
+        """Check a block whose scope has already been pushed; pops it."""
+        stmts = []
+        try:
+            for stmt in block.stmts:
+                try:
+                    stmts.append(self.stmt(stmt, ctx))
+                except Abort:
+                    stmts.append(stmt)
+        finally:
+            self.state.scopes.pop()
+        return dataclasses.replace(block, stmts=tuple(stmts))
+
+    def block(self, block: ast.Block, ctx: Context) -> ast.Block:
+        self.state.scopes.append({})
+        return self.block_stmts(block, ctx)
+
+    def stmt(self, stmt: ast.Stmt, ctx: Context) -> ast.Stmt:
+        match stmt:
+            case ast.Block():
+                return self.block(stmt, ctx)
+            case ast.VarDecl():
+                return self.var_decl(stmt, ctx)
+            case ast.Assign():
+                return self.assign(stmt, ctx)
+            case ast.CallStmt():
+                return self.call_stmt(stmt, ctx)
+            case ast.If():
+                return self.if_stmt(stmt, ctx)
+            case ast.While():
+                return self.while_stmt(stmt, ctx)
+            case ast.Assert():
+                return self.assert_stmt(stmt, ctx)
+            case ast.Assume():
+                return self.assume_stmt(stmt, ctx)
+            case ast.Return():
+                return self.return_stmt(stmt, ctx)
+            case ast.Calc():
+                return self.calc_stmt(stmt, ctx)
+            case ast.ForallStmt():
+                return self.forall_stmt(stmt, ctx)
+            case ast.AssertBy():
+                return self.assert_by_stmt(stmt, ctx)
+            case ast.MatchStmt():
+                return self.match_stmt(stmt, ctx)
+            case _:
+                raise TypeError(f"the resolver has no rule for {type(stmt).__name__}")
+
+    # ------------------------------------------------------------ variables and assignments
+
+    def var_decl(self, stmt: ast.VarDecl, ctx: Context) -> ast.VarDecl:
+        declared = [self.state.type_of_ref(var.type_ref) if var.type_ref else None for var in stmt.variables]
+        rhs: tuple[ast.Expr, ...] = ()
+        if stmt.rhs:
+            receivers = tuple(var.is_ghost or ctx.ghost for var in stmt.variables)
+            rhs, value_types = self.right_hand_sides(stmt.rhs, receivers, stmt.span, ctx)
+            for index, value_ty in enumerate(value_types):
+                if declared[index] is None:
+                    declared[index] = value_ty
+                elif not assignable(declared[index], value_ty):
+                    raise self.state.fail(
+                        TYPE_MISMATCH,
+                        rhs[min(index, len(rhs) - 1)].span,
+                        f"cannot initialise '{stmt.variables[index].name}' of type {declared[index]} "
+                        f"with a value of type {value_ty}",
+                    )
+            rhs = self.settle_all(rhs, declared)
+        variables = []
+        for var, ty in zip(stmt.variables, declared, strict=True):
+            if ty is None:
+                raise self.state.fail(
+                    TYPE_MISMATCH,
+                    var.span,
+                    f"the type of '{var.name}' is unknown: write `var {var.name}: int`",
+                )
+            uid = self.state.declare(var.name, var.span, ty, "local", var.is_ghost or ctx.ghost)
+            variables.append(dataclasses.replace(var, uid=uid, ty=ty))
+        return dataclasses.replace(stmt, variables=tuple(variables), rhs=rhs)
+
+    def right_hand_sides(
+        self, rhs: tuple[ast.Expr, ...], receivers: tuple[bool, ...], span: Span, ctx: Context
+    ) -> tuple[tuple[ast.Expr, ...], list[Type]]:
+        """Check `:= e1, ..., en` or `:= M(args)` against the targets (`receivers`: whether each
+        is ghost); returns the value types. Values that only ghost variables receive are ghost
+        expressions; a method call stays compiled code, its ghost results going to ghost targets."""
+        count = len(receivers)
+        if (
+            len(rhs) == 1
+            and isinstance(rhs[0], ast.Call)
+            and isinstance(self.state.decls.get(rhs[0].name), ast.Method)
+        ):
+            return self.call_results(rhs[0], receivers, ctx)
+        if len(rhs) != count:
+            raise self.state.fail(
+                ARITY, span, f"{count} variable(s) but {len(rhs)} value(s) on the right of ':='"
+            )
+        if all(receivers):
+            ctx = dataclasses.replace(ctx, ghost=True)
+        checked = tuple(
+            self.new_array(expr, ctx) if isinstance(expr, ast.NewArray) else self.exprs.expr(expr, ctx)
+            for expr in rhs
+        )
+        return checked, [ast.type_of(expr) for expr in checked]
+
+    def call_results(
+        self, call: ast.Call, receivers: tuple[bool, ...], ctx: Context
+    ) -> tuple[tuple[ast.Expr, ...], list[Type]]:
+        """`:= M(args)`: the call, and the types of the results its targets receive."""
+        call = self.method_call(call, ctx)
+        callee = self.state.decls[call.name]
+        assert isinstance(callee, ast.Method)
+        count = len(receivers)
+        if len(callee.returns) != count:
+            raise self.state.fail(
+                ARITY,
+                call.span,
+                f"{callee.kind_word} '{callee.name}' returns {len(callee.returns)} value(s), "
+                f"but {count} variable(s) receive them",
+            )
+        for out, ghost_receiver in zip(callee.returns, receivers, strict=True):
+            if (out.is_ghost or callee.is_ghost) and not ghost_receiver:
+                raise self.state.fail(
+                    GHOST,
+                    call.name_span,
+                    "actual out-parameter is required to be a ghost variable",
+                    f"'{out.name}' of '{callee.name}' is ghost: write `ghost var {out.name} := "
+                    f"{callee.name}(...);`.",
+                )
+        binding = dict(zip(callee.type_params, call.type_args, strict=True))
+        outs = self.state.types_in(callee, [out.type_ref for out in callee.returns])
+        return (call,), [substitute(out, binding) for out in outs]
+
+    def new_array(self, expr: ast.NewArray, ctx: Context) -> ast.NewArray:
+        if ctx.ghost:
+            raise self.state.fail(
+                GHOST,
+                expr.span,
+                "'new' is not allowed in ghost contexts",
+                "Ghost code (a lemma, a ghost variable's value, a branch on ghost state) cannot allocate.",
+            )
+        element = self.state.type_of_ref(expr.element_ref)
+        size = self.exprs.expr(expr.size, ctx)
+        self.state.expect(size, INT, "the size of a new array")
+        return dataclasses.replace(expr, size=size, ty=array_of(element))
+
+    def assign(self, stmt: ast.Assign, ctx: Context) -> ast.Assign:
+        targets: list[ast.Expr] = []
+        seen: set[str] = set()
+        for target in stmt.targets:
+            if isinstance(target, ast.Index):
+                targets.append(self.element_target(target, ctx))
+            elif isinstance(target, ast.Name):
+                targets.append(self.variable_target(target, seen, ctx))
+            else:
+                raise self.state.fail(
+                    NOT_ASSIGNABLE, target.span, "only a variable or an array element can be assigned to"
+                )
+        receivers = tuple(
+            isinstance(target, ast.Name) and self.state.lookup(target.name).is_ghost  # type: ignore[union-attr]
+            for target in targets
+        )
+        rhs, value_types = self.right_hand_sides(stmt.rhs, receivers, stmt.span, ctx)
+        for target, value_ty, index in zip(targets, value_types, range(len(targets)), strict=True):
+            if not assignable(ast.type_of(target), value_ty):
+                raise self.state.fail(
+                    TYPE_MISMATCH,
+                    rhs[min(index, len(rhs) - 1)].span,
+                    f"cannot assign a value of type {value_ty} to {_target_words(target)} "
+                    f"of type {ast.type_of(target)}",
+                )
+        rhs = self.settle_all(rhs, [ast.type_of(target) for target in targets])
+        return dataclasses.replace(stmt, targets=tuple(targets), rhs=rhs)
+
+    def variable_target(self, target: ast.Name, seen: set[str], ctx: Context) -> ast.Name:
+        """A variable assigned to; `seen`: the variables the statement assigns before it."""
+        variable = self.state.lookup(target.name)
+        if variable is None:
+            raise self.state.fail(UNKNOWN_NAME, target.span, f"unknown variable '{target.name}'")
+        if variable.role == "in":
+            raise self.state.fail(
+                NOT_ASSIGNABLE,
+                target.span,
+                f"'{target.name}' is a parameter and cannot be assigned",
+                "Copy it into a local variable first: `var x := " + target.name + ";`",
+            )
+        if variable.role not in ("out", "local"):
+            raise self.state.fail(NOT_ASSIGNABLE, target.span, f"'{target.name}' cannot be assigned")
+        if variable.uid in seen:
+            raise self.state.fail(
+                NOT_ASSIGNABLE, target.span, f"'{target.name}' is assigned twice in one statement"
+            )
+        seen.add(variable.uid)
+        if self.state.confined and self.state.scope_index(target.name) < self.state.confined[-1].depth:
+            raise self.state.fail(BAD_STATEMENT, target.span, self.state.confined[-1].update)
+        if ctx.ghost and not variable.is_ghost:
+            raise self.state.fail(
+                GHOST,
+                target.span,
+                f"assignment to the non-ghost variable '{target.name}' is not allowed in this context "
+                "(because this is a ghost method or because the statement is guarded by a "
+                "specification-only expression)",
+            )
+        return dataclasses.replace(target, ty=variable.ty, uid=variable.uid)
+
+    @staticmethod
+    def settle_all(rhs: tuple[ast.Expr, ...], types: list[Type | None]) -> tuple[ast.Expr, ...]:
+        if len(rhs) != len(types):  # a method call's results
+            return rhs
+        return tuple(expr if ty is None else settle(expr, ty) for expr, ty in zip(rhs, types, strict=True))
+
+    def element_target(self, target: ast.Index, ctx: Context) -> ast.Index:
+        checked = self.exprs.expr(target, ctx)
+        assert isinstance(checked, ast.Index)
+        if ast.type_of(checked.seq).name != "array":
+            raise self.state.fail(
+                NOT_ASSIGNABLE, target.span, "only array elements can be assigned: sequences are values"
+            )
+        if ctx.ghost:
+            raise self.state.fail(
+                GHOST,
+                target.span,
+                "Assignment to array element is not allowed in this context (because this is a ghost "
+                "method or because the statement is guarded by a specification-only expression)",
+                "Ghost code (a lemma, a branch on ghost state) cannot change the heap.",
+            )
+        return checked
+
+    # ------------------------------------------------------------ calls
+
+    def call_stmt(self, stmt: ast.CallStmt, ctx: Context) -> ast.CallStmt:
+        callee = self.state.decls.get(stmt.call.name)
+        if isinstance(callee, ast.Method):
+            if callee.returns:
+                raise self.state.fail(
+                    BAD_CALL,
+                    stmt.call.span,
+                    f"{callee.kind_word} '{callee.name}' returns values: write `var r := {callee.name}(...);`",
+                )
+            return dataclasses.replace(stmt, call=self.method_call(stmt.call, ctx))
+        if isinstance(callee, ast.Function):
+            raise self.state.fail(
+                BAD_STATEMENT,
+                stmt.call.span,
+                f"a call to {callee.kind_word} '{callee.name}' is an expression, not a statement",
+            )
+        raise self.state.fail(UNKNOWN_NAME, stmt.call.name_span, f"unknown method '{stmt.call.name}'")
+
+    def method_call(self, call: ast.Call, ctx: Context) -> ast.Call:
+        callee = self.state.decls[call.name]
+        assert isinstance(callee, ast.Method)
+        if self.state.confined and not callee.is_ghost:
+            raise self.state.fail(GHOST, call.name_span, self.state.confined[-1].call)
+        if ctx.ghost and not callee.is_ghost:
+            raise self.state.fail(
+                GHOST,
+                call.name_span,
+                "only ghost methods can be called from this context",
+                f"'{callee.name}' is compiled code; ghost code (here in {ctx.owner.name}) may call only "
+                "lemmas and functions.",
+            )
+        args, type_args = self.exprs.arguments(call, callee, ctx)
+        return dataclasses.replace(call, args=args, type_args=type_args)
+
+    # ------------------------------------------------------------ control flow
+
+    def guarded(self, cond: ast.Expr, ctx: Context) -> Context:
+        """A statement guarded by ghost state is ghost, as in Dafny: it may not change compiled
+        state."""
+        if ctx.ghost or not any(
+            isinstance(node, ast.Name)
+            and (found := self.state.lookup(node.name)) is not None
+            and found.is_ghost
+            for node in ast.walk_expr(cond)
+        ):
+            return ctx
+        return dataclasses.replace(ctx, ghost=True)
+
+    def if_stmt(self, stmt: ast.If, ctx: Context) -> ast.If:
+        ctx = self.guarded(stmt.cond, ctx)
+        cond = self.exprs.expr(stmt.cond, ctx)
+        self.state.expect(cond, BOOL, "an if condition")
+        then = self.block(stmt.then, ctx)
+        else_ = None
+        if isinstance(stmt.else_, ast.Block):
+            else_ = self.block(stmt.else_, ctx)
+        elif isinstance(stmt.else_, ast.If):
+            else_ = self.if_stmt(stmt.else_, ctx)
+        return dataclasses.replace(stmt, cond=cond, then=then, else_=else_)
+
+    def while_stmt(self, stmt: ast.While, ctx: Context) -> ast.While:
+        ctx = self.guarded(stmt.cond, ctx)
+        cond = self.exprs.expr(stmt.cond, ctx)
+        self.state.expect(cond, BOOL, "a loop condition")
+        spec_ctx = dataclasses.replace(ctx, ghost=True)
+        invariants = self.exprs.clauses(stmt.invariants, spec_ctx, "a loop invariant")
+        decreases = self.exprs.decreases(stmt.decreases, spec_ctx)
+        body = self.block(stmt.body, ctx)
+        return dataclasses.replace(stmt, cond=cond, invariants=invariants, decreases=decreases, body=body)
+
+    def match_stmt(self, stmt: ast.MatchStmt, ctx: Context) -> ast.MatchStmt:
+        ctx = self.guarded(stmt.subject, ctx)
+        subject = self.exprs.expr(stmt.subject, ctx)
+        self.exprs.datatype_of(subject, "the value matched")
+        cases = []
+        for case in stmt.cases:
+            pattern, body = self.exprs.case(case.pattern, ast.type_of(subject), self.block, case.body, ctx)
+            cases.append(dataclasses.replace(case, pattern=pattern, body=body))
+        return dataclasses.replace(stmt, subject=subject, cases=tuple(cases))
+
+    def return_stmt(self, stmt: ast.Return, ctx: Context) -> ast.Return:
+        method = ctx.owner
+        assert isinstance(method, ast.Method)
+        if self.state.confined:
+            raise self.state.fail(BAD_STATEMENT, stmt.span, self.state.confined[-1].ret)
+        if ctx.ghost and not method.is_ghost:
+            raise self.state.fail(
+                GHOST,
+                stmt.span,
+                "return statement is not allowed in this context (because it is guarded by a "
+                "specification-only expression)",
+                "Once ghost code is erased, the method would return on a path the compiled code cannot "
+                "tell apart: decide when to return with compiled values only.",
+            )
+        if not stmt.values:
+            return stmt
+        if len(stmt.values) != len(method.returns):
+            raise self.state.fail(
+                ARITY,
+                stmt.span,
+                f"'{method.name}' has {len(method.returns)} out-parameter(s), but `return` gives {len(stmt.values)}",
+            )
+        values = []
+        for value, out in zip(stmt.values, method.returns, strict=True):
+            checked = self.exprs.expr(value, ctx)
+            self.state.expect(
+                checked, self.state.type_of_ref(out.type_ref), f"the value returned for '{out.name}'"
+            )
+            values.append(checked)
+        return dataclasses.replace(stmt, values=tuple(values))
+
+    def assert_stmt(self, stmt: ast.Assert, ctx: Context) -> ast.Assert:
+        expr = self.exprs.expr(stmt.expr, dataclasses.replace(ctx, ghost=True))
+        self.state.expect(expr, BOOL, "an assertion")
+        return dataclasses.replace(stmt, expr=expr)
+
+    def assume_stmt(self, stmt: ast.Assume, ctx: Context) -> ast.Assume:
+        expr = self.exprs.expr(stmt.expr, dataclasses.replace(ctx, ghost=True))
+        self.state.expect(expr, BOOL, "an assumption")
+        return dataclasses.replace(stmt, expr=expr)
+
+    # ------------------------------------------------------------ proof statements
+
+    def confined_block(self, block: ast.Block, ctx: Context, rules: tuple[str, str, str]) -> ast.Block:
+        """A hint or a proof body: ghost, in its own scope, changing only what it declares."""
+        self.state.confined.append(Confined(len(self.state.scopes), *rules))
+        try:
+            return self.block(block, dataclasses.replace(ctx, ghost=True))
+        finally:
+            self.state.confined.pop()
+
+    def calc_stmt(self, stmt: ast.Calc, ctx: Context) -> ast.Calc:
+        ghost = dataclasses.replace(ctx, ghost=True)
+        lines = tuple(self.exprs.expr(line, ghost) for line in stmt.lines)
+        steps = []
+        result = "=="
+        for index, step in enumerate(stmt.steps):
+            op = step.op or stmt.op or "=="
+            before, after = stmt.lines[index], stmt.lines[index + 1]
+            # The step's operator must apply to its two lines (both int for `<`, bool for `==>`).
+            self.exprs.binary(
+                ast.Binary(
+                    span=before.span.cover(after.span), op=op, left=before, right=after, op_span=step.op_span
+                ),
+                ghost,
+            )
+            hints = tuple(self.confined_block(hint, ghost, HINT_RULES) for hint in step.hints)
+            steps.append(dataclasses.replace(step, op=op, hints=hints))
+            result = ast.calc_combine(result, op) or op  # the parser has checked that they chain
+        return dataclasses.replace(stmt, lines=lines, steps=tuple(steps), result_op=result)
+
+    def forall_stmt(self, stmt: ast.ForallStmt, ctx: Context) -> ast.ForallStmt:
+        only = stmt.only_statement
+        if isinstance(only, ast.Assign) and any(isinstance(target, ast.Index) for target in only.targets):
+            raise self.state.fail(
+                NOT_MINIDAFNY,
+                only.span,
+                "a forall statement that updates an array is not part of MiniDafny",
+                "In MiniDafny a forall statement proves a fact for every value: "
+                "`forall x | 0 <= x < n ensures P(x) { ... }`; update arrays with a loop.",
+            )
+        ghost = dataclasses.replace(ctx, ghost=True)
+        with self.state.scope():
+            bound = self.exprs.bound_variables(stmt.bound, is_ghost=True)
+            range_ = None
+            if stmt.range is not None:
+                range_ = self.exprs.expr(stmt.range, ghost)
+                self.state.expect(range_, BOOL, "the range of a forall statement")
+            ensures = self.exprs.clauses(stmt.ensures, ghost, "the ensures clause of a forall statement")
+            body = self.confined_block(stmt.body, ghost, FORALL_RULES)
+        return dataclasses.replace(stmt, bound=bound, range=range_, ensures=ensures, body=body)
+
+    def assert_by_stmt(self, stmt: ast.AssertBy, ctx: Context) -> ast.AssertBy:
+        expr = self.exprs.expr(stmt.expr, dataclasses.replace(ctx, ghost=True))
+        self.state.expect(expr, BOOL, "an assertion")
+        body = self.confined_block(stmt.body, ctx, ASSERT_BY_RULES)
+        return dataclasses.replace(stmt, expr=expr, body=body)
