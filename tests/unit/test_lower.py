@@ -6,7 +6,7 @@ from kernel_ext import verify
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
-from kernel_ext.verify.lower import split_conjuncts
+from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.verify.smt import Status
 
 
