@@ -102,7 +102,7 @@ class Body:
 
 
 def param_var(param: ast.Param) -> t.Var:
-    return t.Var(param.name, sort_of(param.ty))
+    return t.Var(param.name, sort_of(ast.type_of(param)))
 
 
 def origin(role: str, clause: ast.SpecClause, note: str = "") -> str:

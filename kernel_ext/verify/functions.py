@@ -70,12 +70,14 @@ def param_constraints(
     """What a function may assume of its arguments: their types' constraints, and those of
     the elements of its array parameters (passed as contents)."""
     facts = [
-        value_constraint(p, param.ty, unit.subsets) for p, param in zip(params, function.params, strict=True)
+        value_constraint(p, ast.type_of(param), unit.subsets)
+        for p, param in zip(params, function.params, strict=True)
     ]
     for index, param in array_params(function):
-        assert param.ty is not None
         content = contents[param.name]
-        facts.append(contents_constraint(content, enc.length(params[index]), param.ty.element, unit.subsets))
+        facts.append(
+            contents_constraint(content, enc.length(params[index]), ast.type_of(param).element, unit.subsets)
+        )
     return facts
 
 
@@ -91,7 +93,7 @@ def literal_axioms(
     ordinary definition unfolds it anyway."""
     if function.reads or not function.params or function.body is None:
         return []
-    types = [param.ty for param in function.params]
+    types = [ast.type_of(param) for param in function.params]
     if not all(ty is not None and ty.name in unit.datatypes for ty in types):
         return []
     choices = [datatype_shapes(unit.datatypes[ty.name], ty) for ty in types if ty is not None]
@@ -116,7 +118,7 @@ def literal_axiom(
     for param, shape in zip(function.params, chosen, strict=True):
         args = tuple(t.Var(f"{param.name}.{i}", field_sort) for i, (_, field_sort) in enumerate(shape.fields))
         bound += args
-        marked[param.name] = dt.literal(dt.construct(sort_of(param.ty), shape.name, args))
+        marked[param.name] = dt.literal(dt.construct(sort_of(ast.type_of(param)), shape.name, args))
     at_literal = t.FunApp(function.name, layer, tuple(marked.values()), sort)
     body = inner.binding(marked)(function.body)
     definition = t.implies(t.substitute(guard, marked), t.eq(at_literal, body))

@@ -83,7 +83,9 @@ class MethodLowering:
     def method_entry(self) -> list[Command]:
         """The parameters' types, and the pre-state that `old` and `fresh` refer to."""
         subsets = self.body.unit.subsets
-        params = seq(*(Assume(type_constraint(param_var(p), p.ty, subsets)) for p in self.method.params))
+        params = seq(
+            *(Assume(type_constraint(param_var(p), ast.type_of(p), subsets)) for p in self.method.params)
+        )
         commands: list[Command] = [params]
         for element in self.body.unit.element_sorts:
             commands.append(Assign(enc.heap(element, old=True), enc.heap(element)))
@@ -94,7 +96,7 @@ class MethodLowering:
         outs = [param_var(p) for p in self.method.returns]
         commands: list[Command] = [Havoc(tuple(outs))] if outs else []
         return commands + [
-            Assume(type_constraint(v, p.ty, self.body.unit.subsets))
+            Assume(type_constraint(v, ast.type_of(p), self.body.unit.subsets))
             for v, p in zip(outs, self.method.returns, strict=True)
         ]
 
@@ -207,7 +209,7 @@ class MethodLowering:
     # ---- assignments and calls
 
     def var_decl(self, stmt: ast.VarDecl) -> Command:
-        targets = [_Target(v.span, var=variable_of(v), ty=v.ty) for v in stmt.variables]
+        targets = [_Target(v.span, var=variable_of(v), ty=ast.type_of(v)) for v in stmt.variables]
         if not stmt.rhs:
             havoc = Havoc(tuple(target.var for target in targets))
             constraints = (
@@ -344,19 +346,19 @@ class MethodLowering:
         commands += self.havoc_heap_for_call(callee.modifies, mapping, callee.returns)
         outs = []
         for out in callee.returns:
-            temp = self.body.temp(out.name, sort_of(out.ty))
+            temp = self.body.temp(out.name, sort_of(ast.type_of(out)))
             outs.append(temp)
             mapping[out.name] = temp
         if outs:
             commands.append(Havoc(tuple(outs)))
         for out, temp in zip(callee.returns, outs, strict=True):
-            commands.append(Assume(type_constraint(temp, out.ty, self.body.unit.subsets)))
+            commands.append(Assume(type_constraint(temp, ast.type_of(out), self.body.unit.subsets)))
         for clause in callee.ensures:
             note = origin(f"ensures of {callee.name}", clause, "after the call")
             commands.append(Assume(t.substitute(self.translate(clause.expr), mapping), note))
         commands += self.same_location_checks(targets, outs)
         for target, out, temp in zip(targets, callee.returns, outs, strict=True):
-            commands += self.body.subset_check(temp, out.ty, target.ty, target.span)
+            commands += self.body.subset_check(temp, ast.type_of(out), target.ty, target.span)
             commands.append(self.store(target, temp))
         return seq(*commands)
 
@@ -367,8 +369,8 @@ class MethodLowering:
         for arg, param in zip(call.args, callee.params, strict=True):
             commands += self.wf(arg)
             value = self.translate(arg)
-            commands += self.body.subset_check(value, ast.type_of(arg), param.ty, arg.span)
-            temp = self.body.temp(param.name, sort_of(param.ty))
+            commands += self.body.subset_check(value, ast.type_of(arg), ast.type_of(param), arg.span)
+            temp = self.body.temp(param.name, sort_of(ast.type_of(param)))
             commands.append(Assign(temp, value))
             mapping[param.name] = temp
         return commands, mapping
@@ -429,7 +431,7 @@ class MethodLowering:
             commands.append(
                 Assume(contents_constraint(contents, enc.length(array), item_ty, self.body.unit.subsets))
             )
-        if any(out.ty is not None and out.ty.name == "array" for out in returns):
+        if any(ast.type_of(out).name == "array" for out in returns):
             commands += self.grow_allocation()
         return commands
 
@@ -576,7 +578,7 @@ class MethodLowering:
     def constrained_arrays(self) -> list[tuple[t.Var, Type]]:
         """The method's variables that hold arrays whose elements are constrained (`array<nat>`)."""
         method = self.method
-        found = [(param_var(p), p.ty) for p in (*method.params, *method.returns)]
+        found = [(param_var(p), ast.type_of(p)) for p in (*method.params, *method.returns)]
         if method.body is not None:
             found += list(assigned_variables(method.body))
         unique = {var: ty for var, ty in found if self.body.unit.subsets.element_constrained(ty)}
@@ -614,7 +616,7 @@ class MethodLowering:
     def return_stmt(self, stmt: ast.Return) -> Command:
         commands: list[Command] = []
         if stmt.values:
-            targets = [_Target(p.span, var=param_var(p), ty=p.ty) for p in self.method.returns]
+            targets = [_Target(p.span, var=param_var(p), ty=ast.type_of(p)) for p in self.method.returns]
             commands.append(self.assign_values([], targets, stmt.values))
         commands += self.exit_checks(Span.point(stmt.span.start_line, stmt.span.start_col))
         commands.append(self.mark(stmt))
@@ -670,7 +672,7 @@ class MethodLowering:
         bound = tuple(variable_of(var) for var in stmt.bound)
         ranges = t.and_(
             *(
-                value_constraint(v, var.ty, self.body.unit.subsets)
+                value_constraint(v, ast.type_of(var), self.body.unit.subsets)
                 for v, var in zip(bound, stmt.bound, strict=True)
             )
         )
@@ -745,7 +747,7 @@ def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
                 found.add((variable_of(target), target.ty))
     elif isinstance(stmt, ast.VarDecl):
         for var in stmt.variables:
-            found.add((variable_of(var), var.ty))
+            found.add((variable_of(var), ast.type_of(var)))
     for child in ast.stmt_children(stmt):
         found |= assigned_variables(child)
     return found
@@ -770,9 +772,7 @@ def allocates(stmt: ast.Stmt, methods: dict[str, ast.Method]) -> bool:
         return True
     for call in calls_of(stmt):
         callee = methods.get(call.name)
-        if callee is not None and any(
-            out.ty is not None and out.ty.name == "array" for out in callee.returns
-        ):
+        if callee is not None and any(ast.type_of(out).name == "array" for out in callee.returns):
             return True
     return any(allocates(child, methods) for child in ast.stmt_children(stmt))
 

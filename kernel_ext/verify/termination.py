@@ -151,14 +151,12 @@ class Termination:
         variables = [
             param
             for param in lemma.params
-            if param.ty is not None
-            and param.ty.name in self.body.unit.datatypes
-            and passed_to_call(param.name, ensures)
+            if ast.type_of(param).name in self.body.unit.datatypes and passed_to_call(param.name, ensures)
         ]
         if not variables:
             return []
         translate = self.body.translate
-        smaller = {param.name: t.Var(f"{param.name}'", sort_of(param.ty)) for param in variables}
+        smaller = {param.name: t.Var(f"{param.name}'", sort_of(ast.type_of(param))) for param in variables}
         requires = t.and_(*(t.substitute(translate(c.expr), smaller) for c in lemma.requires))
         conclusion = t.and_(*(t.substitute(translate(expr), smaller) for expr in ensures))
         less = decreases(

@@ -329,7 +329,9 @@ class _Passifier:
             _facts_since(then.facts, before.facts) + tuple(Hypothesis("", eq) for eq in then_eqs),
             _facts_since(else_.facts, before.facts) + tuple(Hypothesis("", eq) for eq in else_eqs),
         )
-        return _State(self.joined_reach(then, else_, before, guard), env, before.knowing(Either(alternatives)))
+        return _State(
+            self.joined_reach(then, else_, before, guard), env, before.knowing(Either(alternatives))
+        )
 
     def joined_reach(self, then: _State, else_: _State, before: _State, guard: t.Term) -> t.Term:
         """Reached after either branch; just `before`'s reach when neither branch added a

@@ -217,7 +217,7 @@ class WellFormedness:
         bound = tuple(variable_of(var) for var in expr.bound)
         ranges = t.and_(
             *(
-                value_constraint(v, var.ty, self.body.unit.subsets)
+                value_constraint(v, ast.type_of(var), self.body.unit.subsets)
                 for v, var in zip(bound, expr.bound, strict=True)
             )
         )
@@ -241,7 +241,7 @@ class WellFormedness:
         args = [tr(arg) for arg in call.args]
         mapping = {p.name: a for p, a in zip(function.params, args, strict=True)}
         for arg, param, term in zip(call.args, function.params, args, strict=True):
-            commands += self.body.subset_check(term, ast.type_of(arg), param.ty, arg.span, path)
+            commands += self.body.subset_check(term, ast.type_of(arg), ast.type_of(param), arg.span, path)
         callee_tr = self.body.unit.translator_for(function)
         contents = self.callee_contents(function, call, tr)
         for clause in function.requires:
