@@ -228,6 +228,7 @@ def _trace(task: ProofTask, outcome: SolverOutcome, checked: CheckedProgram) -> 
         return None
     from kernel_ext.explain.counterexample import Replay, build_trace  # the explain stage: failures only
     from kernel_ext.explain.replay import replay
+
     try:
         datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
         trace = build_trace(task, outcome.model, decl, datatypes)

@@ -374,12 +374,6 @@ def type_of(node: Expr | Param | BoundVar | LocalVar | Pattern | Field) -> Type:
     return ty
 
 
-def resolved(ty: Type | None, what: str) -> Type:  # TEMPORARY until the interpreter reads type_of
-    if ty is None:
-        raise ValueError(f"{what} has not been type-checked")
-    return ty
-
-
 def walk_expr(expr: Expr) -> Iterator[Expr]:
     """The expression and all its sub-expressions."""
     yield expr

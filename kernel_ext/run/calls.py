@@ -42,10 +42,10 @@ class Calls:
     def check_inputs(self, method: ast.Method, frame: Frame) -> None:
         for param in method.params:
             value = frame.env[param.name]
-            if not conforms(value, param.ty, self.machine.subsets):
+            if not conforms(value, ast.type_of(param), self.machine.subsets):
                 raise Stop(
                     Outcome.INVALID_INPUT,
-                    f"'{param.name}' is a {param.ty}, but is given {show_value(value)}",
+                    f"'{param.name}' is a {ast.type_of(param)}, but is given {show_value(value)}",
                     param.span,
                 )
         part = self.first_false(method.requires, frame, None)
@@ -64,7 +64,7 @@ class Calls:
             param.name: value for param, value in zip(method.params, values, strict=True)
         }
         for out in method.returns:
-            env[out.name] = self.machine.default(out.ty)
+            env[out.name] = self.machine.default(ast.type_of(out))
         names = {uid: uid for uid in env}
         return Frame(method, env, names, heap.clock, self.machine.depth)
 
@@ -171,7 +171,7 @@ class Calls:
         values = []
         for arg, param in zip(call.args, params, strict=True):
             value = self.evaluator.eval(arg, caller, view)
-            self.evaluator.check_subset(param.ty, value, arg.span, caller)
+            self.evaluator.check_subset(ast.type_of(param), value, arg.span, caller)
             values.append(value)
         return values
 

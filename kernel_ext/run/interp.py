@@ -153,7 +153,7 @@ def bind_arguments(method: ast.Method, args: Mapping[str, object]) -> list[objec
     if missing:
         raise ValueError(f"no value given for {', '.join(repr(name) for name in missing)}")
     return [
-        coerce(args[param.name], ast.resolved(param.ty, param.name), f"the argument '{param.name}'")
+        coerce(args[param.name], ast.type_of(param), f"the argument '{param.name}'")
         for param in method.params
     ]
 

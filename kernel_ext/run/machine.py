@@ -228,8 +228,8 @@ class Machine:
 
     # ---- the heap
 
-    def default(self, ty: Type | None) -> object:
-        value = default_value(ast.resolved(ty, "a variable"), self.datatypes)
+    def default(self, ty: Type) -> object:
+        value = default_value(ty, self.datatypes)
         if isinstance(value, ArrayValue):
             self.heap.register(value, 0)
         return value

@@ -275,9 +275,9 @@ class Statements:
     def exec_var_decl(self, stmt: ast.VarDecl, frame: Frame) -> None:
         if not stmt.rhs:
             for var in stmt.variables:
-                self.declare(frame, var, self.machine.default(var.ty))
+                self.declare(frame, var, self.machine.default(ast.type_of(var)))
             return
-        places = [_Place(var.span, uid=var.uid, ty=var.ty) for var in stmt.variables]
+        places = [_Place(var.span, uid=var.uid, ty=ast.type_of(var)) for var in stmt.variables]
         values = self.right_hand_values(stmt.rhs, places, frame)
         for var, value in zip(stmt.variables, values, strict=True):
             self.declare(frame, var, value)
@@ -301,7 +301,7 @@ class Statements:
         """Evaluates `a[i]` on the left of `:=` first, as Dafny does, with its checks."""
         if not isinstance(target, ast.Index):
             assert isinstance(target, ast.Name)
-            return _Place(target.span, uid=target.uid, ty=target.ty)
+            return _Place(target.span, uid=target.uid, ty=ast.type_of(target))
         machine = self.machine
         array = self.evaluator.eval(target.seq, frame, None)
         index = self.evaluator.eval(target.index, frame, None)
@@ -365,7 +365,7 @@ class Statements:
         if stmt.values:
             method = frame.decl
             assert isinstance(method, ast.Method)
-            places = [_Place(out.span, uid=out.name, ty=out.ty) for out in method.returns]
+            places = [_Place(out.span, uid=out.name, ty=ast.type_of(out)) for out in method.returns]
             values = self.right_hand_values(stmt.values, places, frame)
             for out, value in zip(method.returns, values, strict=True):
                 frame.env[out.name] = value

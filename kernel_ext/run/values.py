@@ -424,7 +424,8 @@ def conforms(value: object, ty: Type | None, subsets: Subsets) -> bool:
         if shape is None:
             return True
         return all(
-            conforms(arg, ast.type_of(item), subsets) for arg, item in zip(value.args, shape.fields, strict=True)
+            conforms(arg, ast.type_of(item), subsets)
+            for arg, item in zip(value.args, shape.fields, strict=True)
         )
     elif isinstance(value, tuple | frozenset):
         items = value
