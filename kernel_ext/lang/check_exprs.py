@@ -431,6 +431,12 @@ class ExprChecker:
     def qualifying_datatype(self, qualifier: ast.TypeRef, ctor: str, span: Span) -> ast.Datatype:
         """The datatype of `D.C`, which must declare the constructor `C`."""
         datatype = self.state.decls.get(qualifier.name)
+        if self.state.lookup(qualifier.name) is not None:
+            raise self.state.fail(
+                NOT_MINIDAFNY,
+                span,
+                f"calling a member of a value (`{qualifier.name}.{ctor}(...)`) is not part of MiniDafny",
+            )
         if not isinstance(datatype, ast.Datatype):
             raise self.state.fail(UNKNOWN_NAME, qualifier.span, f"unknown datatype '{qualifier.name}'")
         if datatype.ctor(ctor) is None:
