@@ -73,7 +73,9 @@ def verify(
         declarations = tuple(decl.name for decl in checked.program.decls)
         loops = _loop_summaries(checked, source, results, options)
     except DiagnosticError as error:
-        return VerificationReport(name, tuple(error.diagnostics), time_s=time.perf_counter() - started)
+        return VerificationReport(
+            name, tuple(error.diagnostics), time_s=time.perf_counter() - started, warnings=_warnings(source)
+        )
     except Exception as error:  # a bug of ours: say so plainly, never show a traceback
         diagnostic = Diagnostic(
             INTERNAL,
@@ -82,7 +84,18 @@ def verify(
             hint="This is a bug in MiniDafny, not in your program. Please report it with the program.",
         )
         return VerificationReport(name, (diagnostic,), time_s=time.perf_counter() - started)
-    return VerificationReport(name, (), results, time.perf_counter() - started, declarations, loops)
+    warnings = checked.program.warnings
+    return VerificationReport(
+        name, (), results, time.perf_counter() - started, declarations, loops, warnings=warnings
+    )
+
+
+def _warnings(source: SourceFile) -> tuple[Diagnostic, ...]:
+    """The parser's warnings of a text that failed later (none when it does not parse)."""
+    try:
+        return parse(source).warnings
+    except (DiagnosticError, RecursionError):
+        return ()
 
 
 def _prepare(source: SourceFile, options: Options) -> tuple[list[ProofTask], CheckedProgram]:

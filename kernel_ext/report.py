@@ -95,6 +95,7 @@ class VerificationReport:
     time_s: float = 0.0
     declarations: tuple[str, ...] = field(default=())
     loops: tuple[LoopSummary, ...] = field(default=(), compare=False)
+    warnings: tuple[Diagnostic, ...] = field(default=())  # shown; never make the program fail
 
     @property
     def errors(self) -> tuple[ObligationResult, ...]:
@@ -141,6 +142,15 @@ class VerificationReport:
                 for d in self.diagnostics
             ],
             "obligations": [ob.to_json() for ob in self.obligations],
+            "warnings": [
+                {
+                    "line": d.span.start_line,
+                    "column": d.span.start_col,
+                    "code": d.code.code,
+                    "message": d.message,
+                }
+                for d in self.warnings
+            ],
             "time_s": round(self.time_s, 4),
         }
 

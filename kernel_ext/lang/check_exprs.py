@@ -245,7 +245,7 @@ class ExprChecker:
                 "contracts and other ghost variables.",
             )
         if variable is None and expr.name in self.state.ctors:
-            return self.construct(expr.name, (), expr.span, ctx)
+            return self.construct(expr.name, (), expr.span, ctx, self.unique_datatype(expr.name, expr.span))
         if variable is None:
             if expr.name in self.state.decls:
                 decl = self.state.decls[expr.name]
@@ -347,8 +347,13 @@ class ExprChecker:
     # ------------------------------------------------------------ calls
 
     def function_call(self, call: ast.Call, ctx: Context) -> ast.Expr:
+        if call.qualifier is not None:
+            datatype = self.qualifying_datatype(call.qualifier, call.name, call.name_span)
+            instance = self.state.datatype_type(call.qualifier, datatype) if call.qualifier.args else None
+            return self.construct(call.name, call.args, call.span, ctx, datatype, instance)
         if call.name in self.state.ctors and self.state.lookup(call.name) is None:
-            return self.construct(call.name, call.args, call.span, ctx)
+            datatype = self.unique_datatype(call.name, call.name_span)
+            return self.construct(call.name, call.args, call.span, ctx, datatype)
         callee = self.state.decls.get(call.name)
         if callee is None:
             raise self.state.fail(UNKNOWN_NAME, call.name_span, f"unknown function '{call.name}'")
@@ -410,8 +415,49 @@ class ExprChecker:
 
     # ------------------------------------------------------------ datatypes
 
-    def construct(self, name: str, args: tuple[ast.Expr, ...], span: Span, ctx: Context) -> ast.Construct:
-        datatype, ctor = self.state.ctors[name]
+    def unique_datatype(self, ctor: str, span: Span) -> ast.Datatype:
+        """The datatype of a constructor named without its datatype: Dafny requires the name to
+        be declared by one datatype only, whatever type the context expects."""
+        owners = self.state.shared_ctors.get(ctor)
+        if owners:
+            raise self.state.fail(
+                UNKNOWN_NAME,
+                span,
+                f"the name '{ctor}' denotes a datatype constructor, but does not do so uniquely; "
+                f"add an explicit qualification (for example, '{owners[0].name}.{ctor}')",
+            )
+        return self.state.ctors[ctor][0]
+
+    def qualifying_datatype(self, qualifier: ast.TypeRef, ctor: str, span: Span) -> ast.Datatype:
+        """The datatype of `D.C`, which must declare the constructor `C`."""
+        datatype = self.state.decls.get(qualifier.name)
+        if self.state.lookup(qualifier.name) is not None:
+            raise self.state.fail(
+                NOT_MINIDAFNY,
+                span,
+                f"calling a member of a value (`{qualifier.name}.{ctor}(...)`) is not part of MiniDafny",
+            )
+        if not isinstance(datatype, ast.Datatype):
+            raise self.state.fail(UNKNOWN_NAME, qualifier.span, f"unknown datatype '{qualifier.name}'")
+        if datatype.ctor(ctor) is None:
+            raise self.state.fail(
+                UNKNOWN_NAME, span, f"member '{ctor}' does not exist in type '{datatype.name}'"
+            )
+        return datatype
+
+    def construct(
+        self,
+        name: str,
+        args: tuple[ast.Expr, ...],
+        span: Span,
+        ctx: Context,
+        datatype: ast.Datatype,
+        instance: Type | None = None,
+    ) -> ast.Construct:
+        """`C(args)` of `datatype`; its instance inferred from the arguments, unless given
+        (`List<nat>.Cons(...)`: then each argument is checked against its field's type there)."""
+        ctor = datatype.ctor(name)
+        assert ctor is not None
         if len(args) != len(ctor.fields):
             raise self.state.fail(
                 ARITY,
@@ -422,8 +468,13 @@ class ExprChecker:
         field_types = self.state.field_types(datatype, ctor)
         checked = [self.expr(arg, ctx) for arg in args]
         binding: dict[str, Type] = {}
+        if instance is not None:
+            binding = self.binding_of(datatype, instance)
+            field_types = [substitute(field_ty, binding) for field_ty in field_types]
         for arg, field_ty, item in zip(checked, field_types, ctor.fields, strict=True):
-            if not infer(field_ty, ast.type_of(arg), datatype.type_params, binding):
+            if instance is not None:
+                self.state.expect(arg, field_ty, f"argument '{item.name or name}' of constructor '{name}'")
+            elif not infer(field_ty, ast.type_of(arg), datatype.type_params, binding):
                 what = f"'{item.name}'" if item.name else "an argument"
                 raise self.state.fail(
                     TYPE_MISMATCH,
@@ -452,7 +503,12 @@ class ExprChecker:
     def binding_of(self, datatype: ast.Datatype, ty: Type) -> dict[str, Type]:
         return dict(zip(datatype.type_params, ty.args, strict=True))
 
-    def member(self, expr: ast.Member, ctx: Context) -> ast.Destruct:
+    def member(self, expr: ast.Member, ctx: Context) -> ast.Destruct | ast.Construct:
+        if self.names_datatype(expr.obj):  # `Color.Red`, `List.Nil`
+            assert isinstance(expr.obj, ast.Name)
+            qualifier = ast.TypeRef(span=expr.obj.span, name=expr.obj.name)
+            datatype = self.qualifying_datatype(qualifier, expr.name, expr.name_span)
+            return self.construct(expr.name, (), expr.span, ctx, datatype)
         obj = self.expr(expr.obj, ctx)
         ty = ast.type_of(obj)
         datatype = self.state.decls.get(ty.name)
@@ -478,6 +534,14 @@ class ExprChecker:
             indices=tuple(datatype.index(ctor.name) for ctor in owners),
             name_span=expr.name_span,
             ty=field_ty,
+        )
+
+    def names_datatype(self, expr: ast.Expr) -> bool:
+        """A name that is no variable in scope but a datatype's: the `D` of `D.C`."""
+        return (
+            isinstance(expr, ast.Name)
+            and self.state.lookup(expr.name) is None
+            and isinstance(self.state.decls.get(expr.name), ast.Datatype)
         )
 
     def is_ctor(self, expr: ast.IsCtor, ctx: Context) -> ast.IsCtor:

@@ -18,11 +18,19 @@ class Phase(Enum):
     INTERNAL = "internal"
 
 
+class Severity(Enum):
+    """An error stops the program from verifying; a warning is only shown (as Dafny's are)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class DiagnosticCode:
     code: str
     phase: Phase
     explanation: str
+    severity: Severity = Severity.ERROR
 
 
 def _code(code: str, phase: Phase, explanation: str) -> DiagnosticCode:
@@ -50,6 +58,12 @@ WP_ONLY = _code(
     "%%wp computes weakest preconditions of assignments, `var`, if, assert and assume on int "
     "and bool values; the rest of MiniDafny needs %%verify.",
 )
+DEPRECATED_SEMICOLON = DiagnosticCode(
+    "W001",
+    Phase.PARSE,
+    "Old Dafny ended specification clauses with `;`; Dafny accepts it with a warning.",
+    Severity.WARNING,
+)
 TOO_LARGE = _code("E201", Phase.LIMIT, "The input is larger than the verifier accepts.")
 INTERNAL = _code(
     "E900", Phase.INTERNAL, "The verifier itself failed: a bug to report, not a problem in the program."
@@ -67,6 +81,10 @@ class Diagnostic:
     @property
     def phase(self) -> Phase:
         return self.code.phase
+
+    @property
+    def severity(self) -> Severity:
+        return self.code.severity
 
 
 class DiagnosticError(Exception):

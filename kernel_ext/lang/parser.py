@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,13 @@ from lark.exceptions import (
 )
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.diagnostics import NOT_MINIDAFNY, SYNTAX, Diagnostic, DiagnosticError
+from kernel_ext.lang.diagnostics import (
+    DEPRECATED_SEMICOLON,
+    NOT_MINIDAFNY,
+    SYNTAX,
+    Diagnostic,
+    DiagnosticError,
+)
 from kernel_ext.lang.source import SourceFile, Span
 
 GRAMMAR = Path(__file__).with_name("minidafny.lark")
@@ -322,6 +329,7 @@ def _at_end(expected: set[str], source: SourceFile) -> Diagnostic:
 EXPRESSION_STARTS = {
     "INT",
     "NAME",
+    "GENERIC_QUALIFIER",
     "TRUE",
     "FALSE",
     "OLD",
@@ -401,6 +409,9 @@ def _meta_span(meta) -> Span:
     return Span(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
+SEMICOLON_WARNING = "deprecated style: a semi-colon is not needed here"
+
+
 @dataclasses.dataclass(frozen=True)
 class _TypeParams:
     span: Span
@@ -411,17 +422,49 @@ def _unsupported(span: Span, message: str, hint: str = "") -> DiagnosticError:
     return DiagnosticError([Diagnostic(NOT_MINIDAFNY, span, message, hint)])
 
 
+def _type_in_token(token: Token) -> ast.TypeRef:
+    """The type `List<seq<int>>` written in a GENERIC_QUALIFIER token (`List<seq<int>>.`), every
+    part spanning the token."""
+    span = _token_span(token)
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_']*|[<>,]", token.value.removesuffix("."))
+
+    def read(at: int) -> tuple[ast.TypeRef, int]:
+        name, at = words[at], at + 1
+        args: list[ast.TypeRef] = []
+        if at < len(words) and words[at] == "<":
+            at += 1
+            while True:
+                if at >= len(words) or words[at] in "<>,":
+                    raise DiagnosticError([Diagnostic(SYNTAX, span, "a type is expected here")])
+                arg, at = read(at)
+                args.append(arg)
+                if at < len(words) and words[at] == ",":
+                    at += 1
+                    continue
+                if at < len(words) and words[at] == ">":
+                    at += 1
+                    break
+                raise DiagnosticError([Diagnostic(SYNTAX, span, "a type is expected here")])
+        return ast.TypeRef(span=span, name=name, args=tuple(args)), at
+
+    ref, end = read(0)
+    if end != len(words):
+        raise DiagnosticError([Diagnostic(SYNTAX, span, "a type is expected here")])
+    return ref
+
+
 @v_args(meta=True)
 class _Builder(Transformer):
     def __init__(self, source: SourceFile):
         super().__init__()
         self.source = source
+        self.warnings: list[Diagnostic] = []
 
     # ---- declarations
 
     def start(self, meta, decls):
         span = Span(1, 1, 1, 1) if meta.empty else _meta_span(meta)
-        return ast.Program(span=span, decls=tuple(decls))
+        return ast.Program(span=span, decls=tuple(decls), warnings=tuple(self.warnings))
 
     def unsupported_token(self, meta, children):
         token = children[0]
@@ -481,22 +524,33 @@ class _Builder(Transformer):
         return ("body", children[0])
 
     def requires_clause(self, meta, children):
-        return ("requires", ast.SpecClause(span=_meta_span(meta), expr=children[1]))
+        return ("requires", self._spec_clause(children))
 
     def ensures_clause(self, meta, children):
-        return ("ensures", ast.SpecClause(span=_meta_span(meta), expr=children[1]))
+        return ("ensures", self._spec_clause(children))
 
     def invariant_clause(self, meta, children):
-        return ("invariant", ast.SpecClause(span=_meta_span(meta), expr=children[1]))
+        return ("invariant", self._spec_clause(children))
 
     def decreases_clause(self, meta, children):
-        return ("decreases", children[1])
+        return ("decreases", self._without_semicolon(children)[1])
 
     def modifies_clause(self, meta, children):
-        return ("modifies", tuple(children[1:]))
+        return ("modifies", tuple(self._without_semicolon(children)[1:]))
 
     def reads_clause(self, meta, children):
-        return ("reads", tuple(children[1:]))
+        return ("reads", tuple(self._without_semicolon(children)[1:]))
+
+    def _spec_clause(self, children) -> ast.SpecClause:
+        keyword, expr = self._without_semicolon(children)
+        return ast.SpecClause(span=_token_span(keyword).cover(expr.span), expr=expr)
+
+    def _without_semicolon(self, children) -> list:
+        """A clause's parts; a `;` ending it (old Dafny's style) is dropped with Dafny's warning."""
+        for child in children:
+            if isinstance(child, Token) and child.type == "SEMICOLON":
+                self.warnings.append(Diagnostic(DEPRECATED_SEMICOLON, _token_span(child), SEMICOLON_WARNING))
+        return [child for child in children if not (isinstance(child, Token) and child.type == "SEMICOLON")]
 
     def decreases_star(self, meta, children):
         return ast.Decreases(span=_meta_span(meta), star=True)
@@ -780,6 +834,31 @@ class _Builder(Transformer):
     def call(self, meta, children):
         name, args = children[0], children[1]
         return ast.Call(span=_meta_span(meta), name=str(name), args=args, name_span=_token_span(name))
+
+    def qualified_call(self, meta, children):
+        """`List.Cons(1, List.Nil)`: a constructor named with its datatype (what Dafny calls
+        a method of an object, `o.M(x)`, is not part of MiniDafny)."""
+        qualifier, name, args = children[0], children[2], children[3]
+        if not isinstance(qualifier, ast.Name):
+            raise _unsupported(_meta_span(meta), "calling a member of a value is not part of MiniDafny")
+        return ast.Call(
+            span=_meta_span(meta),
+            name=str(name),
+            args=args,
+            name_span=_token_span(name),
+            qualifier=ast.TypeRef(span=qualifier.span, name=qualifier.name),
+        )
+
+    def generic_qualified(self, meta, children):
+        """`List<int>.Nil`, `List<int>.Cons(1, xs)`: a constructor of a given instance."""
+        qualifier, name = children[0], children[1]
+        return ast.Call(
+            span=_meta_span(meta),
+            name=str(name),
+            args=children[2] if len(children) > 2 else (),
+            name_span=_token_span(name),
+            qualifier=_type_in_token(qualifier),
+        )
 
     def call_args(self, meta, children):
         return tuple(children)

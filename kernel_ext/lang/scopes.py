@@ -79,6 +79,8 @@ class CheckState:
     def __post_init__(self) -> None:
         self.decls: dict[str, ast.Decl] = {}
         self.ctors: dict[str, tuple[ast.Datatype, ast.Constructor]] = {}
+        # a constructor name that several datatypes declare: each of them, in source order
+        self.shared_ctors: dict[str, list[ast.Datatype]] = {}
         self.type_params: tuple[str, ...] = ()
         for decl in self.program.decls:
             self.declare_top_level(decl)
@@ -89,11 +91,17 @@ class CheckState:
             self.error(DUPLICATE_NAME, decl.name_span, f"duplicate declaration of '{decl.name}'")
         else:
             self.decls[decl.name] = decl
+        own: set[str] = set()
         for ctor in decl.ctors if isinstance(decl, ast.Datatype) else ():
             # a constructor may be named like its own datatype (`datatype D = D(x: int)`)
             other_decl = ctor.name in self.decls and ctor.name != decl.name
-            if ctor.name in self.ctors or other_decl:
+            earlier = self.ctors.get(ctor.name)
+            twice = ctor.name in own
+            own.add(ctor.name)
+            if other_decl or twice:
                 self.error(DUPLICATE_NAME, ctor.span, f"duplicate declaration of '{ctor.name}'")
+            elif earlier is not None:  # Dafny allows it; the name is then used qualified
+                self.shared_ctors.setdefault(ctor.name, [earlier[0]]).append(decl)
             else:
                 self.ctors[ctor.name] = (decl, ctor)
 

@@ -36,6 +36,11 @@ class SourceFile:
     name: str
     text: str = field(repr=False)
 
+    def __post_init__(self) -> None:
+        # Editors on Windows start a UTF-8 file (and so a pasted cell) with a byte-order
+        # mark; Dafny skips it, and column 1 is the character after it.
+        object.__setattr__(self, "text", without_byte_order_marks(self.text))
+
     @cached_property
     def _lines(self) -> tuple[str, ...]:
         return tuple(self.text.splitlines())
@@ -69,3 +74,14 @@ class SourceFile:
         parts += list(lines[span.start_line : span.end_line - 1])
         parts.append(lines[span.end_line - 1][: span.end_col - 1])
         return " ".join(part.strip() for part in parts)
+
+
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def without_byte_order_marks(text: str) -> str:
+    """The text without a byte-order mark at its start or at the start of a line (where a
+    notebook cell that began with one stands in the program made of cells)."""
+    if BYTE_ORDER_MARK not in text:
+        return text
+    return "\n".join(line.removeprefix(BYTE_ORDER_MARK) for line in text.split("\n"))

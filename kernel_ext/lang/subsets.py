@@ -21,6 +21,13 @@ from kernel_ext.lang.types import NAT, UNKNOWN, Type
 COLLECTIONS = ("seq", "set", "multiset")
 
 
+def gives_value_of_a_branch(expr: ast.Expr) -> bool:
+    """Whether `expr`'s value is that of one of its branches (an if-then-else, a `match`): a
+    subset-type error is then reported at the branch that gave the value, at any depth, as
+    current Dafny reports it (`var r: nat := if b then 10 else -10;` at the `-10`)."""
+    return isinstance(expr, ast.IfThenElse | ast.Match)
+
+
 @dataclass(frozen=True)
 class Field:
     """One argument of a constructor, in a datatype instance: its name and its type there."""

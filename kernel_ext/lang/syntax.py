@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import Type, substitute
 
@@ -135,6 +136,7 @@ class Call(Expr):
     signature: tuple[Type, ...] = field(default=(), compare=False)  # its parameter and result types
     ty: Type | None = _typed()
     nid: NodeId | None = _id()
+    qualifier: TypeRef | None = None  # `List.Cons(...)`: the datatype a constructor is taken from
 
     @property
     def token(self) -> Span:
@@ -706,6 +708,8 @@ class Datatype(Decl):
 class Program:
     span: Span = _span()
     decls: tuple[Decl, ...] = ()
+    # what the parser warns of (Dafny's style warnings): shown, never a reason to fail
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     def methods(self) -> list[Method]:
         return [decl for decl in self.decls if isinstance(decl, Method)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 
 from kernel_ext.explain.counterexample import Binding, Replay, Step, Trace
-from kernel_ext.lang.diagnostics import Diagnostic
+from kernel_ext.lang.diagnostics import Diagnostic, Severity
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, summary
 from kernel_ext.present.vc import LEGEND, vc_lines, vc_text
@@ -86,12 +86,18 @@ def verdict_label(report: VerificationReport) -> str:
 
 
 def diagnostic_heading(diagnostic: Diagnostic) -> str:
-    """`line 2, column 15: parse error E001: unexpected ';'`."""
+    """`line 2, column 15: parse error E001: unexpected ';'` (`warning W001: ...` for a warning)."""
     span = diagnostic.span
-    return (
-        f"line {span.start_line}, column {span.start_col}: "
-        f"{diagnostic.phase.value} error {diagnostic.code.code}: {diagnostic.message}"
-    )
+    what = "warning" if diagnostic.severity == Severity.WARNING else f"{diagnostic.phase.value} error"
+    return f"line {span.start_line}, column {span.start_col}: {what} {diagnostic.code.code}: {diagnostic.message}"
+
+
+WARNING_ICON = "\u26a0"  # ⚠
+
+
+def _warning(warning: Diagnostic, source: SourceFile | None) -> str:
+    heading = f"<div>{escape(WARNING_ICON)} {escape(diagnostic_heading(warning))}</div>"
+    return f'<div style="{_box(_TINTS[Status.UNKNOWN])}">{heading}{_excerpt(source, warning.span)}</div>'
 
 
 def related_heading(ob: ObligationResult) -> str:
@@ -169,6 +175,7 @@ def loop_use_sentence(loop: LoopSummary) -> str:
 def render_html(report: VerificationReport, source: SourceFile | None = None, *, title: str = "") -> str:
     """The whole report as one self-contained `<div class="mdy-report">`."""
     parts = [_header(report, title or report.file)]
+    parts += [_warning(w, source) for w in report.warnings]
     parts += [_diagnostic(d, source) for d in report.diagnostics]
     parts += [_group(group, source) for group in method_groups(report)]
     parts += [_loop(loop) for loop in report.loops]

@@ -135,6 +135,8 @@ class VerifyMagics(Magics):
         options = Options(limits=limits, only=args.only, loop_views=frozenset(own))
         report = self.program.check(cell, options, own)
         shown = _own_part(report, own)
+        own_warnings = tuple(w for w in shown.warnings if w.span.start_line <= _line_count(cell))
+        shown = dataclasses.replace(shown, warnings=own_warnings)  # not those of earlier cells
         _show(shown, SourceFile(CELL_NAME, cell), args.widget, args.trace)
         _mention_others(report, own, before)
         if args.call:

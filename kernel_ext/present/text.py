@@ -13,7 +13,9 @@ def _where(file: str, span: Span) -> str:
 
 def dafny_lines(report: VerificationReport) -> list[str]:
     """`FILE(LINE,COL): Error: MESSAGE` lines, related locations under each, as Dafny prints them."""
-    lines: list[str] = []
+    lines = [
+        f"{_where(report.file, warning.span)}: Warning: {warning.message}" for warning in report.warnings
+    ]
     for diagnostic in report.diagnostics:
         lines.append(f"{_where(report.file, diagnostic.span)}: Error: {diagnostic.message}")
         if diagnostic.hint:

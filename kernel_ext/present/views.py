@@ -12,6 +12,7 @@ from kernel_ext.explain.counterexample import Trace
 from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.html import (
+    WARNING_ICON,
     MethodGroup,
     bindings_text,
     diagnostic_heading,
@@ -81,6 +82,11 @@ class ReportView(StaticView):
 def render_text(report: VerificationReport, source: SourceFile | None = None, *, title: str = "") -> str:
     """The whole report as plain text: the same facts as `render_html`, without markup."""
     lines = [f"{title or report.file}: {verdict_label(report)}"]
+    for warning in report.warnings:
+        lines += [
+            f"{WARNING_ICON} {diagnostic_heading(warning)}",
+            *_excerpt_lines(source, warning.span, INDENT),
+        ]
     for diagnostic in report.diagnostics:
         lines += _diagnostic_lines(diagnostic, source)
     for group in method_groups(report):

@@ -41,7 +41,7 @@ function sourceLine(data, number, extra = {}) {
     h("span", { style: "opacity:.6;user-select:none" }, String(number).padStart(4) + " | "), text);
 }
 
-function diagnostic(data, d) {
+function diagnostic(data, d, status = "failed") {
   const text = data.source[d.line - 1] ?? "";
   const start = Math.max(d.column - 1, 0);
   const end = d.end > d.column ? d.end - 1 : start + 1;
@@ -51,8 +51,8 @@ function diagnostic(data, d) {
   const line = h("div", { style: "white-space:pre" },
     h("span", { style: "opacity:.6" }, String(d.line).padStart(4) + " | "),
     text.slice(0, start), underlined, text.slice(end));
-  return h("div", { class: "md-diagnostic", "data-line": String(d.line), style: box("failed") },
-    h("div", {}, `${ICONS.failed} ${d.heading}`),
+  return h("div", { class: "md-diagnostic", "data-line": String(d.line), style: box(status) },
+    h("div", {}, `${status === "failed" ? ICONS.failed : "\u26a0"} ${d.heading}`),
     h("div", { style: `font-family:${MONO};background:rgba(127,127,127,.10);padding:.3em .5em;overflow-x:auto` }, line),
     d.hint ? h("div", {}, `hint: ${d.hint}`) : null);
 }
@@ -203,6 +203,7 @@ function build(data) {
   };
   const remember = (row, ob) => rows.set(row, ob);
   const children = [header(data)];
+  children.push(...(data.warnings || []).map((d) => diagnostic(data, d, "unknown")));
   children.push(...data.diagnostics.map((d) => diagnostic(data, d)));
   children.push(...data.methods.map((method) => methodGroup(method, select, remember)));
   children.push(detail);

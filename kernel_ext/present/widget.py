@@ -16,6 +16,7 @@ import anywidget
 import traitlets
 
 from kernel_ext.explain.counterexample import Trace
+from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.present.html import (
     bindings_text,
@@ -65,6 +66,16 @@ class ReportWidget(anywidget.AnyWidget):
         return {**data, REPORT_MIMETYPE: self.report.to_json()}, metadata
 
 
+def _diagnostic(d: Diagnostic) -> dict:
+    return {
+        "line": d.span.start_line,
+        "column": d.span.start_col,
+        "end": d.span.end_col if d.span.end_line == d.span.start_line else 0,
+        "heading": diagnostic_heading(d),
+        "hint": d.hint,
+    }
+
+
 def report_payload(report: VerificationReport, source: SourceFile, *, expanded: bool = False) -> dict:
     """Everything the browser shows, as plain JSON data in display order."""
     return {
@@ -75,16 +86,8 @@ def report_payload(report: VerificationReport, source: SourceFile, *, expanded: 
         "legend": LEGEND,
         "expanded": expanded,
         "source": source.text.split("\n"),
-        "diagnostics": [
-            {
-                "line": d.span.start_line,
-                "column": d.span.start_col,
-                "end": d.span.end_col if d.span.end_line == d.span.start_line else 0,
-                "heading": diagnostic_heading(d),
-                "hint": d.hint,
-            }
-            for d in report.diagnostics
-        ],
+        "diagnostics": [_diagnostic(d) for d in report.diagnostics],
+        "warnings": [_diagnostic(d) for d in report.warnings],
         "methods": [
             {
                 "name": group.owner,

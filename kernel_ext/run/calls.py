@@ -171,7 +171,7 @@ class Calls:
         values = []
         for arg, param in zip(call.args, params, strict=True):
             value = self.evaluator.eval(arg, caller, view)
-            self.evaluator.check_subset(ast.type_of(param), value, arg.span, caller)
+            self.evaluator.check_value_subset(ast.type_of(param), value, arg, caller, view)
             values.append(value)
         return values
 
@@ -265,7 +265,7 @@ class Calls:
         with machine.under_way("call", function.name, call.span), machine.deeper(function.name, call.span):
             frame.depth = machine.depth
             result = self.evaluator.eval(function.body, frame, view)
-            self.evaluator.check_subset(function.result_ty, result, function.body.span, frame)
+            self.evaluator.check_value_subset(function.result_ty, result, function.body, frame, view)
             self.memo[key] = result
             self.checking_ensures.add(key)
             try:

@@ -6,11 +6,13 @@ Also here: termination measures, and Dafny's orders on run-time values (`VALUES`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.semantics import Key, Measured, Relation, missing_case_message, order_of, uncovered_ctors
 from kernel_ext.lang.source import Span
+from kernel_ext.lang.subsets import gives_value_of_a_branch
 from kernel_ext.lang.types import NAT, Type
 from kernel_ext.obligations import (
     LOWER_BOUND,
@@ -349,7 +351,7 @@ class Evaluator:
         for arg, value, ty in zip(
             expr.args, args, datatype.field_types(ctor, ast.type_of(expr)), strict=True
         ):
-            self.check_subset(ty, value, arg.span, frame)
+            self.check_value_subset(ty, value, arg, frame, view)
         return DataValue(expr.datatype, expr.ctor, args)
 
     def eval_destruct(self, expr: ast.Destruct, frame: Frame, view: int | None) -> object:
@@ -367,6 +369,12 @@ class Evaluator:
         return value.args[self.positions[value.datatype, value.ctor][expr.name]]
 
     def eval_match(self, expr: ast.Match, frame: Frame, view: int | None) -> object:
+        with self.case_taken(expr, frame, view) as case:
+            return self.eval(case.body, frame, view)
+
+    @contextlib.contextmanager
+    def case_taken(self, expr: ast.Match, frame: Frame, view: int | None) -> Iterator[ast.MatchCase]:
+        """The case the subject's value matches, its pattern's variables bound meanwhile."""
         value = self.eval(expr.subject, frame, view)
         for case in expr.cases:
             bound: dict[str, object] = {}
@@ -377,7 +385,8 @@ class Evaluator:
                 frame.env[var.uid] = bound[var.uid]
                 frame.names[var.uid] = var.name
             try:
-                return self.eval(case.body, frame, view)
+                yield case
+                return
             finally:
                 for uid in bound:
                     frame.env.pop(uid, None)
@@ -408,6 +417,28 @@ class Evaluator:
         )
 
     # ---- types and measures
+
+    def check_value_subset(
+        self, ty: Type | None, value: object, expr: ast.Expr, frame: Frame, view: int | None
+    ) -> None:
+        """`check_subset` of the value of `expr`, reported at the branch that gave the value."""
+        if ty is not None and ty.name != "array" and not conforms(value, ty, self.machine.subsets):
+            self.check_subset(ty, value, self.blamed_branch(expr, frame, view).span, frame)
+
+    def blamed_branch(self, expr: ast.Expr, frame: Frame, view: int | None) -> ast.Expr:
+        """The innermost branch that gave `expr` its value (`subsets.gives_value_of_a_branch`);
+        its conditions are evaluated again, as nothing they read has changed."""
+        if not gives_value_of_a_branch(expr):
+            return expr
+        match expr:
+            case ast.IfThenElse():
+                branch = expr.then if self.eval(expr.cond, frame, view) else expr.else_
+                return self.blamed_branch(branch, frame, view)
+            case ast.Match():
+                with self.case_taken(expr, frame, view) as case:
+                    return self.blamed_branch(case.body, frame, view)
+            case _:
+                raise AssertionError(f"no branches in {type(expr).__name__}")
 
     def check_subset(self, ty: Type | None, value: object, span: Span, frame: Frame) -> None:
         """A value stored where a type goes: its subset constraints, at every depth."""

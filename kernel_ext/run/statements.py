@@ -339,7 +339,7 @@ class Statements:
                 if isinstance(expr, ast.NewArray)
                 else evaluator.eval(expr, frame, None)
             )
-            evaluator.check_subset(place.ty, value, expr.span, frame)
+            evaluator.check_value_subset(place.ty, value, expr, frame, None)
             values.append(value)
         return values
 

@@ -9,7 +9,7 @@ from itertools import count
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.source import SourceFile, Span
-from kernel_ext.lang.subsets import Subsets
+from kernel_ext.lang.subsets import Subsets, gives_value_of_a_branch
 from kernel_ext.lang.types import NAT, Type
 from kernel_ext.obligations import NO_SITE, SUBSET_MESSAGE, CheckSite, Obligation, ObligationKind
 from kernel_ext.verify import datatypes as dt
@@ -99,6 +99,44 @@ class Body:
         constraint = value_constraint(value, target, self.unit.subsets)
         message = "" if target == NAT else SUBSET_MESSAGE.format(target=target)
         return [self.check(t.implies(path, constraint), ObligationKind.SUBSET_TYPE, span, message=message)]
+
+    def subset_checks_of(
+        self, expr: ast.Expr, tr: Translator, target: Type | None, path: t.Term = t.TRUE
+    ) -> list[Command]:
+        """The value of `expr` stored where a `target` goes: `subset_check` of each branch that
+        may give the value, under the condition that it does, at the branch's position."""
+        if self.unit.subsets.guaranteed(ast.type_of(expr), target):
+            return []
+        if not gives_value_of_a_branch(expr):
+            return self.subset_check(tr(expr), ast.type_of(expr), target, expr.span, path)
+        match expr:
+            case ast.IfThenElse():
+                condition = tr(expr.cond)
+                return [
+                    *self.subset_checks_of(expr.then, tr, target, t.and_(path, condition)),
+                    *self.subset_checks_of(expr.else_, tr, target, t.and_(path, t.not_(condition))),
+                ]
+            case ast.Match():
+                return self.case_subset_checks(expr, tr, target, path)
+            case _:
+                raise AssertionError(f"no branches in {type(expr).__name__}")
+
+    def case_subset_checks(
+        self, expr: ast.Match, tr: Translator, target: Type | None, path: t.Term
+    ) -> list[Command]:
+        """As the translation reads a `match`: a case is taken when no earlier one matches and
+        it does (the last one when no earlier one matches)."""
+        subject = tr(expr.subject)
+        commands: list[Command] = []
+        earlier: list[t.Term] = []
+        for number, case in enumerate(expr.cases):
+            condition, bindings = tr.pattern_match(case.pattern, subject)
+            taken = [t.not_(other) for other in earlier]
+            if number < len(expr.cases) - 1:
+                taken.append(condition)
+            commands += self.subset_checks_of(case.body, tr.binding(bindings), target, t.and_(path, *taken))
+            earlier.append(condition)
+        return commands
 
 
 def param_var(param: ast.Param) -> t.Var:

@@ -71,6 +71,14 @@ def tag(value: t.Term) -> t.Term:
     return t.FunApp.of(_symbol(t.Role.TAG, t.sort_of(value), "$tag", "tag"), (value,), t.INT)
 
 
+def equal(left: t.Term, right: t.Term) -> t.Term:
+    """`left == right` of datatype values. The tags' equality follows from the values' and
+    is said too, as Dafny's `D#Equal` case-splits on the constructors: it puts the tags in
+    the proof, so their range and the inversion axioms say that a value is built by one of
+    the constructors (`c != Red && c != Green ==> c == Blue`)."""
+    return t.and_(t.eq(left, right), t.eq(tag(left), tag(right)))
+
+
 def rank(value: t.Term) -> t.Term:
     return t.FunApp.of(_symbol(t.Role.RANK, t.sort_of(value), "$rank", "rank"), (value,), t.INT)
 

@@ -158,7 +158,7 @@ def definition_checks(
     """The body well-formed and of the result type; then the function's value is the body's."""
     commands = wellformed.checks(definition)
     result = body.translate(definition)
-    commands += body.subset_check(result, ast.type_of(definition), function.result_ty, definition.span)
+    commands += body.subset_checks_of(definition, body.translate, function.result_ty)
     arguments = (*(param_var(p) for p in function.params), *reads_contents(function).values())
     call = t.FunApp(function.name, PROGRAM_FUEL, arguments, t.sort_of(result))
     commands.append(Assume(t.eq(call, result)))

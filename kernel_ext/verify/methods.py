@@ -270,7 +270,10 @@ class MethodLowering:
             else:
                 commands += self.wf(expr)
                 value = self.translate(expr)
-            commands += self.body.subset_check(value, ast.type_of(expr), target.ty, expr.span)
+            if isinstance(expr, ast.NewArray):
+                commands += self.body.subset_check(value, ast.type_of(expr), target.ty, expr.span)
+            else:
+                commands += self.body.subset_checks_of(expr, self.translate, target.ty)
             values.append(value)
         if len(targets) > 1:
             temps = [self.body.temp("rhs", t.sort_of(value)) for value in values]
@@ -369,7 +372,7 @@ class MethodLowering:
         for arg, param in zip(call.args, callee.params, strict=True):
             commands += self.wf(arg)
             value = self.translate(arg)
-            commands += self.body.subset_check(value, ast.type_of(arg), ast.type_of(param), arg.span)
+            commands += self.body.subset_checks_of(arg, self.translate, ast.type_of(param))
             temp = self.body.temp(param.name, sort_of(ast.type_of(param)))
             commands.append(Assign(temp, value))
             mapping[param.name] = temp

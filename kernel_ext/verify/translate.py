@@ -294,6 +294,9 @@ class Translator:
         if expr.op in ("==", "!=") and left_ty.name == "seq":
             equal = enc.seq_equal(left, right)
             return equal if expr.op == "==" else t.not_(equal)
+        if expr.op in ("==", "!=") and dt.is_datatype_sort(t.sort_of(left)):
+            equal = dt.equal(left, right)
+            return equal if expr.op == "==" else t.not_(equal)
         return t.app(BINARY_OPS[expr.op], left, right)
 
     def membership(self, value: t.Term, container: t.Term, container_ty: Type) -> t.Term:

@@ -95,7 +95,7 @@ class WellFormedness:
         return [
             command
             for arg, field_ty in zip(expr.args, field_types, strict=True)
-            for command in self.body.subset_check(tr(arg), ast.type_of(arg), field_ty, arg.span, path)
+            for command in self.body.subset_checks_of(arg, tr, field_ty, path)
         ]
 
     def destructor_check(self, expr: ast.Destruct, path: t.Term, tr: Translator) -> Assert:
@@ -240,8 +240,8 @@ class WellFormedness:
             commands += self.checks(arg, path, tr)
         args = [tr(arg) for arg in call.args]
         mapping = {p.name: a for p, a in zip(function.params, args, strict=True)}
-        for arg, param, term in zip(call.args, function.params, args, strict=True):
-            commands += self.body.subset_check(term, ast.type_of(arg), ast.type_of(param), arg.span, path)
+        for arg, param in zip(call.args, function.params, strict=True):
+            commands += self.body.subset_checks_of(arg, tr, ast.type_of(param), path)
         callee_tr = self.body.unit.translator_for(function)
         contents = self.callee_contents(function, call, tr)
         for clause in function.requires:

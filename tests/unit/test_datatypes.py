@@ -119,7 +119,7 @@ def test_destructors_and_discriminators_get_their_types() -> None:
         (LIST + "method M(x: List<int>) { assert x.Some?; }", 2, 35, "member 'Some?' does not exist"),
         (LIST + "method M(x: List<int>) { match x { case Cons(a) => } }", 2, 41, "arity 2 is applied to 1"),
         (LIST + "method M() { var x := Cons(1); }", 2, 23, "(found 1, expected 2)"),
-        (LIST + "datatype Other = Nil\n", 2, 18, "duplicate declaration of 'Nil'"),
+        (LIST + "datatype Other = Nil | Nil\n", 2, 24, "duplicate declaration of 'Nil'"),
         (LIST + "method M(x: List) { }", 2, 13, "takes 1 type argument(s)"),
         (LIST + "method M(x: int) { match x { case Nil => } }", 2, 26, "must be a datatype value"),
         (

@@ -1,0 +1,5 @@
+datatype Color = Red | Green | Blue
+
+method M(c: Color) {
+  assert c != Red ==> c == Blue;
+}
