@@ -365,6 +365,7 @@ def _statement_kind_problem(stmt: ast.Stmt) -> Diagnostic | None:
         ast.ForallStmt: "a forall statement",
         ast.AssertBy: "`assert ... by`",
         ast.SuchThat: "`:|`",
+        ast.MatchStmt: "a match statement",
     }
     if type(stmt) in proofs:
         return _wp_only(stmt.span, proofs[type(stmt)])

@@ -17,6 +17,7 @@ from kernel_ext.lang.types import INT, NAT
 from kernel_ext.obligations import ObligationKind
 from kernel_ext.run import DataValue, Outcome, run_method
 from kernel_ext.run.choice import small_ints
+from kernel_ext.verify.wp import weakest_precondition
 
 
 def checked(text: str) -> ast.Program:
@@ -214,3 +215,19 @@ method M(xs: List) returns (r: int) { r := Z(xs); }
 def test_a_literal_of_another_type_is_refused() -> None:
     [(_, _, message)] = diagnostics("function F(x: int): int { match x case true => 1 case _ => 0 }")
     assert message == "the pattern `true` cannot match a value of type int"
+
+
+# ------------------------------------------------------------------ %%wp
+
+
+@pytest.mark.parametrize(
+    ("snippet", "words"),
+    [
+        ("x := var y := 1; y;", "let-expressions"),
+        ("x :| x > 0;", "`:|`"),
+        ("match x { case 0 => x := 1; case _ => }", "a match statement"),
+    ],
+)
+def test_wp_refuses_them_with_a_clear_message(snippet: str, words: str) -> None:
+    [problem] = weakest_precondition(snippet, "x > 0", "x: int").problems
+    assert words in problem.describe() and "use %%verify" in problem.describe()
