@@ -1,5 +1,5 @@
 """Candidate witnesses for the existence check of `x :| P`: the values P compares the
-variables with (`x == e`, `x > e`: e, e + 1, e - 1), and 0. The check is `P(c1) || P(c2) ||
+variables with (`x == e`, `x > e`: e, e + 1, e - 1; `e == 2 * x`: e / 2), and 0. The check is `P(c1) || P(c2) ||
 ... || exists x :: P(x)`: each candidate only adds a ground case that implies the existence,
 so that the solver need not find the value itself (a quantifier without a trigger)."""
 
@@ -20,9 +20,28 @@ def _compared_with(body: t.Term, var: t.Var, names: frozenset[str]) -> list[t.Te
         if not (isinstance(term, t.App) and term.op in COMPARISONS and len(term.args) == 2):
             continue
         for mine, other in (term.args, tuple(reversed(term.args))):
-            if mine == var and not (other.free_names & names):
-                found += [other, t.app(t.Op.ADD, other, t.IntVal(1)), t.app(t.Op.SUB, other, t.IntVal(1))]
+            value = _solved(mine, var, other)
+            if value is not None and not (other.free_names & names):
+                found += [value, t.app(t.Op.ADD, value, t.IntVal(1)), t.app(t.Op.SUB, value, t.IntVal(1))]
     return found
+
+
+def _solved(side: t.Term, var: t.Var, other: t.Term) -> t.Term | None:
+    """The value of `var` that makes `side` equal `other`, for sides built from `x` by
+    multiplying by a literal and adding or subtracting one: `n == 2 * a + 1` suggests
+    `(n - 1) / 2`."""
+    if side == var:
+        return other
+    if not (isinstance(side, t.App) and len(side.args) == 2):
+        return None
+    left, right = side.args
+    if side.op is t.Op.MUL and isinstance(left, t.IntVal) and left.value != 0:
+        return _solved(right, var, t.app(t.Op.DIV, other, left))
+    if side.op is t.Op.MUL and isinstance(right, t.IntVal) and right.value != 0:
+        return _solved(left, var, t.app(t.Op.DIV, other, right))
+    if side.op in (t.Op.ADD, t.Op.SUB) and isinstance(right, t.IntVal):
+        return _solved(left, var, t.app(t.Op.SUB if side.op is t.Op.ADD else t.Op.ADD, other, right))
+    return None
 
 
 def _subterms(term: t.Term) -> list[t.Term]:

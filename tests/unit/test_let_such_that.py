@@ -17,7 +17,12 @@ from kernel_ext.lang.types import INT, NAT
 from kernel_ext.obligations import ObligationKind
 from kernel_ext.run import DataValue, Outcome, run_method
 from kernel_ext.run.choice import small_ints
+from kernel_ext.verify import terms as t
+from kernel_ext.verify.witnesses import candidates as witness_candidates
 from kernel_ext.verify.wp import weakest_precondition
+
+X = t.variable("x", "x", t.INT)
+N = t.variable("n", "n", t.INT)
 
 
 def checked(text: str) -> ast.Program:
@@ -231,3 +236,20 @@ def test_a_literal_of_another_type_is_refused() -> None:
 def test_wp_refuses_them_with_a_clear_message(snippet: str, words: str) -> None:
     [problem] = weakest_precondition(snippet, "x > 0", "x: int").problems
     assert words in problem.describe() and "use %%verify" in problem.describe()
+
+
+def test_the_values_the_predicate_names_are_tried_as_witnesses() -> None:
+    text = """
+lemma L(n: nat)
+  requires exists b: nat :: n == 2 * b + 1
+{
+  var p: nat :| n == 2 * p + 1;
+  assert p == (n - 1) / 2;
+}"""
+    assert failed_kinds(text) == []
+    body = t.and_(
+        t.app(t.Op.GE, X, t.IntVal(0)),
+        t.eq(N, t.app(t.Op.ADD, t.app(t.Op.MUL, t.IntVal(2), X), t.IntVal(1))),
+    )
+    solved = t.app(t.Op.DIV, t.app(t.Op.SUB, N, t.IntVal(1)), t.IntVal(2))
+    assert {X.name: solved} in witness_candidates(body, (X,))
