@@ -255,11 +255,25 @@ class StmtChecker:
             if isinstance(target, ast.Name)
         ]
         condition_ctx = dataclasses.replace(ctx, ghost=True) if all(receivers) else ctx
-        condition = self.exprs.expr(stmt.condition, condition_ctx)
+        try:
+            condition = self.exprs.expr(stmt.condition, condition_ctx)
+        except Abort:
+            self.hint_untyped(stmt)
+            raise
         self.state.expect(condition, BOOL, "the condition of `:|`")
         return dataclasses.replace(
             stmt, variables=tuple(variables), targets=tuple(targets), condition=condition
         )
+
+    def hint_untyped(self, stmt: ast.SuchThat) -> None:
+        """After a type error in `var x :| P;` with x untyped: say that x was taken to be an int."""
+        untyped = [var.name for var in stmt.variables if var.type_ref is None]
+        if untyped and self.state.errors and not self.state.errors[-1].hint:
+            name = untyped[0]
+            self.state.errors[-1] = dataclasses.replace(
+                self.state.errors[-1],
+                hint=f"Without a type, '{name}' is an int here: write `var {name}: T :| ...;` for another type.",
+            )
 
     def variable_target(self, target: ast.Name, seen: set[str], ctx: Context) -> ast.Name:
         """A variable assigned to; `seen`: the variables the statement assigns before it."""

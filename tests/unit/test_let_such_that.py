@@ -253,3 +253,10 @@ lemma L(n: nat)
     )
     solved = t.app(t.Op.DIV, t.app(t.Op.SUB, N, t.IntVal(1)), t.IntVal(2))
     assert {X.name: solved} in witness_candidates(body, (X,))
+
+
+def test_an_untyped_such_that_variable_is_an_int_and_the_error_says_so() -> None:
+    with pytest.raises(DiagnosticError) as caught:
+        resolve(parse(SourceFile("t.dfy", "method M() { var s :| s == [1]; }")))
+    [diagnostic] = caught.value.diagnostics
+    assert "Without a type, 's' is an int here" in diagnostic.hint
