@@ -123,6 +123,13 @@ class ObligationKind(Enum):
         "",
         "This field exists only for some constructors, and the value may be another one.",
     )
+    SUCH_THAT = (
+        "such-that",
+        "cannot establish the existence of LHS values that satisfy the such-that predicate",
+        "",
+        "`x :| P` picks a value that satisfies P: the verifier must be shown that one exists "
+        "(here, for the variables' types).",
+    )
 
     def __init__(self, kind_id: str, message: str, related_message: str, explanation: str):
         self.id = kind_id

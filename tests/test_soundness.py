@@ -31,6 +31,10 @@ method Sum(a: array<int>, n: int) returns (s: int, ok: bool)
     if a[i] > 0 { s := s + a[i]; } else { s := s - 1; }
     i := i + 1;
   }
+  match n {
+    case 0 => s := s + 0;
+    case _ =>
+  }
   ok := s >= 0 && n > 0;
 }
 """

@@ -138,7 +138,7 @@ def variables_of(decl: ast.Method | ast.Function) -> tuple[Variable, ...]:
 def _locals(block: ast.Block) -> list[Variable]:
     found: list[Variable] = []
     for stmt in block.stmts:
-        if isinstance(stmt, ast.VarDecl):
+        if isinstance(stmt, ast.VarDecl | ast.SuchThat):
             found += [
                 Variable(v.uid, v.name, ast.type_of(v), stmt.span.start_line, block.span.end_line)
                 for v in stmt.variables

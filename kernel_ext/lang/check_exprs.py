@@ -69,6 +69,8 @@ def settle(expr: ast.Expr, expected: Type) -> ast.Expr:
     if isinstance(expr, ast.Match):
         cases = tuple(dataclasses.replace(case, body=settle(case.body, ty)) for case in expr.cases)
         return dataclasses.replace(expr, cases=cases, ty=ty)
+    if isinstance(expr, ast.Let):
+        return dataclasses.replace(expr, body=settle(expr.body, ty), ty=ty)
     if isinstance(expr, ast.Construct):
         return dataclasses.replace(expr, ty=ty)
     if isinstance(expr, ast.Call) and expr.type_params:
@@ -138,6 +140,8 @@ class ExprChecker:
                 return self.is_ctor(expr, ctx)
             case ast.Match():
                 return self.match(expr, ctx)
+            case ast.Let():
+                return self.let(expr, ctx)
             case ast.NewArray():
                 raise self.state.fail(
                     BAD_STATEMENT, expr.span, "`new` may only stand alone on the right of `:=`"
@@ -233,6 +237,35 @@ class ExprChecker:
             uid = self.state.declare(var.name, var.span, ty, "bound", is_ghost)
             checked.append(dataclasses.replace(var, uid=uid, ty=ty))
         return tuple(checked)
+
+    def let(self, expr: ast.Let, ctx: Context) -> ast.Let:
+        """`var x, y := e1, e2; body`: the values in the enclosing scope, the body in one where
+        the variables are bound (of the type written, else of their value's)."""
+        if len(expr.values) != len(expr.variables):
+            raise self.state.fail(
+                ARITY,
+                expr.span,
+                f"{len(expr.variables)} variable(s) but {len(expr.values)} value(s) on the right of ':='",
+            )
+        values = [self.expr(value, ctx) for value in expr.values]
+        variables = []
+        with self.state.scope():
+            for index, (var, value) in enumerate(zip(expr.variables, values, strict=True)):
+                value_ty = ast.type_of(value)
+                ty = self.state.type_of_ref(var.type_ref) if var.type_ref else value_ty
+                if not assignable(ty, value_ty):
+                    raise self.state.fail(
+                        TYPE_MISMATCH,
+                        value.span,
+                        f"cannot initialise '{var.name}' of type {ty} with a value of type {value_ty}",
+                    )
+                values[index] = settle(value, ty)
+                uid = self.state.declare(var.name, var.span, ty, "bound")
+                variables.append(dataclasses.replace(var, uid=uid, ty=ty))
+            body = self.expr(expr.body, ctx)
+        return dataclasses.replace(
+            expr, variables=tuple(variables), values=tuple(values), body=body, ty=ast.type_of(body)
+        )
 
     def name(self, expr: ast.Name, ctx: Context) -> ast.Name:
         variable = self.state.lookup(expr.name)
@@ -557,6 +590,8 @@ class ExprChecker:
 
     def pattern(self, pattern: ast.Pattern, ty: Type) -> ast.Pattern:
         """Check a pattern against the type of the value it matches; declares its variables."""
+        if pattern.literal is not None:
+            return self.literal_pattern(pattern, ty)
         datatype = self.state.decls.get(ty.name)
         is_ctor = isinstance(datatype, ast.Datatype) and datatype.ctor(pattern.name) is not None
         if pattern.args is None and not is_ctor:
@@ -587,6 +622,29 @@ class ExprChecker:
             pattern, args=checked, ctor=ctor.name, index=datatype.index(ctor.name), fields=fields, ty=ty
         )
 
+    def literal_pattern(self, pattern: ast.Pattern, ty: Type) -> ast.Pattern:
+        """`0`, `-1`, `true`: a literal of the matched value's type."""
+        is_bool = isinstance(pattern.literal, bool)
+        if (ty == BOOL) != is_bool or not (is_bool or ty.is_numeric):
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                pattern.span,
+                f"the pattern `{pattern.name}` cannot match a value of type {ty}",
+            )
+        return dataclasses.replace(pattern, ty=ty)
+
+    def match_subject(self, subject: ast.Expr, patterns: list[ast.Pattern]) -> None:
+        """What a match may take apart: a datatype value, or an int or bool matched against
+        literals (with variables and `_`)."""
+        ty = ast.type_of(subject)
+        literal_match = any(pattern.literal is not None for pattern in patterns) and all(
+            pattern.args is None and (pattern.literal is not None or pattern.name not in self.state.ctors)
+            for pattern in patterns
+        )
+        if (ty == BOOL or ty.is_numeric) and literal_match:
+            return
+        self.datatype_of(subject, "the value matched")
+
     def case(
         self, pattern: ast.Pattern, ty: Type, check: Callable[[Body, Context], Body], body: Body, ctx: Context
     ) -> tuple[ast.Pattern, Body]:
@@ -596,7 +654,7 @@ class ExprChecker:
 
     def match(self, expr: ast.Match, ctx: Context) -> ast.Match:
         subject = self.expr(expr.subject, ctx)
-        self.datatype_of(subject, "the value matched")
+        self.match_subject(subject, [case.pattern for case in expr.cases])
         cases = []
         result = UNKNOWN
         for case in expr.cases:

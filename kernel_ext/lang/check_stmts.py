@@ -102,6 +102,8 @@ class StmtChecker:
                 return self.assert_by_stmt(stmt, ctx)
             case ast.MatchStmt():
                 return self.match_stmt(stmt, ctx)
+            case ast.SuchThat():
+                return self.such_that(stmt, ctx)
             case _:
                 raise TypeError(f"the resolver has no rule for {type(stmt).__name__}")
 
@@ -229,6 +231,49 @@ class StmtChecker:
                 )
         rhs = self.settle_all(rhs, [ast.type_of(target) for target in targets])
         return dataclasses.replace(stmt, targets=tuple(targets), rhs=rhs)
+
+    def such_that(self, stmt: ast.SuchThat, ctx: Context) -> ast.SuchThat:
+        """`var x :| P;` declares x (an int where no type is written), `x :| P;` assigns the
+        variables x; P is checked with them in scope, as ghost code when they all are."""
+        targets: list[ast.Expr] = []
+        variables: list[ast.LocalVar] = []
+        seen: set[str] = set()
+        for target in stmt.targets:
+            if not isinstance(target, ast.Name):
+                raise self.state.fail(
+                    NOT_ASSIGNABLE, target.span, "only variables can be given values with `:|`"
+                )
+            targets.append(self.variable_target(target, seen, ctx))
+        for var in stmt.variables:
+            ty = self.state.type_of_ref(var.type_ref) if var.type_ref else INT
+            is_ghost = var.is_ghost or ctx.ghost
+            uid = self.state.declare(var.name, var.span, ty, "local", is_ghost)
+            variables.append(dataclasses.replace(var, uid=uid, ty=ty, is_ghost=is_ghost))
+        receivers = [var.is_ghost for var in variables] + [
+            self.state.lookup(target.name).is_ghost  # type: ignore[union-attr]
+            for target in stmt.targets
+            if isinstance(target, ast.Name)
+        ]
+        condition_ctx = dataclasses.replace(ctx, ghost=True) if all(receivers) else ctx
+        try:
+            condition = self.exprs.expr(stmt.condition, condition_ctx)
+        except Abort:
+            self.hint_untyped(stmt)
+            raise
+        self.state.expect(condition, BOOL, "the condition of `:|`")
+        return dataclasses.replace(
+            stmt, variables=tuple(variables), targets=tuple(targets), condition=condition
+        )
+
+    def hint_untyped(self, stmt: ast.SuchThat) -> None:
+        """After a type error in `var x :| P;` with x untyped: say that x was taken to be an int."""
+        untyped = [var.name for var in stmt.variables if var.type_ref is None]
+        if untyped and self.state.errors and not self.state.errors[-1].hint:
+            name = untyped[0]
+            self.state.errors[-1] = dataclasses.replace(
+                self.state.errors[-1],
+                hint=f"Without a type, '{name}' is an int here: write `var {name}: T :| ...;` for another type.",
+            )
 
     def variable_target(self, target: ast.Name, seen: set[str], ctx: Context) -> ast.Name:
         """A variable assigned to; `seen`: the variables the statement assigns before it."""
@@ -359,7 +404,7 @@ class StmtChecker:
     def match_stmt(self, stmt: ast.MatchStmt, ctx: Context) -> ast.MatchStmt:
         ctx = self.guarded(stmt.subject, ctx)
         subject = self.exprs.expr(stmt.subject, ctx)
-        self.exprs.datatype_of(subject, "the value matched")
+        self.exprs.match_subject(subject, [case.pattern for case in stmt.cases])
         cases = []
         for case in stmt.cases:
             pattern, body = self.exprs.case(case.pattern, ast.type_of(subject), self.block, case.body, ctx)

@@ -374,6 +374,8 @@ def _expected_words(expected: set[str]) -> str:
     if EXPRESSION_STARTS & rest and len(EXPRESSION_STARTS & rest) >= 4:
         words.append("an expression")
         rest -= EXPRESSION_STARTS
+        if "ASSERT" not in rest:  # `var` starts a let-expression, not a statement, here
+            rest.discard("VAR")
     if rest >= STATEMENT_STARTS:
         words.append("a statement")
         rest -= STATEMENT_STARTS
@@ -692,14 +694,22 @@ class _Builder(Transformer):
         return tuple(children)
 
     def var_decl(self, meta, children):
-        is_ghost = isinstance(children[0], Token) and children[0].type == "GHOST"
-        variables = tuple(
-            dataclasses.replace(child, is_ghost=is_ghost)
-            for child in children
-            if isinstance(child, ast.LocalVar)
-        )
+        variables = _declared_variables(children)
         rhs = next((child for child in children if isinstance(child, tuple)), ())
         return ast.VarDecl(span=_meta_span(meta), variables=variables, rhs=rhs)
+
+    def var_such_that(self, meta, children):
+        return ast.SuchThat(
+            span=_meta_span(meta),
+            variables=_declared_variables(children),
+            condition=children[-1],
+            op_span=_such_that(children),
+        )
+
+    def assign_such_that(self, meta, children):
+        return ast.SuchThat(
+            span=_meta_span(meta), targets=children[0], condition=children[-1], op_span=_such_that(children)
+        )
 
     def lhs_list(self, meta, children):
         return tuple(children)
@@ -920,6 +930,16 @@ class _Builder(Transformer):
         has_parens = len(children) > 1 or self.source.text_of(_meta_span(meta)).rstrip().endswith(")")
         return ast.Pattern(span=_meta_span(meta), name=str(name), args=args if has_parens else None)
 
+    def int_pattern(self, meta, children):
+        text = children[-1].value.replace("_", "")
+        value = int(text, 16) if text.startswith("0x") else int(text)
+        value = -value if len(children) > 1 else value
+        return ast.Pattern(span=_meta_span(meta), name=str(value), literal=value)
+
+    def bool_pattern(self, meta, children):
+        value = children[0].type == "TRUE"
+        return ast.Pattern(span=_meta_span(meta), name="true" if value else "false", literal=value)
+
     def case_expr(self, meta, children):
         return ast.MatchCase(span=_meta_span(meta), pattern=children[1], body=children[-1])
 
@@ -958,6 +978,20 @@ class _Builder(Transformer):
     def new_array(self, meta, children):
         return ast.NewArray(span=_meta_span(meta), element_ref=children[1], size=children[3])
 
+    def let_expr(self, meta, children):
+        variables = tuple(child for child in children if isinstance(child, ast.BoundVar))
+        values = next(child for child in children if isinstance(child, tuple))
+        return ast.Let(span=_meta_span(meta), variables=variables, values=values, body=children[-1])
+
+    def let_such_that(self, meta, children):
+        such_that = next(c for c in children if isinstance(c, Token) and c.type == "SUCH_THAT")
+        raise _unsupported(
+            _token_span(such_that),
+            "a let-such-that expression `var x :| P; e` is not part of MiniDafny",
+            "Choose the value in a method with the statement `var x :| P;`, "
+            "or name a value in an expression with `var x := e; ...`.",
+        )
+
     def bound_var(self, meta, children):
         type_ref = children[1] if len(children) > 1 else None
         return ast.BoundVar(span=_meta_span(meta), name=str(children[0]), type_ref=type_ref)
@@ -967,6 +1001,18 @@ class _Builder(Transformer):
         return ast.Quantifier(
             span=_meta_span(meta), is_forall=children[0].type == "FORALL", bound=bound, body=children[-1]
         )
+
+
+def _declared_variables(children: list) -> tuple[ast.LocalVar, ...]:
+    """The variables a `var` statement declares, ghost if it starts with `ghost`."""
+    is_ghost = isinstance(children[0], Token) and children[0].type == "GHOST"
+    return tuple(
+        dataclasses.replace(child, is_ghost=is_ghost) for child in children if isinstance(child, ast.LocalVar)
+    )
+
+
+def _such_that(children: list) -> Span:
+    return _token_span(next(c for c in children if isinstance(c, Token) and c.type == "SUCH_THAT"))
 
 
 def _check_chain(ops: list[Token]) -> None:

@@ -59,7 +59,7 @@ def _level(expr: ast.Expr) -> int:
         return UNARY
     if isinstance(expr, ast.IntLit) and expr.value < 0:
         return UNARY
-    if isinstance(expr, ast.IfThenElse | ast.Quantifier | ast.Match):
+    if isinstance(expr, ast.IfThenElse | ast.Quantifier | ast.Match | ast.Let):
         return ENDLESS
     return POSTFIX
 
@@ -91,7 +91,16 @@ def _show(expr: ast.Expr) -> str:
     if isinstance(expr, ast.Match):
         cases = " ".join(f"case {show_pattern(case.pattern)} => {_show(case.body)}" for case in expr.cases)
         return f"match {_show(expr.subject)} {cases}"
+    if isinstance(expr, ast.Let):
+        return _show_let(expr)
     return _show_postfix(expr)
+
+
+def _show_let(expr: ast.Let) -> str:
+    names = ", ".join(
+        var.name + (f": {show_type(var.type_ref)}" if var.type_ref else "") for var in expr.variables
+    )
+    return f"var {names} := {', '.join(_show(value) for value in expr.values)}; {_show(expr.body)}"
 
 
 def show_pattern(pattern: ast.Pattern) -> str:
@@ -198,6 +207,12 @@ def show_stmt_head(stmt: ast.Stmt) -> str:
         if not stmt.rhs:
             return f"var {names};"
         return f"var {names} := {', '.join(_show(e) for e in stmt.rhs)};"
+    if isinstance(stmt, ast.SuchThat):
+        declared = ", ".join(
+            var.name + (f": {show_type(var.type_ref)}" if var.type_ref else "") for var in stmt.variables
+        )
+        lhs = f"var {declared}" if stmt.variables else ", ".join(_show(t) for t in stmt.targets)
+        return f"{lhs} :| {_show(stmt.condition)};"
     if isinstance(stmt, ast.Assign):
         targets = ", ".join(_show(t) for t in stmt.targets)
         return f"{targets} := {', '.join(_show(e) for e in stmt.rhs)};"

@@ -200,19 +200,33 @@ def bounded_below(new: Sequence[Measured[V]], old: Sequence[Measured[V]], logic:
 
 def uncovered_ctors(match: ast.Match | ast.MatchStmt, datatypes: Mapping[str, ast.Datatype]) -> list[str]:
     """The constructors that no case covers entirely (a case covers a constructor when its
-    pattern is a variable, `_`, or the constructor with only variables and `_` inside)."""
-    if any(not case.pattern.ctor for case in match.cases):
+    pattern is a variable, `_`, or the constructor with only variables and `_` inside). A
+    match on an int or a bool (literal patterns) is covered by a variable or `_`, or by both
+    `true` and `false`; otherwise the list holds the subject's type."""
+    if any(case.pattern.is_irrefutable for case in match.cases):
         return []
-    datatype = datatypes.get(ast.type_of(match.subject).name)
+    subject = ast.type_of(match.subject)
+    if subject == BOOL or subject.is_numeric:
+        literals = {case.pattern.literal for case in match.cases}
+        return [] if subject == BOOL and {True, False} <= literals else [str(subject)]
+    datatype = datatypes.get(subject.name)
     if datatype is None:
         return []
     covered = {
-        case.pattern.ctor for case in match.cases if all(not arg.ctor for arg in case.pattern.args or ())
+        case.pattern.ctor
+        for case in match.cases
+        if all(arg.is_irrefutable for arg in case.pattern.args or ())
     }
     return [ctor.name for ctor in datatype.ctors if ctor.name not in covered]
 
 
 def missing_case_message(match: ast.Match | ast.MatchStmt, uncovered: Sequence[str]) -> str:
-    """Dafny's message for a match that may miss the constructors `uncovered`."""
+    """Dafny's message for a match that may miss the constructors `uncovered` (current
+    Dafny's, for a match on an int or a bool)."""
     what = "expression" if isinstance(match, ast.Match) else "statement"
-    return f"missing case in match {what}: {', '.join(uncovered)}" if uncovered else ""
+    if not uncovered:
+        return ""
+    subject = ast.type_of(match.subject)
+    if subject == BOOL or subject.is_numeric:
+        return f"missing case in match {what}: not all possibilities for selector of type {subject} have been covered"
+    return f"missing case in match {what}: {', '.join(uncovered)}"

@@ -317,9 +317,9 @@ class IsCtor(Expr):
 
 @dataclass(frozen=True, kw_only=True)
 class Pattern:
-    """A `case` pattern: a constructor with sub-patterns, a variable, or `_`. Before
-    resolution a bare name is a variable or a nullary constructor (`ctor` is set by the
-    resolver when it is a constructor)."""
+    """A `case` pattern: a constructor with sub-patterns, a variable, `_`, or a literal
+    (`0`, `-1`, `true`: `literal` is its value). Before resolution a bare name is a variable
+    or a nullary constructor (`ctor` is set by the resolver when it is a constructor)."""
 
     span: Span = _span()
     name: str = ""
@@ -329,6 +329,7 @@ class Pattern:
     fields: tuple[str, ...] = field(default=(), compare=False)  # the destructor of each argument
     uid: str = field(default="", compare=False)
     ty: Type | None = _typed()
+    literal: int | bool | None = None
 
     @property
     def is_wildcard(self) -> bool:
@@ -336,7 +337,12 @@ class Pattern:
 
     @property
     def is_variable(self) -> bool:
-        return not self.ctor and self.name != "_"
+        return not self.ctor and self.name != "_" and self.literal is None
+
+    @property
+    def is_irrefutable(self) -> bool:
+        """A variable or `_`: matches every value."""
+        return not self.ctor and self.literal is None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -352,6 +358,17 @@ class Match(Expr):
 
     subject: Expr = field()
     cases: tuple[MatchCase, ...] = ()
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Let(Expr):
+    """`var x, y := e1, e2; body` (Dafny's let-expression): the body with each variable bound
+    to its value, the values evaluated before any variable is bound."""
+
+    variables: tuple[BoundVar, ...] = ()
+    values: tuple[Expr, ...] = ()
+    body: Expr = field()
     ty: Type | None = _typed()
 
 
@@ -443,6 +460,17 @@ class VarDecl(Stmt):
 
     variables: tuple[LocalVar, ...] = ()
     rhs: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuchThat(Stmt):
+    """`var x, y :| P;` (the variables declared) or `x, y :| P;` (variables assigned): values
+    that satisfy P, which must exist."""
+
+    variables: tuple[LocalVar, ...] = ()
+    targets: tuple[Expr, ...] = ()
+    condition: Expr = field()
+    op_span: Span = _span()  # the `:|`, where Dafny reports that no values may exist
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -738,7 +766,7 @@ def stmt_children(stmt: Stmt) -> tuple[Stmt, ...]:
             return tuple(hint for step in stmt.steps for hint in step.hints)
         case MatchStmt():
             return tuple(case.body for case in stmt.cases)
-        case VarDecl() | Assign() | CallStmt() | Assert() | Assume() | Return():
+        case VarDecl() | Assign() | CallStmt() | Assert() | Assume() | Return() | SuchThat():
             return ()
         case _:
             raise TypeError(f"no traversal for the statement kind {type(stmt).__name__}")
@@ -768,6 +796,8 @@ def stmt_exprs(stmt: Stmt) -> tuple[Expr, ...]:
             return (*range_, *(clause.expr for clause in stmt.ensures))
         case MatchStmt():
             return (stmt.subject,)
+        case SuchThat():
+            return (stmt.condition,)
         case Block():
             return ()
         case _:

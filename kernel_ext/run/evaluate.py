@@ -89,6 +89,7 @@ class Evaluator:
             ast.Destruct: self.eval_destruct,
             ast.IsCtor: lambda e, f, v: self.eval(e.obj, f, v).ctor == e.ctor,
             ast.Match: self.eval_match,
+            ast.Let: self.eval_let,
         }
 
     def connect(self, call_function: Rule) -> None:
@@ -393,8 +394,27 @@ class Evaluator:
                 frame.env.update(saved)
         raise self.missing_case(expr, value, frame)
 
+    def eval_let(self, expr: ast.Let, frame: Frame, view: int | None) -> object:
+        """The values first, each checked against its variable's type, then the body with the
+        variables bound to them."""
+        values = [self.eval(value, frame, view) for value in expr.values]
+        for var, value, value_expr in zip(expr.variables, values, expr.values, strict=True):
+            self.check_subset(ast.type_of(var), value, value_expr.span, frame)
+        saved = {var.uid: frame.env[var.uid] for var in expr.variables if var.uid in frame.env}
+        for var, value in zip(expr.variables, values, strict=True):
+            frame.env[var.uid] = value
+            frame.names[var.uid] = var.name
+        try:
+            return self.eval(expr.body, frame, view)
+        finally:
+            for var in expr.variables:
+                frame.env.pop(var.uid, None)
+            frame.env.update(saved)
+
     def matches(self, pattern: ast.Pattern, value: object, bound: dict[str, object]) -> bool:
         """Whether `value` matches the pattern; if so, `bound` gets the values of its variables."""
+        if pattern.literal is not None:
+            return value == pattern.literal
         if pattern.ctor:
             if not isinstance(value, DataValue) or value.ctor != pattern.ctor:
                 return False

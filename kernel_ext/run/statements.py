@@ -27,6 +27,7 @@ from kernel_ext.obligations import (
     clause_parts,
 )
 from kernel_ext.run.calls import Calls
+from kernel_ext.run.choice import INT_BOUND, choice_candidates, combinations
 from kernel_ext.run.evaluate import VALUES, Evaluator, show_measure
 from kernel_ext.run.machine import Frame, Machine, Return, Stop, point
 from kernel_ext.run.results import Outcome
@@ -114,6 +115,8 @@ class Statements:
                 self.exec_var_decl(stmt, frame)
             case ast.Assign():
                 self.exec_assign(stmt, frame)
+            case ast.SuchThat():
+                self.exec_such_that(stmt, frame)
             case ast.CallStmt():
                 self.calls.call_method(stmt.call, frame)
             case ast.Assert():
@@ -281,6 +284,36 @@ class Statements:
         values = self.right_hand_values(stmt.rhs, places, frame)
         for var, value in zip(stmt.variables, values, strict=True):
             self.declare(frame, var, value)
+
+    def exec_such_that(self, stmt: ast.SuchThat, frame: Frame) -> None:
+        """`x :| P`: the first small values of the variables' types that satisfy P (`choice.py`)."""
+        named: tuple[ast.LocalVar | ast.Expr, ...] = stmt.variables or stmt.targets
+        uids = [var.uid for var in named]  # type: ignore[union-attr]
+        pools = [choice_candidates(ast.type_of(var), self.machine.datatypes) for var in named]  # type: ignore[arg-type]
+        names = ", ".join(f"'{var.name}'" for var in named)  # type: ignore[union-attr]
+        if any(pool is None for pool in pools):
+            raise Stop(
+                Outcome.CANNOT_EVALUATE,
+                f"cannot evaluate `:|` at line {stmt.span.start_line}: the interpreter does not choose arrays",
+                stmt.span,
+            )
+        saved = {uid: frame.env[uid] for uid in uids if uid in frame.env}
+        for values in combinations(pools):  # type: ignore[arg-type]
+            self.machine.tick()
+            frame.env.update(zip(uids, values, strict=True))
+            if self.evaluator.eval(stmt.condition, frame, None):
+                for var, value in zip(stmt.variables, values if stmt.variables else (), strict=True):
+                    self.declare(frame, var, value)
+                return
+        for uid in uids:
+            frame.env.pop(uid, None)
+        frame.env.update(saved)
+        raise Stop(
+            Outcome.CANNOT_EVALUATE,
+            f"cannot evaluate `:|` at line {stmt.span.start_line}: no small value of {names} "
+            f"satisfies `{show_expr(stmt.condition)}` (ints from -{INT_BOUND} to {INT_BOUND} were tried)",
+            stmt.span,
+        )
 
     def declare(self, frame: Frame, var: ast.LocalVar, value: object) -> None:
         frame.scopes[-1].append(var.uid)

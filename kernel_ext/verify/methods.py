@@ -28,6 +28,7 @@ from kernel_ext.verify.gcl import Assert, Assign, Assume, Choice, Command, Havoc
 from kernel_ext.verify.termination import Termination
 from kernel_ext.verify.translate import (
     Translator,
+    choose_triggers,
     contents_constraint,
     element_sort,
     pattern_targets,
@@ -38,6 +39,7 @@ from kernel_ext.verify.translate import (
 )
 from kernel_ext.verify.triggers import quantified
 from kernel_ext.verify.wellformed import WellFormedness
+from kernel_ext.verify.witnesses import existence
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,8 @@ class MethodLowering:
                 lowered = self.forall_stmt(stmt)
             case ast.AssertBy():
                 lowered = self.assert_by_stmt(stmt)
+            case ast.SuchThat():
+                lowered = self.such_that(stmt)
             case _:
                 raise TypeError(f"the lowering has no rule for {type(stmt).__name__}")
         return seq(lowered, self.mark(stmt, MarkKind.CALL if self.calls_method(stmt) else MarkKind.STEP))
@@ -217,6 +221,28 @@ class MethodLowering:
             )
             return seq(havoc, *constraints)
         return self.assign_values([], targets, stmt.rhs)
+
+    def such_that(self, stmt: ast.SuchThat) -> Command:
+        """`x :| P`: P well-formed for any values of the variables (on a branch of its own),
+        values that satisfy it shown to exist, then the variables given such values."""
+        targets = such_that_variables(stmt)
+        variables = tuple(var for var, _ in targets)
+        subsets = self.body.unit.subsets
+        constraints = t.and_(*(type_constraint(var, ty, subsets) for var, ty in targets))
+        well_formed = seq(Havoc(variables), Assume(constraints), *self.wf(stmt.condition), Assume(t.FALSE))
+        condition = self.translate(stmt.condition)
+        witnesses = tuple(t.bound(var.symbol.source, var.sort, key=f"$such.{var.name}") for var in variables)
+        renamed = {var.name: witness for var, witness in zip(variables, witnesses, strict=True)}
+        body = t.substitute(t.and_(constraints, condition), renamed)
+        exists = t.Forall(witnesses, body, choose_triggers(body, witnesses), is_exists=True)
+        exists = existence(t.and_(constraints, condition), variables, exists)
+        return seq(
+            Choice((well_formed, seq())),
+            self.body.check(exists, ObligationKind.SUCH_THAT, stmt.op_span),
+            Havoc(variables),
+            Assume(constraints),
+            Assume(condition, f"such that, line {stmt.span.start_line}"),
+        )
 
     def assign(self, stmt: ast.Assign) -> Command:
         commands: list[Command] = []
@@ -741,9 +767,17 @@ class MethodLowering:
         )
 
 
+def such_that_variables(stmt: ast.SuchThat) -> list[tuple[t.Var, Type]]:
+    """The variables that `:|` gives values, with their types."""
+    named = stmt.variables or stmt.targets
+    return [(variable_of(var), ast.type_of(var)) for var in named]  # type: ignore[arg-type]
+
+
 def assigned_variables(stmt: ast.Stmt) -> set[tuple[t.Var, Type | None]]:
     """The variables a loop body may change, with their types."""
-    found: set[tuple[t.Var, Type | None]] = set()
+    found: set[tuple[t.Var, Type | None]] = set(
+        such_that_variables(stmt) if isinstance(stmt, ast.SuchThat) else ()
+    )
     if isinstance(stmt, ast.Assign):
         for target in stmt.targets:
             if isinstance(target, ast.Name):

@@ -84,7 +84,7 @@ def field_of(value: t.Term, ctor: ast.Constructor, position: int, result: t.Sort
 
 
 def is_irrefutable(pattern: ast.Pattern) -> bool:
-    return not pattern.ctor
+    return pattern.is_irrefutable
 
 
 def element_sort(expr: ast.Expr) -> t.Sort:
@@ -181,6 +181,8 @@ class Translator:
         """When `value` matches the pattern, and what the pattern's variables then stand for."""
         if pattern.is_variable:
             return t.TRUE, {pattern.uid: value}
+        if pattern.literal is not None:
+            return self.literal_match(pattern.literal, value), {}
         if not pattern.ctor:
             return t.TRUE, {}
         ctor = self.subsets.datatypes[ast.type_of(pattern).name].ctor(pattern.ctor)
@@ -194,6 +196,12 @@ class Translator:
             conditions.append(condition)
             bindings.update(inner)
         return t.and_(*conditions), bindings
+
+    @staticmethod
+    def literal_match(literal: int | bool, value: t.Term) -> t.Term:
+        if isinstance(literal, bool):
+            return value if literal else t.not_(value)
+        return t.eq(value, t.IntVal(literal))
 
     def fuel(self, name: str) -> t.Term:
         return self.fuel_of.get(name, PROGRAM_FUEL)
@@ -233,6 +241,8 @@ class Translator:
                 return self._is_ctor(expr)
             case ast.Match():
                 return self._match(expr)
+            case ast.Let():
+                return self._let(expr)
             case ast.Fresh():
                 return self._fresh(expr)
             case ast.Index():
@@ -364,6 +374,11 @@ class Translator:
             result = body if result is None else t.ite(condition, body, result)
         assert result is not None
         return result
+
+    def _let(self, expr: ast.Let) -> t.Term:
+        """The body with each variable standing for its value's term."""
+        values = {var.uid: self(value) for var, value in zip(expr.variables, expr.values, strict=True)}
+        return self.binding(values)(expr.body)
 
     # ---- level 2
 

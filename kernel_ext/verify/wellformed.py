@@ -30,7 +30,7 @@ def names_own_result(function: ast.Function, call: ast.Call) -> bool:
     """`F(x, y)` on F's own parameters: in F's `ensures` it denotes the result of this very
     call, as in Dafny, not a recursive call that must terminate (in the body it is one)."""
     return call.name == function.name and [
-        arg.name if isinstance(arg, ast.Name) else None for arg in call.args
+        arg.uid if isinstance(arg, ast.Name) else None for arg in call.args
     ] == [param.name for param in function.params]
 
 
@@ -64,6 +64,8 @@ class WellFormedness:
             return self.quantifier_checks(expr, path, tr)
         if isinstance(expr, ast.Match):
             return self.match_checks(expr, path, tr)
+        if isinstance(expr, ast.Let):
+            return self.let_checks(expr, path, tr)
         if isinstance(expr, ast.Destruct):
             return self.checks(expr.obj, path, tr) + [self.destructor_check(expr, path, tr)]
         commands = [command for child in ast.expr_children(expr) for command in self.checks(child, path, tr)]
@@ -118,6 +120,18 @@ class WellFormedness:
             earlier.append(condition)
         missing = self.missing_cases(expr, subject, earlier, path)
         return commands + ([missing] if missing else [])
+
+    def let_checks(self, expr: ast.Let, path: t.Term, tr: Translator) -> list[Command]:
+        """The values' checks, each value against its variable's type, then the body's with
+        the variables standing for the values."""
+        commands: list[Command] = []
+        bindings: dict[str, t.Term] = {}
+        for var, value in zip(expr.variables, expr.values, strict=True):
+            commands += self.checks(value, path, tr)
+            term = tr(value)
+            commands += self.body.subset_check(term, ast.type_of(value), ast.type_of(var), value.span, path)
+            bindings[var.uid] = term
+        return commands + self.checks(expr.body, path, tr.binding(bindings))
 
     def missing_cases(
         self,

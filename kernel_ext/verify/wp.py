@@ -364,6 +364,8 @@ def _statement_kind_problem(stmt: ast.Stmt) -> Diagnostic | None:
         ast.Calc: "a `calc` statement",
         ast.ForallStmt: "a forall statement",
         ast.AssertBy: "`assert ... by`",
+        ast.SuchThat: "`:|`",
+        ast.MatchStmt: "a match statement",
     }
     if type(stmt) in proofs:
         return _wp_only(stmt.span, proofs[type(stmt)])
@@ -390,6 +392,7 @@ _EXPRESSION_WORDS: dict[type, str] = {
     ast.Old: "`old`",
     ast.Fresh: "`fresh`",
     ast.Match: "`match`",
+    ast.Let: "let-expressions `var x := e; ...`",
     ast.Construct: "datatype values",
     ast.Destruct: "datatype values",
     ast.IsCtor: "datatype values",

@@ -135,6 +135,19 @@ def constants(program: Program) -> Iterator[tuple[str, str]]:
                     yield f"line {line}: {node.value} -> {value}", program.apply(Edit(node.span, shown))
 
 
+def literal_patterns(program: Program) -> Iterator[tuple[str, str]]:
+    """A literal `case` pattern matching another value: `case 0` -> `case 1`, `true` -> `false`."""
+    for node in program.nodes():
+        if isinstance(node, ast.Pattern) and node.literal is not None:
+            if isinstance(node.literal, bool):
+                others: tuple[str, ...] = ("false" if node.literal else "true",)
+            else:
+                others = tuple(str(value) for value in (node.literal + 1, node.literal - 1))
+            for other in others:
+                line = node.span.start_line
+                yield f"line {line}: case {node.name} -> case {other}", program.apply(Edit(node.span, other))
+
+
 def indices(program: Program) -> Iterator[tuple[str, str]]:
     for node in program.nodes():
         if isinstance(node, ast.Index):
@@ -293,6 +306,7 @@ OPERATORS: dict[str, Operator] = {
     "arithmetic": arithmetic,
     "logic": logic,
     "index": indices,
+    "literal-pattern": literal_patterns,
     "drop-clause": dropped_clauses,
     "swap-statements": swapped_statements,
     "drop-statement": dropped_statements,

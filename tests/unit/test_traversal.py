@@ -55,6 +55,8 @@ method Every(a: array<int>, s: Shape) returns (r: int)
   ensures r >= 0
 {
   var i: int := 0;
+  var j: nat :| j < 2;
+  j :| j == 1;
   i := Next(i);
   Touch(a);
   if i > 0 {
