@@ -437,7 +437,12 @@ class ExprChecker:
         )
         ty = Type(datatype.name, tuple(binding.get(param, UNKNOWN) for param in datatype.type_params))
         return ast.Construct(
-            span=span, datatype=datatype.name, ctor=name, args=settled, index=datatype.index(name), ty=ty
+            span=span,
+            datatype=datatype.name,
+            ctor=ctor.name,
+            args=settled,
+            index=datatype.index(ctor.name),
+            ty=ty,
         )
 
     def datatype_of(self, expr: ast.Expr, what: str) -> ast.Datatype:

@@ -21,6 +21,7 @@ from kernel_ext.lang.diagnostics import (
     Diagnostic,
     DiagnosticCode,
 )
+from kernel_ext.lang.modules import ctor_key
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import BUILTIN_TYPES, GENERIC_TYPES, Type, assignable, compatible
 
@@ -90,12 +91,13 @@ class CheckState:
         else:
             self.decls[decl.name] = decl
         for ctor in decl.ctors if isinstance(decl, ast.Datatype) else ():
+            key = ctor_key(decl.name, ctor.name)  # `M.Nil` for a datatype of module M
             # a constructor may be named like its own datatype (`datatype D = D(x: int)`)
-            other_decl = ctor.name in self.decls and ctor.name != decl.name
-            if ctor.name in self.ctors or other_decl:
+            other_decl = key in self.decls and key != decl.name
+            if key in self.ctors or other_decl:
                 self.error(DUPLICATE_NAME, ctor.span, f"duplicate declaration of '{ctor.name}'")
             else:
-                self.ctors[ctor.name] = (decl, ctor)
+                self.ctors[key] = (decl, ctor)
 
     # ------------------------------------------------------------ errors
 

@@ -187,7 +187,9 @@ def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
         return '--run: write a call, e.g. --run "Sum(5)"'
     method = checked.decl(call.name)
     if not isinstance(method, ast.Method):
-        return f"--run: there is no method named '{call.name}'"
+        similar = [decl.name for decl in checked.program.methods() if decl.name.endswith(f".{call.name}")]
+        also = f" (in a module: {', '.join(similar)})" if similar else ""
+        return f"--run: there is no method named '{call.name}'{also}"
     if len(call.args) != len(method.params):
         return f"--run: {call.name} takes {len(method.params)} argument(s)"
     args: dict[str, object] = {}
