@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
-from kernel_ext.lang.parser import parse
+from kernel_ext.lang.modules import declared_names
+from kernel_ext.lang.parser import parse, parse_items
 from kernel_ext.lang.resolver import number
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.obligations import ObligationKind, clause_parts
@@ -175,7 +176,7 @@ def _redeclared(program: ast.Program, context: tuple[str, ...]) -> Iterator[str]
     locked: set[str] = set()
     for text in context:
         try:
-            locked |= {decl.name for decl in parse(SourceFile("context", cell_text(text))).decls}
+            locked |= declared_names(parse_items(SourceFile("context", cell_text(text))))
         except DiagnosticError:
             continue
     for decl in program.decls:

@@ -75,6 +75,33 @@ def ctor_key(datatype: str, ctor: str) -> str:
     return qualify(qualifier(datatype), ctor)
 
 
+def item_key(decl: ast.Decl) -> str:
+    """What a top-level item of a text is known by, before flattening (a notebook cell's)."""
+    match decl:
+        case ModuleDecl():
+            return f"module {decl.name}"
+        case Import():
+            return f"import {decl.name}"
+        case _:
+            return decl.name
+
+
+def declared_names(program: ast.Program) -> set[str]:
+    """The keys of a text's top-level items (`item_key`) and the flat name of every declaration
+    in them (`M.F`), read before flattening: no import needs to resolve."""
+    names = {item_key(decl) for decl in program.decls}
+
+    def inside(decls: tuple[ast.Decl, ...], path: str) -> None:
+        for decl in decls:
+            if isinstance(decl, ModuleDecl):
+                inside(decl.decls, qualify(path, decl.name))
+            elif not isinstance(decl, Import):
+                names.add(qualify(path, decl.name))
+
+    inside(program.decls, "")
+    return names
+
+
 def dotted(expr: ast.Expr) -> str | None:
     """`A.B.C` when the expression is a chain of names, else None."""
     match expr:

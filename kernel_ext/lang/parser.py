@@ -190,6 +190,14 @@ def parse(source: SourceFile) -> ast.Program:
     return modules.flatten(program)
 
 
+def parse_items(source: SourceFile) -> ast.Program:
+    """A whole text's top-level items as written, modules and imports not flattened (the
+    notebook keeps each cell's items); raises DiagnosticError on a syntax error."""
+    program = _parse(source, "start")
+    assert isinstance(program, ast.Program)
+    return program
+
+
 def _parse(source: SourceFile, start: str) -> ast.Program | ast.Expr:
     try:
         tree = _lark(start).parse(source.text)
