@@ -134,8 +134,6 @@ class _Module:
 
 def flatten(program: ast.Program) -> ast.Program:
     """The program without modules; raises DiagnosticError for names that do not resolve."""
-    if not any(isinstance(decl, ModuleDecl | Import) for decl in program.decls):
-        return program
     flattener = _Flattener()
     root = flattener.build(program.decls, "", None)
     flattener.resolve_imports(root)
