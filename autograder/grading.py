@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
-from kernel_ext.lang.parser import parse
+from kernel_ext.lang.modules import declared_names
+from kernel_ext.lang.parser import parse, parse_items
 from kernel_ext.lang.resolver import number
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.obligations import ObligationKind, clause_parts
@@ -84,6 +85,7 @@ def grade(submission: Submission, jobs: int | None = None) -> Grade:
         locked = parse(SourceFile("released", released if released is not None else ""))
     except DiagnosticError as error:
         return _errors(submission, solution, error)
+    submission = dataclasses.replace(submission, method=_declared_name(locked, program, submission.method))
     problems = [
         *_forbidden(program),
         *_changed(locked, program, submission.method),
@@ -103,6 +105,15 @@ def grade(submission: Submission, jobs: int | None = None) -> Grade:
         return Grade(0.0, submission.points, verdict, findings, report, whole)
     own = {decl.name for decl in program.decls}
     return _score(submission, program, report, own, whole)
+
+
+def _declared_name(locked: ast.Program, program: ast.Program, name: str) -> str:
+    """The exercise's method by the name the check gives: `Sum` is `M.Sum` when the exercise's
+    code is in a module M and no other declaration of the exercise is named `Sum`."""
+    declared = locked if locked.decls else program
+    names = {decl.name for decl in declared.decls}
+    matches = [qualified for qualified in names if qualified.endswith(f".{name}")]
+    return matches[0] if name not in names and len(matches) == 1 else name
 
 
 def _not_attempted(solution: str, released: str | None) -> bool:
@@ -165,7 +176,7 @@ def _redeclared(program: ast.Program, context: tuple[str, ...]) -> Iterator[str]
     locked: set[str] = set()
     for text in context:
         try:
-            locked |= {decl.name for decl in parse(SourceFile("context", cell_text(text))).decls}
+            locked |= declared_names(parse_items(SourceFile("context", cell_text(text))))
         except DiagnosticError:
             continue
     for decl in program.decls:

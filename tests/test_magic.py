@@ -152,3 +152,24 @@ def test_the_run_option_takes_datatype_arguments(shell) -> None:
     report, out, err = run(shell, cell, '--method Count --run "Count(Node(Leaf, 3, Node(Leaf, 4, Leaf)))"')
     assert report is not None and report["verified"] and not err
     assert "Count(Node(Leaf, 3, Node(Leaf, 4, Leaf))) returned n = 2" in out
+
+
+def test_modules_across_cells(shell) -> None:
+    lists = (
+        "module Lists {\n  datatype List = Nil | Cons(head: int, tail: List)\n"
+        "  function Length(xs: List): nat {\n    match xs\n    case Nil => 0\n"
+        "    case Cons(_, t) => 1 + Length(t)\n  }\n}\n"
+    )
+    run(shell, lists)
+    use = (
+        "module Use {\n  import opened Lists\n  method Count(xs: List) returns (n: nat)\n"
+        "    ensures n == Length(xs)\n  {\n    n := Length(xs);\n  }\n}\n"
+    )
+    report, out, err = run(shell, use, '--run "Use.Count(Cons(1, Lists.Nil))"')
+    assert report is not None and report["verified"] and not err
+    assert {ob["owner"] for ob in report["obligations"]} == {"Use.Count"}
+    assert "Use.Count(Cons(1, Lists.Nil)) returned n = 1" in out
+    again, _, _ = run(shell, lists.replace("1 + Length(t)", "2 + Length(t)"))  # the module replaced whole
+    assert again is not None and again["verified"]
+    _, out, _ = run(shell, use, '--run "Count(Nil)"')
+    assert "there is no method named 'Count' (in a module: Use.Count)" in out

@@ -456,8 +456,8 @@ class ExprChecker:
             raise self.state.fail(
                 UNKNOWN_NAME,
                 span,
-                f"the name '{ctor}' denotes a datatype constructor, but does not do so uniquely; "
-                f"add an explicit qualification (for example, '{owners[0].name}.{ctor}')",
+                f"the name '{ctor.rpartition('.')[2]}' denotes a datatype constructor, but does not do so uniquely; "
+                f"add an explicit qualification (for example, '{owners[0].name}.{ctor.rpartition('.')[2]}')",
             )
         return self.state.ctors[ctor][0]
 
@@ -489,7 +489,7 @@ class ExprChecker:
     ) -> ast.Construct:
         """`C(args)` of `datatype`; its instance inferred from the arguments, unless given
         (`List<nat>.Cons(...)`: then each argument is checked against its field's type there)."""
-        ctor = datatype.ctor(name)
+        ctor = datatype.ctor(name.rpartition(".")[2])  # `M.Nil`: the resolver's name of `Nil`
         assert ctor is not None
         if len(args) != len(ctor.fields):
             raise self.state.fail(
@@ -521,7 +521,12 @@ class ExprChecker:
         )
         ty = Type(datatype.name, tuple(binding.get(param, UNKNOWN) for param in datatype.type_params))
         return ast.Construct(
-            span=span, datatype=datatype.name, ctor=name, args=settled, index=datatype.index(name), ty=ty
+            span=span,
+            datatype=datatype.name,
+            ctor=ctor.name,
+            args=settled,
+            index=datatype.index(ctor.name),
+            ty=ty,
         )
 
     def datatype_of(self, expr: ast.Expr, what: str) -> ast.Datatype:

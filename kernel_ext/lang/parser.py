@@ -17,6 +17,7 @@ from lark.exceptions import (
     VisitError,
 )
 
+from kernel_ext.lang import modules
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import (
     DEPRECATED_SEMICOLON,
@@ -33,9 +34,9 @@ GRAMMAR = Path(__file__).with_name("minidafny.lark")
 UNSUPPORTED_WORDS = {
     "class": "classes",
     "trait": "traits",
-    "module": "modules",
-    "import": "`import`",
     "include": "`include`",
+    "refines": "module refinement",
+    "export": "export sets",
     "iterator": "iterators",
     "codatatype": "co-inductive datatypes",
     "type": "type declarations",
@@ -103,6 +104,13 @@ SYMBOL_WORDS = {
     "REAL": "real numbers are not part of MiniDafny",
     "SINGLE_EQ": "`=` is not an operator: write `:=` to assign and `==` to compare",
 }
+
+
+# A `case M.Nil =>` (Dafny does not allow it either): the message and its hint.
+QUALIFIED_CASE = (
+    "a `case` names a constructor without its module or datatype (`case Nil =>`, not `case List.Nil =>`)",
+    "The matched value's type says which datatype's constructors the cases name.",
+)
 
 
 def _retype_unsupported(token: Token) -> Token:
@@ -184,6 +192,14 @@ def _lark(start: str = "start") -> Lark:
 
 def parse(source: SourceFile) -> ast.Program:
     """Parse a whole MiniDafny text; raises DiagnosticError with one clear diagnostic."""
+    program = _parse(source, "start")
+    assert isinstance(program, ast.Program)
+    return modules.flatten(program)
+
+
+def parse_items(source: SourceFile) -> ast.Program:
+    """A whole text's top-level items as written, modules and imports not flattened (the
+    notebook keeps each cell's items); raises DiagnosticError on a syntax error."""
     program = _parse(source, "start")
     assert isinstance(program, ast.Program)
     return program
@@ -289,6 +305,8 @@ def _describe_token(token: Token, expected: set[str], source: SourceFile) -> Dia
             "a forall statement has no '::': write `forall i | range ensures P(i) { ... }`",
             hint="`forall i :: P(i)` is an expression: to state it, write `assert forall i :: P(i);`.",
         )
+    if token.type == "DOT" and "ARROW" in expected:
+        return Diagnostic(SYNTAX, span, *QUALIFIED_CASE)
     missing = _missing_semicolon(token, expected, source)
     if missing:
         return missing
@@ -675,7 +693,7 @@ class _Builder(Transformer):
         )
 
     def type(self, meta, children):
-        name = children[0]
+        name = children[0].name if isinstance(children[0], modules.QualifiedName) else children[0]
         args = tuple(child for child in children[1:] if isinstance(child, ast.TypeRef))
         return ast.TypeRef(span=_meta_span(meta), name=str(name), args=args)
 
@@ -845,20 +863,6 @@ class _Builder(Transformer):
         name, args = children[0], children[1]
         return ast.Call(span=_meta_span(meta), name=str(name), args=args, name_span=_token_span(name))
 
-    def qualified_call(self, meta, children):
-        """`List.Cons(1, List.Nil)`: a constructor named with its datatype (what Dafny calls
-        a method of an object, `o.M(x)`, is not part of MiniDafny)."""
-        qualifier, name, args = children[0], children[2], children[3]
-        if not isinstance(qualifier, ast.Name):
-            raise _unsupported(_meta_span(meta), "calling a member of a value is not part of MiniDafny")
-        return ast.Call(
-            span=_meta_span(meta),
-            name=str(name),
-            args=args,
-            name_span=_token_span(name),
-            qualifier=ast.TypeRef(span=qualifier.span, name=qualifier.name),
-        )
-
     def generic_qualified(self, meta, children):
         """`List<int>.Nil`, `List<int>.Cons(1, xs)`: a constructor of a given instance."""
         qualifier, name = children[0], children[1]
@@ -919,6 +923,50 @@ class _Builder(Transformer):
         if name.value != "Length":
             return ast.Member(span=_meta_span(meta), obj=obj, name=str(name), name_span=_token_span(name))
         return ast.Length(span=_meta_span(meta), array=obj)
+
+    def member_call(self, meta, children):
+        """`M.F(x)`: a call of a declaration of module `M` (the receiver is a module's name)."""
+        obj, name, args = children[0], children[2], children[3]
+        path = modules.dotted(obj)
+        if path is None:
+            raise _unsupported(
+                _token_span(name), f"calling `.{name}(...)` on a value is not part of MiniDafny"
+            )
+        return ast.Call(span=_meta_span(meta), name=f"{path}.{name}", args=args, name_span=_token_span(name))
+
+    # ---- modules
+
+    def qualified_name(self, meta, children):
+        return modules.QualifiedName(
+            span=_meta_span(meta), name=".".join(str(child) for child in children if child.type == "NAME")
+        )
+
+    def module_decl(self, meta, children):
+        name = children[1]
+        decls = tuple(child for child in children[3:] if isinstance(child, ast.Decl))
+        return modules.ModuleDecl(
+            span=_meta_span(meta), name=str(name), name_span=_token_span(name), decls=decls
+        )
+
+    def import_decl(self, meta, children):
+        opened = len(children) == 3
+        if opened and children[1].value != "opened":
+            message = f"unexpected '{children[1]}': write `import M`, `import opened M` or `import X = M`"
+            raise DiagnosticError([Diagnostic(SYNTAX, _token_span(children[1]), message)])
+        alias, target = children[-1]
+        return modules.Import(
+            span=_meta_span(meta),
+            name=alias or target.name.rsplit(".", 1)[-1],
+            name_span=target.span,
+            path=target.name,
+            opened=opened,
+        )
+
+    def import_target(self, meta, children):
+        return "", children[0]
+
+    def import_alias(self, meta, children):
+        return str(children[0]), children[2]
 
     def discriminator(self, meta, children):
         obj, name = children[0], children[2]

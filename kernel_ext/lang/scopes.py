@@ -21,6 +21,7 @@ from kernel_ext.lang.diagnostics import (
     Diagnostic,
     DiagnosticCode,
 )
+from kernel_ext.lang.modules import ctor_key
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import BUILTIN_TYPES, GENERIC_TYPES, Type, assignable, compatible
 
@@ -93,17 +94,18 @@ class CheckState:
             self.decls[decl.name] = decl
         own: set[str] = set()
         for ctor in decl.ctors if isinstance(decl, ast.Datatype) else ():
+            key = ctor_key(decl.name, ctor.name)  # `M.Nil` for a datatype of module M
             # a constructor may be named like its own datatype (`datatype D = D(x: int)`)
-            other_decl = ctor.name in self.decls and ctor.name != decl.name
-            earlier = self.ctors.get(ctor.name)
+            other_decl = key in self.decls and key != decl.name
+            earlier = self.ctors.get(key)
             twice = ctor.name in own
             own.add(ctor.name)
             if other_decl or twice:
                 self.error(DUPLICATE_NAME, ctor.span, f"duplicate declaration of '{ctor.name}'")
             elif earlier is not None:  # Dafny allows it; the name is then used qualified
-                self.shared_ctors.setdefault(ctor.name, [earlier[0]]).append(decl)
+                self.shared_ctors.setdefault(key, [earlier[0]]).append(decl)
             else:
-                self.ctors[ctor.name] = (decl, ctor)
+                self.ctors[key] = (decl, ctor)
 
     # ------------------------------------------------------------ errors
 

@@ -24,7 +24,8 @@ from IPython.display import display
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
-from kernel_ext.lang.parser import parse, parse_expression
+from kernel_ext.lang.modules import declared_names, item_key
+from kernel_ext.lang.parser import parse, parse_expression, parse_items
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, OutcomeCache, verify
@@ -70,18 +71,20 @@ class NotebookProgram:
         return report
 
     def remember(self, cell: str) -> None:
+        """The cell's top-level items, each whole (a module with everything in it)."""
+        source = SourceFile(CELL_NAME, cell)
         try:
-            program = parse(SourceFile(CELL_NAME, cell))
+            program = parse_items(source)
         except DiagnosticError:
             return
-        source = SourceFile(CELL_NAME, cell)
         for decl in program.decls:
-            self.declarations[decl.name] = source.text_of(decl.span)
+            self.declarations[item_key(decl)] = source.text_of(decl.span)
 
 
 def _declared_names(cell: str) -> set[str]:
+    """The names of the cell's top-level items and of every declaration in them (`M.F`)."""
     try:
-        return {decl.name for decl in parse(SourceFile(CELL_NAME, cell)).decls}
+        return declared_names(parse_items(SourceFile(CELL_NAME, cell)))
     except DiagnosticError:
         return set()
 
@@ -189,7 +192,9 @@ def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
         return '--run: write a call, e.g. --run "Sum(5)"'
     method = checked.decl(call.name)
     if not isinstance(method, ast.Method):
-        return f"--run: there is no method named '{call.name}'"
+        similar = [decl.name for decl in checked.program.methods() if decl.name.endswith(f".{call.name}")]
+        also = f" (in a module: {', '.join(similar)})" if similar else ""
+        return f"--run: there is no method named '{call.name}'{also}"
     if len(call.args) != len(method.params):
         return f"--run: {call.name} takes {len(method.params)} argument(s)"
     args: dict[str, object] = {}

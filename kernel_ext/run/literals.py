@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
+from kernel_ext.lang.modules import with_constructors
 from kernel_ext.lang.parser import parse_expression
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
@@ -51,7 +52,7 @@ def parse_literal(
     if isinstance(expr, ast.NewArray):
         raise LiteralError(LiteralProblem(source, whole, "write an array by its contents, e.g. [0, 0, 0]"))
     known = tuple(datatypes)
-    method, typed = _type_check(expr, source, known)
+    method, typed = _type_check(with_constructors(expr, known), source, known)
     expected = seq_of(ty.element) if ty.name == "array" else ty
     actual = ast.type_of(typed)
     if not assignable(expected, actual):

@@ -149,3 +149,16 @@ def test_a_grading_that_runs_out_of_time_scores_zero_and_says_so() -> None:
     request = {"title": "Max (max-solution)", "points": 2.0, "solution": RELEASED, "released": RELEASED}
     result = grader._run({**request, "method": "Max", "context": [], "partial": False, "rlimit": 1})
     assert result["score"] == 0.0 and "did not finish within 0 s" in result["text"]
+
+
+def test_a_check_names_a_method_of_a_module_by_its_own_name() -> None:
+    """An exercise whose code is in a module: the check's `Max` is the module's `M.Max`."""
+    released = RELEASED.replace("method Max", "module M {\nmethod Max") + "\n}"
+    solution = released.replace("  // YOUR CODE HERE", CORRECT)
+    result = grade(Submission(solution, released, "Max", 2.0, (), True))
+    assert (result.score, result.findings) == (2.0, ())
+    moved = (
+        RELEASED.replace("  // YOUR CODE HERE", CORRECT).replace("method Max", "module M {\nmethod Max")
+        + "\n}"
+    )
+    assert grade(Submission(moved, RELEASED, "Max", 2.0, (), True)).score == 0.0  # the exercise's Max is gone

@@ -97,9 +97,10 @@ def test_unclosed_brace_at_the_end() -> None:
     [
         ("class C { }", "`class`"),
         ("trait T { }", "`trait`"),
-        ("module M { }", "`module`"),
+        ("module B refines A { }", "`refines`"),
+        ("abstract module M { }", "`abstract`"),
+        ("module M { export provides F }", "`export`"),
         ("iterator I() { }", "`iterator`"),
-        ("import opened M", "`import`"),
         ('include "x.dfy"', "`include`"),
         ("method {:axiom} M() { }", "attributes"),
         ("codatatype Stream = More(head: int, tail: Stream)", "`codatatype`"),

@@ -146,7 +146,9 @@ def test_a_qualifier_must_name_a_datatype_with_that_constructor() -> None:
     assert type_errors("datatype C = Red\nmethod M() { var c := C.Blue; }") == [
         "member 'Blue' does not exist in type 'C'"
     ]
-    assert type_errors("datatype C = Red\nmethod M() { var c := D.Red(); }") == ["unknown datatype 'D'"]
+    assert type_errors("datatype C = Red\nmethod M() { var c := D.Red(); }") == [
+        "unresolved identifier: D"
+    ]  # Dafny's words
     assert type_errors("datatype C = Red\nmethod M(c: C) { var d := c.Red(); }") == [
         "calling a member of a value (`c.Red(...)`) is not part of MiniDafny"
     ]
