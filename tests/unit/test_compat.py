@@ -275,7 +275,7 @@ def test_files_run_in_processes(tmp_path: Path) -> None:
     bad = tmp_path / "bad.dfy"
     bad.write_text("method M(x: int) returns (y: int)\n  ensures y > x\n{ y := x; }\n")
     refused = tmp_path / "refused.dfy"
-    refused.write_text("module A { }\n")
+    refused.write_text("class A { }\n")
     outcomes = run_all([good, bad, refused], jobs=2, timeout_s=60)
     assert outcomes[good].status == VERIFIED
     assert outcomes[bad].status == ERRORS

@@ -137,7 +137,7 @@ def test_a_case_never_names_a_module() -> None:
         flat(
             LISTS + "module U { import Lists function F(x: Lists.List): int { match x case Lists.Nil => 0 } }"
         )
-    assert "write `case Nil =>`" in caught.value.diagnostics[0].message
+    assert "(`case Nil =>`, not `case List.Nil =>`)" in caught.value.diagnostics[0].message
 
 
 def test_values_written_alone_name_constructors_with_or_without_their_module() -> None:

@@ -150,7 +150,7 @@ def test_a_qualifier_must_name_a_datatype_with_that_constructor() -> None:
         "unresolved identifier: D"
     ]  # Dafny's words
     assert type_errors("datatype C = Red\nmethod M(c: C) { var d := c.Red(); }") == [
-        "calling a member of a value (`c.Red(...)`) is not part of MiniDafny"
+        "calling `.Red(...)` on a value is not part of MiniDafny"
     ]
 
 
