@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Type:
     name: str
     args: tuple[Type, ...] = ()
+    # A subset type's parent (`int` for `type Index = i: int | 0 <= i < 10`), the type whose
+    # values it narrows; names are unique in a program, so it takes no part in equality.
+    parent: Type | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         if not self.args:
@@ -20,6 +23,8 @@ class Type:
         """The type with subset constraints dropped: `nat` is an `int`."""
         if self == NAT:
             return INT
+        if self.parent is not None:
+            return self.parent.base
         if self.args:
             return Type(self.name, tuple(arg.base for arg in self.args))
         return self
@@ -40,7 +45,7 @@ class Type:
 UNKNOWN = Type("?")  # the element type of `[]` or `{}` before it is known
 INT = Type("int")
 BOOL = Type("bool")
-NAT = Type("nat")
+NAT = Type("nat", (), INT)
 
 BUILTIN_TYPES = {"int": INT, "bool": BOOL, "nat": NAT}
 GENERIC_TYPES = {"array": 1, "seq": 1, "set": 1, "multiset": 1}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.syntax import expr_children
-from kernel_ext.lang.types import BOOL, NAT
+from kernel_ext.lang.types import BOOL, NAT, Type
 from kernel_ext.run.values import Multiset, order_key
 
 # How a comparison `var OP other` bounds `var`: (kind, offset).
@@ -166,7 +166,7 @@ class Enumerator:
 
     def limit(self, var: str, kind: str, assigned: set[str], visiting: frozenset[str]) -> int | None:
         """The tightest bound of this kind that can be computed now, if any."""
-        values: list[int] = [0] if kind == "lower" and self.types.get(var) == NAT else []
+        values: list[int] = [0] if kind == "lower" and _within_nat(self.types.get(var)) else []
         for bound in self.range.of(var, kind):
             if bound.depends <= assigned:
                 value = self.evaluate(bound.expr)
@@ -190,3 +190,12 @@ class Enumerator:
 
 def _integers(lower: int, upper: int) -> Iterator[int]:
     return iter(range(lower, upper + 1))
+
+
+def _within_nat(ty: Type | None) -> bool:
+    """Whether the values of a type are nats (`nat`, or a subset type of it)."""
+    while ty is not None:
+        if ty == NAT:
+            return True
+        ty = ty.parent
+    return False
