@@ -8,6 +8,7 @@ expression or statement may call and refer to where it stands.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,7 +64,14 @@ class Confined:
 
 def _shown(ty: Type, other: Type) -> Type:
     """A type in a message: `nat` and `int` told apart only where arrays make them differ."""
+    if ty.written:
+        return ty
     return ty if "array" in (ty.name, other.name) or "array" in str(ty) + str(other) else ty.base
+
+
+def _written(ref: ast.TypeRef, args: list[Type]) -> str:
+    """A synonym's name with its type arguments, as messages show it (`Pair<Index>`)."""
+    return ref.name + (f"<{', '.join(arg.shown for arg in args)}>" if args else "")
 
 
 @dataclass
@@ -113,7 +121,8 @@ class CheckState:
             raise self.fail(
                 TYPE_MISMATCH,
                 expr.span,
-                f"{what} must be of type {_shown(expected, actual)}, but this is of type {_shown(actual, expected)}",
+                f"{what} must be of type {_shown(expected, actual).shown}, "
+                f"but this is of type {_shown(actual, expected).shown}",
             )
 
     def expect_compatible(self, one: Type, other: Type, span: Span, message: str) -> None:
@@ -180,7 +189,8 @@ class CheckState:
         outer, self.type_params = self.type_params, params
         try:
             if isinstance(decl, ast.TypeSynonym):
-                return substitute(self.type_of_ref(decl.rhs), dict(zip(params, args, strict=True)))
+                expanded = substitute(self.type_of_ref(decl.rhs), dict(zip(params, args, strict=True)))
+                return dataclasses.replace(expanded, written=_written(ref, args))
             assert decl.var.type_ref is not None
             return Type(decl.name, (), self.subset_parent(decl.var.type_ref))
         finally:

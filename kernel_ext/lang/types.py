@@ -12,11 +12,18 @@ class Type:
     # A subset type's parent (`int` for `type Index = i: int | 0 <= i < 10`), the type whose
     # values it narrows; names are unique in a program, so it takes no part in equality.
     parent: Type | None = field(default=None, compare=False, repr=False)
+    # The synonym the program wrote for it (`Grid` for `seq<seq<int>>`), for messages only.
+    written: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         if not self.args:
             return self.name
         return f"{self.name}<{', '.join(str(arg) for arg in self.args)}>"
+
+    @property
+    def shown(self) -> str:
+        """The type as the program wrote it, synonyms kept."""
+        return self.written or str(self)
 
     @property
     def base(self) -> Type:

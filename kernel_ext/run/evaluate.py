@@ -296,7 +296,7 @@ class Evaluator:
     def eval_quantifier(self, expr: ast.Quantifier, frame: Frame, view: int | None) -> object:
         found = self.ranges.get(id(expr))
         if found is None:
-            found = self.ranges[id(expr)] = find_range(expr)
+            found = self.ranges[id(expr)] = find_range(expr, self.machine.subsets)
         enumerator = Enumerator(found, lambda bound: self.eval(bound, frame, view))
         variables = [var.uid for var in expr.bound]
         saved = {uid: frame.env[uid] for uid in variables if uid in frame.env}

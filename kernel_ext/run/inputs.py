@@ -79,13 +79,10 @@ def domain_of(
     """Which values a type has, as input generators see it; None for a type they cannot make.
     `subsets` evaluates declared subset types' constraints (without it, their parents' values)."""
     name = ty.name
-    declared = subsets.declared_subset(ty) if subsets is not None else None
-    if declared is not None and subsets is not None:
-        parent = domain_of(ty.base, datatypes, subsets)  # an int-based subset type
-        assert isinstance(parent, Ints)
+    if ty.parent is not None and name != "nat":  # a declared subset type (of int)
+        if subsets is None or subsets.declared_subset(ty) is None:
+            return domain_of(ty.parent, datatypes, subsets)
         return Ints(None, lambda value: conforms(value, ty, subsets))
-    if ty.parent is not None and name != "nat":
-        return domain_of(ty.parent, datatypes, subsets)
     if name in datatypes:
         shapes = Subsets(datatypes).shapes(ty)
         return Data(name, tuple(shape for shape in shapes if all(f.ty.name != "array" for f in shape.fields)))

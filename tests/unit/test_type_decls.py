@@ -130,3 +130,24 @@ def test_refused_with_a_clear_message(text: str, message: str) -> None:
     with pytest.raises(DiagnosticError) as error:
         checked(text)
     assert message in str(error.value.diagnostics[0].message)
+
+
+def test_messages_name_a_synonym_as_written() -> None:
+    with pytest.raises(DiagnosticError) as error:
+        checked(
+            "type Grid = seq<seq<int>>\ntype Pair<T> = seq<T>\nmethod M(p: Pair<bool>) { var g: Grid := p; }"
+        )
+    assert "of type Grid with a value of type seq<bool>" in error.value.diagnostics[0].message
+    grid = checked("type Grid = seq<seq<int>>\nmethod M(g: Grid) { }").decl("M")
+    assert isinstance(grid, ast.Method)
+    ty = ast.type_of(grid.params[0])
+    assert ty.shown == "Grid" and str(ty) == "seq<seq<int>>" and ty == Type("seq", (Type("seq", (INT,)),))
+
+
+def test_a_quantifier_over_a_subset_type_ranges_over_its_values() -> None:
+    program = checked(
+        "type Index = i: int | 0 <= i < 3 witness 0\n"
+        "method M(s: seq<int>) requires |s| == 3 requires forall i: Index :: s[i] > 0 { }"
+    )
+    assert run_method(program, "M", {"s": (1, 2, 3)}).outcome is Outcome.OK
+    assert run_method(program, "M", {"s": (1, 0, 3)}).outcome is Outcome.INVALID_INPUT
