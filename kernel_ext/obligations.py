@@ -96,7 +96,15 @@ class ObligationKind(Enum):
         "subset-type",
         "value does not satisfy the subset constraints of 'nat'",
         "",
-        "A `nat` must never be negative, and this value, or a `nat` inside it, may be.",
+        "A `nat` must never be negative, and a value of a subset type must satisfy its "
+        "constraint: this value, or one inside it, may not.",
+    )
+    WITNESS = (
+        "witness",
+        "the given witness expression might not satisfy constraint",
+        "",
+        "A subset type must have a value: its witness (0 when none is given) must satisfy "
+        "the type's constraint.",
     )
     ALLOCATED = (
         "allocated",
@@ -143,6 +151,10 @@ BOUNDED_BELOW = "decreases expression must be bounded below by 0"
 LOOP_NEEDS_DECREASES = "cannot prove termination; try supplying a decreases clause for the loop"
 CALL_MODIFIES = "call may violate context's modifies clause"
 NEGATIVE_SIZE = "array size might be negative"
+NO_WITNESS = (
+    "cannot find witness that shows type is inhabited (only tried {default}); "
+    "try giving a hint through a 'witness' or 'ghost witness' clause"
+)
 SUBSET_MESSAGE = "value does not satisfy the subset constraints of '{target}'"  # a `nat` inside a type
 LOWER_BOUND = "lower bound out of range"
 UPPER_BOUND_ONLY = "upper bound above length of sequence"

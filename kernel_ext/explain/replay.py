@@ -206,6 +206,8 @@ def _sample(
     ty: Type, chooser: random.Random, datatypes: Mapping[str, ast.Datatype], depth: int = SAMPLED_DEPTH
 ) -> object:
     name = ty.name
+    if ty.parent is not None and name != "nat":  # a declared subset type: its parent's values
+        return _sample(ty.parent, chooser, datatypes, depth)
     if name == "bool":
         return chooser.random() < 0.5
     if name == "nat":

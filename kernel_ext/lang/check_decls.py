@@ -15,7 +15,7 @@ from kernel_ext.lang.check_exprs import ExprChecker, settle
 from kernel_ext.lang.check_stmts import StmtChecker
 from kernel_ext.lang.diagnostics import DUPLICATE_NAME, TYPE_MISMATCH
 from kernel_ext.lang.scopes import Abort, CheckState, Context
-from kernel_ext.lang.types import BOOL, Type
+from kernel_ext.lang.types import BOOL, Type, assignable
 
 
 def _refs_grounded(ref: ast.TypeRef, datatypes: dict[str, ast.Datatype], grounded: set[str]) -> bool:
@@ -68,6 +68,11 @@ class DeclChecker:
                 return self.function(decl)
             if isinstance(decl, ast.Datatype):
                 return self.datatype(decl)
+            if isinstance(decl, ast.TypeSynonym):
+                self.state.types_in(decl, [decl.rhs])
+                return decl
+            if isinstance(decl, ast.SubsetType):
+                return self.subset_type(decl)
         except Abort:
             pass
         finally:
@@ -97,6 +102,46 @@ class DeclChecker:
                 )
             ctors.append(dataclasses.replace(ctor, fields=tuple(fields)))
         return dataclasses.replace(datatype, ctors=tuple(ctors))
+
+    def subset_type(self, decl: ast.SubsetType) -> ast.SubsetType:
+        """The constraint, checked as the body of a predicate of the bound variable (so it may
+        mention only that variable and functions), and the witness, a value of the parent type."""
+        ty = self.state.declared_type(ast.TypeRef(span=decl.name_span, name=decl.name), decl)
+        assert decl.var.type_ref is not None and ty.parent is not None
+        param = ast.Param(span=decl.var.span, name=decl.var.name, type_ref=decl.var.type_ref)
+        unchecked = ast.Function(
+            span=decl.span,
+            name=decl.name,
+            name_span=decl.name_span,
+            is_predicate=True,
+            params=(param,),
+            body=decl.constraint,
+        )
+        params = self.params(unchecked.params, "in")
+        ctx = Context(unchecked, ghost=True, in_function=True)
+        body = self.exprs.expr(decl.constraint, ctx)
+        if ast.type_of(body).base != BOOL:
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                body.span,
+                f"subset-type constraint must be of type bool (instead got {ast.type_of(body)})",
+            )
+        predicate = dataclasses.replace(unchecked, params=params, body=settle(body, BOOL), result_ty=BOOL)
+        witness = decl.witness
+        if witness is not None:
+            self.state.scopes = [{}]
+            witness = self.exprs.expr(witness, Context(predicate, ghost=True, in_function=True))
+            if not assignable(ty.parent, ast.type_of(witness)):
+                raise self.state.fail(
+                    TYPE_MISMATCH,
+                    witness.span,
+                    f"witness expression must have type '{ty.parent}' (got '{ast.type_of(witness)}')",
+                )
+            witness = settle(witness, ty.parent)
+        var = dataclasses.replace(decl.var, uid=param.name, ty=ty.parent)
+        return dataclasses.replace(
+            decl, var=var, constraint=predicate.body, witness=witness, ty=ty, predicate=predicate
+        )
 
     def method(self, method: ast.Method) -> ast.Method:
         self.state.type_params = method.type_params

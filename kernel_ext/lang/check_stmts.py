@@ -122,7 +122,7 @@ class StmtChecker:
                     raise self.state.fail(
                         TYPE_MISMATCH,
                         rhs[min(index, len(rhs) - 1)].span,
-                        f"cannot initialise '{stmt.variables[index].name}' of type {declared[index]} "
+                        f"cannot initialise '{stmt.variables[index].name}' of type {declared[index].shown} "
                         f"with a value of type {value_ty}",
                     )
             rhs = self.settle_all(rhs, declared)
@@ -227,7 +227,7 @@ class StmtChecker:
                     TYPE_MISMATCH,
                     rhs[min(index, len(rhs) - 1)].span,
                     f"cannot assign a value of type {value_ty} to {_target_words(target)} "
-                    f"of type {ast.type_of(target)}",
+                    f"of type {ast.type_of(target).shown}",
                 )
         rhs = self.settle_all(rhs, [ast.type_of(target) for target in targets])
         return dataclasses.replace(stmt, targets=tuple(targets), rhs=rhs)

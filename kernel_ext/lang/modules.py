@@ -176,6 +176,8 @@ class _Flattener:
                         module.members.setdefault(name, key)
                 case ast.Method() | ast.Function():
                     module.members[decl.name] = qualify(path, decl.name)
+                case ast.TypeSynonym() | ast.SubsetType():
+                    module.datatypes[decl.name] = qualify(path, decl.name)  # the module's types
                 case _:
                     raise TypeError(f"no module rule for the declaration kind {type(decl).__name__}")
         return module
@@ -233,7 +235,7 @@ class _Flattener:
                 case Import():
                     pass
                 case _:
-                    scope = _Scope(self, module, _binders(decl, self.ctor_names), frozenset(decl.type_params))
+                    scope = _Scope(self, module, _binders(decl, self.ctor_names), frozenset(getattr(decl, "type_params", ())))
                     renamed = scope.node(decl)
                     flat.append(dataclasses.replace(renamed, name=qualify(module.path, decl.name)))
         return flat

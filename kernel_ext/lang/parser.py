@@ -39,7 +39,6 @@ UNSUPPORTED_WORDS = {
     "export": "export sets",
     "iterator": "iterators",
     "codatatype": "co-inductive datatypes",
-    "type": "type declarations",
     "newtype": "`newtype`",
     "const": "constants",
     "static": "`static`",
@@ -95,7 +94,7 @@ TOKEN_WORDS = {
     "HINT_LBRACE": "a hint '{'",
 }
 
-OPEN_DECL_WORDS = ("method", "lemma", "function", "predicate", "ghost", "datatype")
+OPEN_DECL_WORDS = ("method", "lemma", "function", "predicate", "ghost", "datatype", "type")
 
 SYMBOL_WORDS = {
     "ATTRIBUTE": "attributes `{:...}` are not part of MiniDafny",
@@ -438,6 +437,19 @@ class _TypeParams:
     names: tuple[str, ...]
 
 
+@dataclasses.dataclass(frozen=True)
+class _TypeRhs:
+    """What follows `=` in a type declaration: a type, or (bound variable, constraint, witness)."""
+
+    value: object
+
+
+@dataclasses.dataclass(frozen=True)
+class _Witness:
+    expr: ast.Expr
+    ghost: bool
+
+
 def _unsupported(span: Span, message: str, hint: str = "") -> DiagnosticError:
     return DiagnosticError([Diagnostic(NOT_MINIDAFNY, span, message, hint)])
 
@@ -513,6 +525,56 @@ class _Builder(Transformer):
             name_span=_token_span(name),
             type_params=type_params.names if type_params else (),
             ctors=ctors,
+        )
+
+    def type_decl(self, meta, children):
+        name = children[1]
+        type_params = next((child for child in children if isinstance(child, _TypeParams)), None)
+        params = type_params.names if type_params else ()
+        rhs = next((child for child in children[2:] if isinstance(child, _TypeRhs)), None)
+        common = {"span": _meta_span(meta), "name": str(name), "name_span": _token_span(name)}
+        if rhs is None:
+            raise _unsupported(
+                common["name_span"],
+                "opaque types (`type` without `=`) are not part of MiniDafny",
+                "Give the type a definition, e.g. `type Index = int` or `type Pos = x: int | x > 0 witness 1`.",
+            )
+        if isinstance(rhs.value, ast.TypeRef):
+            return ast.TypeSynonym(**common, type_params=params, rhs=rhs.value)
+        if type_params is not None:
+            raise _unsupported(type_params.span, "generic subset types are not part of MiniDafny")
+        var, constraint, witness = rhs.value
+        return ast.SubsetType(
+            **common,
+            var=var,
+            constraint=constraint,
+            witness=witness.expr if witness else None,
+            ghost_witness=bool(witness and witness.ghost),
+        )
+
+    def type_characteristics(self, meta, children):
+        raise _unsupported(
+            _meta_span(meta),
+            "type characteristics such as `(0)` or `(==)` are not part of MiniDafny",
+        )
+
+    def synonym_rhs(self, meta, children):
+        return _TypeRhs(children[0])
+
+    def subset_rhs(self, meta, children):
+        name, type_ref, constraint = children[0], children[1], children[3]
+        var = ast.BoundVar(span=_token_span(name), name=str(name), type_ref=type_ref)
+        witness = children[4] if len(children) > 4 else None
+        return _TypeRhs((var, constraint, witness))
+
+    def witness(self, meta, children):
+        return _Witness(children[-1], ghost=len(children) == 3)
+
+    def no_witness(self, meta, children):
+        raise _unsupported(
+            _token_span(children[1]),
+            "`witness *` is not part of MiniDafny",
+            "Give a value of the type: `witness 1` (or `ghost witness 1`).",
         )
 
     def ctor_decl(self, meta, children):

@@ -8,6 +8,7 @@ expression or statement may call and refer to where it stands.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from kernel_ext.lang.diagnostics import (
 )
 from kernel_ext.lang.modules import ctor_key
 from kernel_ext.lang.source import Span
-from kernel_ext.lang.types import BUILTIN_TYPES, GENERIC_TYPES, Type, assignable, compatible
+from kernel_ext.lang.types import BUILTIN_TYPES, GENERIC_TYPES, INT, Type, assignable, compatible, substitute
 
 # Types of Dafny that MiniDafny refuses by name.
 _OUTSIDE_TYPES = frozenset({"map", "real", "char", "string", "object", "array2", "iset", "imap"})
@@ -64,7 +65,14 @@ class Confined:
 
 def _shown(ty: Type, other: Type) -> Type:
     """A type in a message: `nat` and `int` told apart only where arrays make them differ."""
+    if ty.written:
+        return ty
     return ty if "array" in (ty.name, other.name) or "array" in str(ty) + str(other) else ty.base
+
+
+def _written(ref: ast.TypeRef, args: list[Type]) -> str:
+    """A synonym's name with its type arguments, as messages show it (`Pair<Index>`)."""
+    return ref.name + (f"<{', '.join(arg.shown for arg in args)}>" if args else "")
 
 
 @dataclass
@@ -83,6 +91,7 @@ class CheckState:
         # a constructor name that several datatypes declare: each of them, in source order
         self.shared_ctors: dict[str, list[ast.Datatype]] = {}
         self.type_params: tuple[str, ...] = ()
+        self.expanding: list[str] = []  # the type declarations whose right-hand sides are being read
         for decl in self.program.decls:
             self.declare_top_level(decl)
 
@@ -122,7 +131,8 @@ class CheckState:
             raise self.fail(
                 TYPE_MISMATCH,
                 expr.span,
-                f"{what} must be of type {_shown(expected, actual)}, but this is of type {_shown(actual, expected)}",
+                f"{what} must be of type {_shown(expected, actual).shown}, "
+                f"but this is of type {_shown(actual, expected).shown}",
             )
 
     def expect_compatible(self, one: Type, other: Type, span: Span, message: str) -> None:
@@ -156,6 +166,8 @@ class CheckState:
         datatype = self.decls.get(ref.name)
         if isinstance(datatype, ast.Datatype):
             return self.datatype_type(ref, datatype)
+        if isinstance(datatype, ast.TypeSynonym | ast.SubsetType):
+            return self.declared_type(ref, datatype)
         if ref.name in _OUTSIDE_TYPES:
             raise self.fail(NOT_MINIDAFNY, ref.span, f"the type `{ref.name}` is not part of MiniDafny")
         raise self.fail(UNKNOWN_NAME, ref.span, f"unknown type '{ref.name}'")
@@ -169,6 +181,52 @@ class CheckState:
                 f"but {len(ref.args)} are given",
             )
         return Type(ref.name, tuple(self.type_of_ref(arg) for arg in ref.args))
+
+    def declared_type(self, ref: ast.TypeRef, decl: ast.TypeSynonym | ast.SubsetType) -> Type:
+        """A type named by a `type` declaration: a synonym stands for its right-hand side
+        (its type parameters replaced), a subset type is itself, with its parent attached."""
+        params = decl.type_params if isinstance(decl, ast.TypeSynonym) else ()
+        if len(ref.args) != len(params):
+            raise self.fail(
+                TYPE_MISMATCH,
+                ref.span,
+                f"type '{ref.name}' takes {len(params)} type argument(s), but {len(ref.args)} are given",
+            )
+        if decl.name in self.expanding:
+            raise self.cycle(self.expanding[self.expanding.index(decl.name) :])
+        args = [self.type_of_ref(arg) for arg in ref.args]
+        self.expanding.append(decl.name)
+        outer, self.type_params = self.type_params, params
+        try:
+            if isinstance(decl, ast.TypeSynonym):
+                expanded = substitute(self.type_of_ref(decl.rhs), dict(zip(params, args, strict=True)))
+                return dataclasses.replace(expanded, written=_written(ref, args))
+            assert decl.var.type_ref is not None
+            return Type(decl.name, (), self.subset_parent(decl.var.type_ref))
+        finally:
+            self.type_params = outer
+            self.expanding.pop()
+
+    def cycle(self, names: list[str]) -> Abort:
+        """Dafny's error for type declarations that stand for each other, at the first of them."""
+        first = min(range(len(names)), key=lambda index: self.decls[names[index]].name_span)
+        ordered = names[first:] + names[:first]
+        path = " -> ".join([*ordered, ordered[0]])
+        return self.fail(
+            TYPE_MISMATCH,
+            self.decls[ordered[0]].name_span,
+            f"Cycle among redirecting types (newtypes, subset types, type synonyms): {path}",
+        )
+
+    def subset_parent(self, ref: ast.TypeRef) -> Type:
+        parent = self.type_of_ref(ref)
+        if parent.base != INT:
+            raise self.fail(
+                NOT_MINIDAFNY,
+                ref.span,
+                f"subset types of `{parent}` are not part of MiniDafny (only of `int` and its subset types)",
+            )
+        return parent
 
     def types_in(self, decl: ast.Method | ast.Function | ast.Datatype, refs: list[ast.TypeRef]) -> list[Type]:
         """Types written in a declaration's signature, in terms of its own type parameters."""

@@ -1,6 +1,11 @@
 """Subset types at every depth: Dafny's rules, written once for the verifier and the interpreter.
 
-A `nat` constrains its values (not negative) wherever it stands: at the top of a type, inside
+A subset type is a parent type and a constraint: `nat` is `int` and `x >= 0`, built in; a
+program declares others (`type Index = i: int | 0 <= i < 10`), whose constraint is the
+predicate the resolver made of it (`SubsetType.predicate`). A value of a subset type
+satisfies its parent's constraint and its own.
+
+A subset type constrains its values wherever it stands: at the top of a type, inside
 `seq<nat>`, `set<nat>`, `multiset<nat>`, in a datatype's field, in a generic instance such as
 `List<nat>`. A value flowing into a position of a constrained type is checked unless its static
 type already guarantees the constraint; a value read from such a position is known to satisfy
@@ -12,7 +17,7 @@ never checked: the constraint on its elements is kept by checking every store in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
@@ -49,7 +54,30 @@ class Subsets:
     """The subset-type rules for a program's datatypes (it remembers which types are constrained)."""
 
     datatypes: Mapping[str, ast.Datatype]
+    declared: Mapping[str, ast.SubsetType] = field(default_factory=dict)  # the program's subset types
+    # Whether a value satisfies a declared subset type's own constraint (its parent's aside):
+    # the interpreter evaluates the predicate; None where no evaluation is needed.
+    test: Callable[[ast.SubsetType, object], bool] | None = None
     _constrained: dict[Type, bool] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, program: ast.Program) -> Subsets:
+        """The rules for a program's datatypes and subset types."""
+        return cls(
+            {decl.name: decl for decl in program.datatypes()},
+            {decl.name: decl for decl in program.subset_types()},
+        )
+
+    def declared_subset(self, ty: Type | None) -> ast.SubsetType | None:
+        """The declaration of a subset type the program declares (not `nat`), else None."""
+        if ty is None or ty.parent is None or ty == NAT:
+            return None
+        return self.declared.get(ty.name)
+
+    def satisfies_own(self, ty: Type, value: object) -> bool:
+        """Whether a value of the parent type satisfies a declared subset type's own constraint."""
+        decl = self.declared_subset(ty)
+        return decl is None or self.test is None or self.test(decl, value)
 
     def shapes(self, instance: Type) -> tuple[Shape, ...]:
         """The constructors of a datatype instance (`List<nat>`), their fields at that instance."""
@@ -73,7 +101,7 @@ class Subsets:
         value, a reference, never is)."""
         if ty is None or ty == UNKNOWN:
             return False
-        if ty == NAT:
+        if ty.parent is not None:  # `nat` and every declared subset type
             return True
         if ty.name in COLLECTIONS:
             return self.constrained(ty.element)
@@ -98,8 +126,10 @@ class Subsets:
         assert target is not None
         if source is None or source == UNKNOWN:
             return source == UNKNOWN
-        if target == NAT:
-            return source == NAT
+        if source.parent is not None and source != target:  # `Small` (of `nat`) is a `nat`
+            return self.guaranteed(source.parent, target)
+        if target.parent is not None:
+            return source == target
         if source.name != target.name or len(source.args) != len(target.args):
             return False
         return all(self.guaranteed(s, t) for s, t in zip(source.args, target.args, strict=True))

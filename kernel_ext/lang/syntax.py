@@ -733,6 +733,37 @@ class Datatype(Decl):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TypeSynonym(Decl):
+    """`type Grid = seq<seq<int>>`: another name for a type, which it stands for everywhere."""
+
+    type_params: tuple[str, ...] = ()
+    rhs: TypeRef = field()
+
+    @property
+    def kind_word(self) -> str:
+        return "type"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubsetType(Decl):
+    """`type Index = i: int | 0 <= i < 10 witness 0`: the values of a parent type that satisfy
+    a constraint. The resolver gives it `ty` (the type, its parent attached) and `predicate`,
+    the constraint as a predicate of the bound variable, which the verifier checks for
+    well-formedness and both the verifier and the interpreter apply to values of the type."""
+
+    var: BoundVar = field()
+    constraint: Expr = field()
+    witness: Expr | None = None  # None: Dafny tries the parent's default value (0, false)
+    ghost_witness: bool = False
+    ty: Type | None = _typed()
+    predicate: Function | None = None
+
+    @property
+    def kind_word(self) -> str:
+        return "type"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Program:
     span: Span = _span()
     decls: tuple[Decl, ...] = ()
@@ -747,6 +778,9 @@ class Program:
 
     def datatypes(self) -> list[Datatype]:
         return [decl for decl in self.decls if isinstance(decl, Datatype)]
+
+    def subset_types(self) -> list[SubsetType]:
+        return [decl for decl in self.decls if isinstance(decl, SubsetType)]
 
 
 # ---------------------------------------------------------------- traversal

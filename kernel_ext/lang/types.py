@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Type:
     name: str
     args: tuple[Type, ...] = ()
+    # A subset type's parent (`int` for `type Index = i: int | 0 <= i < 10`), the type whose
+    # values it narrows; names are unique in a program, so it takes no part in equality.
+    parent: Type | None = field(default=None, compare=False, repr=False)
+    # The synonym the program wrote for it (`Grid` for `seq<seq<int>>`), for messages only.
+    written: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         if not self.args:
@@ -16,10 +21,17 @@ class Type:
         return f"{self.name}<{', '.join(str(arg) for arg in self.args)}>"
 
     @property
+    def shown(self) -> str:
+        """The type as the program wrote it, synonyms kept."""
+        return self.written or str(self)
+
+    @property
     def base(self) -> Type:
         """The type with subset constraints dropped: `nat` is an `int`."""
         if self == NAT:
             return INT
+        if self.parent is not None:
+            return self.parent.base
         if self.args:
             return Type(self.name, tuple(arg.base for arg in self.args))
         return self
@@ -40,7 +52,7 @@ class Type:
 UNKNOWN = Type("?")  # the element type of `[]` or `{}` before it is known
 INT = Type("int")
 BOOL = Type("bool")
-NAT = Type("nat")
+NAT = Type("nat", (), INT)
 
 BUILTIN_TYPES = {"int": INT, "bool": BOOL, "nat": NAT}
 GENERIC_TYPES = {"array": 1, "seq": 1, "set": 1, "multiset": 1}

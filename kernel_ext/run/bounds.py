@@ -10,12 +10,14 @@ evaluated: the run says so rather than guess.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import expr_children
-from kernel_ext.lang.types import BOOL, NAT
+from kernel_ext.lang.types import BOOL, NAT, Type
 from kernel_ext.run.values import Multiset, order_key
 
 # How a comparison `var OP other` bounds `var`: (kind, offset).
@@ -87,12 +89,27 @@ def range_conjuncts(quantifier: ast.Quantifier) -> list[ast.Expr]:
     return found
 
 
-def find_range(quantifier: ast.Quantifier) -> QuantifierRange:
+def find_range(quantifier: ast.Quantifier, subsets: Subsets | None = None) -> QuantifierRange:
     variables = {var.uid for var in quantifier.bound}
     bounds: list[Bound] = []
     for conjunct in range_conjuncts(quantifier):
         bounds += _bounds_in(conjunct, variables)
+    for var in quantifier.bound:
+        bounds += _type_bounds(var.uid, ast.type_of(var), subsets)
     return QuantifierRange(quantifier, tuple(bounds))
+
+
+def _type_bounds(uid: str, ty: Type | None, subsets: Subsets | None) -> list[Bound]:
+    """The bounds that a declared subset type's constraint puts on every value of the type
+    (`0 <= i < 10`), its parents' too: a quantifier over the type ranges within them."""
+    found: list[Bound] = []
+    while subsets is not None and (decl := subsets.declared_subset(ty)) is not None:
+        assert decl.predicate is not None and decl.predicate.body is not None and ty is not None
+        param = decl.predicate.params[0].name
+        for conjunct in _conjuncts(decl.predicate.body):
+            found += [dataclasses.replace(bound, var=uid) for bound in _bounds_in(conjunct, {param})]
+        ty = ty.parent
+    return found
 
 
 def _bounds_in(conjunct: ast.Expr, variables: set[str]) -> list[Bound]:
@@ -166,7 +183,7 @@ class Enumerator:
 
     def limit(self, var: str, kind: str, assigned: set[str], visiting: frozenset[str]) -> int | None:
         """The tightest bound of this kind that can be computed now, if any."""
-        values: list[int] = [0] if kind == "lower" and self.types.get(var) == NAT else []
+        values: list[int] = [0] if kind == "lower" and _within_nat(self.types.get(var)) else []
         for bound in self.range.of(var, kind):
             if bound.depends <= assigned:
                 value = self.evaluate(bound.expr)
@@ -190,3 +207,12 @@ class Enumerator:
 
 def _integers(lower: int, upper: int) -> Iterator[int]:
     return iter(range(lower, upper + 1))
+
+
+def _within_nat(ty: Type | None) -> bool:
+    """Whether the values of a type are nats (`nat`, or a subset type of it)."""
+    while ty is not None:
+        if ty == NAT:
+            return True
+        ty = ty.parent
+    return False

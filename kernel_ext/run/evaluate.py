@@ -299,7 +299,7 @@ class Evaluator:
     def eval_quantifier(self, expr: ast.Quantifier, frame: Frame, view: int | None) -> object:
         found = self.ranges.get(id(expr))
         if found is None:
-            found = self.ranges[id(expr)] = find_range(expr)
+            found = self.ranges[id(expr)] = find_range(expr, self.machine.subsets)
         enumerator = Enumerator(found, lambda bound: self.eval(bound, frame, view))
         variables = [var.uid for var in expr.bound]
         saved = {uid: frame.env[uid] for uid in variables if uid in frame.env}
@@ -333,13 +333,22 @@ class Evaluator:
             return bool(self.eval(expr.body, frame, view))
         var, domain = enumerator.next_domain(remaining, assigned)
         rest = [other for other in remaining if other != var]
+        declared = self.declared_bound(expr, var)
         for value in domain:
             self.machine.tick()
+            if declared is not None and not conforms(value, declared, self.machine.subsets):
+                continue  # a quantifier over a subset type ranges over its values only
             frame.env[var] = value
             holds = self.quantify(expr, enumerator, rest, assigned | {var}, frame, view)
             if holds != expr.is_forall:
                 return holds
         return expr.is_forall
+
+    def declared_bound(self, expr: ast.Quantifier, uid: str) -> Type | None:
+        """The type of a bound variable when it is a declared subset type (whose values the
+        range found in the body need not keep to)."""
+        ty = next(ast.type_of(var) for var in expr.bound if var.uid == uid)
+        return ty if self.machine.subsets.declared_subset(ty) is not None else None
 
     # ---- datatypes
 
@@ -459,6 +468,23 @@ class Evaluator:
                     return self.blamed_branch(case.body, frame, view)
             case _:
                 raise AssertionError(f"no branches in {type(expr).__name__}")
+
+    def constraint_holds(self, decl: ast.SubsetType, value: object) -> bool:
+        """Whether a value of the parent type satisfies a declared subset type's constraint."""
+        predicate = decl.predicate
+        assert predicate is not None and predicate.body is not None
+        env = {param.name: value for param in predicate.params}
+        frame = Frame(predicate, env, {name: name for name in env}, entry_time=0, depth=self.machine.depth)
+        return bool(self.eval(predicate.body, frame, None))
+
+    def witness_value(self, decl: ast.SubsetType) -> object:
+        """A declared subset type's witness (0, Dafny's default, when it has none)."""
+        if decl.witness is None:
+            return 0
+        assert decl.predicate is not None
+        return self.eval(
+            decl.witness, Frame(decl.predicate, {}, {}, entry_time=0, depth=self.machine.depth), None
+        )
 
     def check_subset(self, ty: Type | None, value: object, span: Span, frame: Frame) -> None:
         """A value stored where a type goes: its subset constraints, at every depth."""

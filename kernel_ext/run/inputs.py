@@ -14,15 +14,15 @@ inputs from the same description.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.subsets import Shape, Subsets
 from kernel_ext.lang.types import Type
-from kernel_ext.run.interp import find_method, precondition_holds
-from kernel_ext.run.values import ArrayValue, DataValue, Multiset
+from kernel_ext.run.interp import find_method, precondition_holds, subset_rules
+from kernel_ext.run.values import ArrayValue, DataValue, Multiset, conforms
 
 MAX_ATTEMPTS = 3_000
 MAX_LENGTH = 4
@@ -38,13 +38,14 @@ PREFERRED_INT_SEQUENCES = ((3, 1, 2), (1, 2, 3), (2, 2, 1), (0, 1, 2), (1,), (),
 
 @dataclass(frozen=True)
 class Ints:
-    """The values of `int`, of `nat` (`low` 0), and of a type parameter (any type's values
-    will do: ints)."""
+    """The values of `int`, of `nat` (`low` 0), of a declared subset type of them (those its
+    constraint allows), and of a type parameter (any type's values will do: ints)."""
 
     low: int | None = None
+    allowed: Callable[[int], bool] | None = None
 
     def has(self, value: int) -> bool:
-        return self.low is None or value >= self.low
+        return (self.low is None or value >= self.low) and (self.allowed is None or self.allowed(value))
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,16 @@ class Data:
 Domain = Ints | Bools | Collection | Data
 
 
-def domain_of(ty: Type, datatypes: Mapping[str, ast.Datatype]) -> Domain | None:
-    """Which values a type has, as input generators see it; None for a type they cannot make."""
+def domain_of(
+    ty: Type, datatypes: Mapping[str, ast.Datatype], subsets: Subsets | None = None
+) -> Domain | None:
+    """Which values a type has, as input generators see it; None for a type they cannot make.
+    `subsets` evaluates declared subset types' constraints (without it, their parents' values)."""
     name = ty.name
+    if ty.parent is not None and name != "nat":  # a declared subset type (of int)
+        if subsets is None or subsets.declared_subset(ty) is None:
+            return domain_of(ty.parent, datatypes, subsets)
+        return Ints(None, lambda value: conforms(value, ty, subsets))
     if name in datatypes:
         shapes = Subsets(datatypes).shapes(ty)
         return Data(name, tuple(shape for shape in shapes if all(f.ty.name != "array" for f in shape.fields)))
@@ -96,13 +104,16 @@ def collect(kind: str, items: Iterable[object]) -> object:
     return Multiset(items) if kind == "multiset" else tuple(items)
 
 
-def candidates(ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None) -> list[object]:
+def candidates(
+    ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None, subsets: Subsets | None = None
+) -> list[object]:
     """Small values of a type, in the order they are tried; an array is given by its
-    contents (a tuple), made an array only when used. `datatypes` are the program's."""
+    contents (a tuple), made an array only when used. `datatypes` are the program's,
+    `subsets` its subset types' rules (see `domain_of`)."""
     datatypes = datatypes or {}
-    domain = domain_of(ty, datatypes)
+    domain = domain_of(ty, datatypes, subsets)
     if isinstance(domain, Data):
-        values = _data_values(domain, datatypes, DATA_DEPTH)
+        values = _data_values(domain, datatypes, DATA_DEPTH, subsets)
         moderate = next((value for value in values if value.size >= MODERATE_DATA_SIZE), None)
         return ([moderate] if moderate is not None else []) + [
             value for value in values if value is not moderate
@@ -112,22 +123,24 @@ def candidates(ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None) ->
     if isinstance(domain, Bools):
         return list(BOOLS)
     if isinstance(domain, Collection) and domain.kind == "set":
-        elements = candidates(domain.element, datatypes)[:4]
+        elements = candidates(domain.element, datatypes, subsets)[:4]
         subsets = [frozenset(elements[:3]), frozenset(), frozenset(elements[:1])]
         for size in range(len(elements) + 1):
             subsets += [frozenset(chosen) for chosen in itertools.combinations(elements, size)]
         return list(dict.fromkeys(subsets))
     if isinstance(domain, Collection):
-        return [collect(domain.kind, items) for items in _sequences(domain.element, datatypes)]
+        return [collect(domain.kind, items) for items in _sequences(domain.element, datatypes, subsets)]
     return []
 
 
-def _sequences(element: Type, datatypes: Mapping[str, ast.Datatype] | None) -> list[tuple[object, ...]]:
+def _sequences(
+    element: Type, datatypes: Mapping[str, ast.Datatype] | None, subsets: Subsets | None = None
+) -> list[tuple[object, ...]]:
     if element.name == "int":
         preferred = list(PREFERRED_INT_SEQUENCES)
         small: list[object] = [0, 1, 2, -1]
     else:
-        small = candidates(element, datatypes)[:3]
+        small = candidates(element, datatypes, subsets)[:3]
         preferred = [tuple(small[index] for index in (1, 0, 2) if index < len(small))]
     found = list(preferred)
     for length in range(MAX_LENGTH + 1):
@@ -135,7 +148,9 @@ def _sequences(element: Type, datatypes: Mapping[str, ast.Datatype] | None) -> l
     return list(dict.fromkeys(found))
 
 
-def _data_values(data: Data, datatypes: Mapping[str, ast.Datatype], depth: int) -> list[DataValue]:
+def _data_values(
+    data: Data, datatypes: Mapping[str, ast.Datatype], depth: int, subsets: Subsets | None = None
+) -> list[DataValue]:
     """Values of a datatype instance with constructors nested at most `depth` deep, fewest
     constructors first (at most MAX_DATA_VALUES)."""
     if depth == 0:
@@ -144,11 +159,11 @@ def _data_values(data: Data, datatypes: Mapping[str, ast.Datatype], depth: int) 
     for shape in data.ctors:
         pools: list[list[object]] = []
         for field in shape.fields:
-            inner = domain_of(field.ty, datatypes)
+            inner = domain_of(field.ty, datatypes, subsets)
             if isinstance(inner, Data):
-                pools.append(list(_data_values(inner, datatypes, depth - 1)))
+                pools.append(list(_data_values(inner, datatypes, depth - 1, subsets)))
             else:
-                pools.append(candidates(field.ty, datatypes)[:DATA_FIELD_VALUES])
+                pools.append(candidates(field.ty, datatypes, subsets)[:DATA_FIELD_VALUES])
         if any(not pool for pool in pools):
             continue
         chosen = itertools.islice(_positions([len(pool) for pool in pools]), MAX_DATA_VALUES)
@@ -165,7 +180,8 @@ def _data_values(data: Data, datatypes: Mapping[str, ast.Datatype], depth: int) 
 
 def example_value(checked: CheckedProgram, ty: Type) -> object | None:
     """A small value of a type, to show how one is written."""
-    values = candidates(ty, {decl.name: decl for decl in checked.program.datatypes()})
+    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
+    values = candidates(ty, datatypes, subset_rules(checked))
     return values[0] if values else None
 
 
@@ -212,7 +228,8 @@ def valid_inputs(
     decl = find_method(checked, method)
     params = decl.params
     datatypes = {datatype.name: datatype for datatype in checked.program.datatypes()}
-    pools = [candidates(ast.type_of(param), datatypes) for param in params]
+    rules = subset_rules(checked)
+    pools = [candidates(ast.type_of(param), datatypes, rules) for param in params]
     if any(not pool for pool in pools):
         return
     combinations = itertools.islice(_positions([len(pool) for pool in pools]), attempts)

@@ -37,6 +37,7 @@ from collections.abc import Iterator, Mapping
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.lang.subsets import Subsets
 from kernel_ext.run.calls import Calls
 from kernel_ext.run.evaluate import PROBE_STEP_BUDGET, VALUES, Evaluator, euclidean_div, euclidean_mod
 from kernel_ext.run.machine import Frame, Machine, Stop
@@ -64,6 +65,7 @@ __all__ = [
     "find_method",
     "precondition_holds",
     "run_method",
+    "subset_rules",
 ]
 
 DEFAULT_STEP_LIMIT = 100_000
@@ -89,6 +91,8 @@ class _Interpreter:
         self.calls = Calls(checked, self.machine, self.evaluator)
         self.statements = Statements(self.machine, self.evaluator, self.calls, observer)
         self.evaluator.connect(self.calls.call_function)
+        self.machine.subsets.test = self.evaluator.constraint_holds
+        self.machine.witness_of = self.evaluator.witness_value
         self.calls.connect(self.statements.exec_block)
 
     def run(self, method: ast.Method, values: list[object]) -> RunResult:
@@ -236,6 +240,23 @@ def precondition_holds(
     except Exception:
         return False
     return True
+
+
+def subset_rules(checked: CheckedProgram) -> Subsets:
+    """The program's subset-type rules, with its declared subset types' constraints evaluated
+    (by a run of their own, on a small budget per value)."""
+    run = _Interpreter(checked, Machine(checked, PROBE_STEP_BUDGET, DEFAULT_MAX_DEPTH, None, 0))
+    rules = run.machine.subsets
+
+    def holds(decl: ast.SubsetType, value: object) -> bool:
+        assert decl.predicate is not None and decl.predicate.body is not None
+        frame = Frame(decl.predicate, {param.name: value for param in decl.predicate.params}, {}, 0, 0)
+        try:
+            return bool(run.evaluator.evaluate_quietly(decl.predicate.body, frame))
+        except EvaluationFailed:
+            return False
+
+    return Subsets(rules.datatypes, rules.declared, holds)
 
 
 def evaluate_constant(checked: CheckedProgram, owner: ast.Method, expr: ast.Expr) -> object:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
@@ -102,7 +102,10 @@ class Machine:
         program = checked.program
         self.methods = {decl.name: decl for decl in program.methods()}
         self.datatypes = {decl.name: decl for decl in program.datatypes()}
-        self.subsets = Subsets(self.datatypes)
+        self.subsets = Subsets.of(program)
+        # The value a variable of a declared subset type starts with: its witness (set by the
+        # interpreter, which evaluates it).
+        self.witness_of: Callable[[ast.SubsetType], object] | None = None
         self.step_limit = step_limit
         self.limit = step_limit
         self.max_depth = max_depth
@@ -229,6 +232,9 @@ class Machine:
     # ---- the heap
 
     def default(self, ty: Type) -> object:
+        declared = self.subsets.declared_subset(ty)
+        if declared is not None and self.witness_of is not None:
+            return self.witness_of(declared)
         value = default_value(ty, self.datatypes)
         if isinstance(value, ArrayValue):
             self.heap.register(value, 0)

@@ -365,6 +365,8 @@ def coerce(value: object, ty: Type, what: str) -> object:
 
     Lists are accepted for sequences (and for arrays: a new array), sets for sets.
     """
+    if ty.parent is not None:  # a subset type's values are its parent's (checked on entry)
+        return coerce(value, ty.parent, what)
     name = ty.name
     if name in ("int", "nat"):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -415,6 +417,8 @@ def conforms(value: object, ty: Type | None, subsets: Subsets) -> bool:
         return True
     if ty == NAT:
         return isinstance(value, int) and value >= 0
+    if ty.parent is not None:  # a declared subset type: its parent's constraint, then its own
+        return conforms(value, ty.parent, subsets) and subsets.satisfies_own(ty, value)
     if isinstance(value, ArrayValue):
         items: Iterable[object] = value.elements
     elif isinstance(value, Multiset):

@@ -31,7 +31,7 @@ class Unit:
         self.functions = {f.name: f for f in self.program.functions()}
         self.methods = {m.name: m for m in self.program.methods()}
         self.datatypes = {d.name: d for d in self.program.datatypes()}
-        self.subsets = Subsets(self.datatypes)
+        self.subsets = Subsets.of(self.program)
         self.translate = Translator(self.functions, subsets=self.subsets)
 
     def recursive_with(self, caller: str, callee: str) -> bool:

@@ -47,6 +47,8 @@ def instance_name(name: str, args: tuple[Type, ...]) -> str:
 def _concrete(ty: Type) -> Type:
     if ty == UNKNOWN:
         return INT
+    if not ty.args:
+        return ty  # a subset type keeps its parent
     return Type(ty.name, tuple(_concrete(arg) for arg in ty.args))
 
 

@@ -29,6 +29,7 @@ from kernel_ext.verify.functions import function_axioms, function_procedure
 from kernel_ext.verify.gcl import FunctionAxiom, Procedure
 from kernel_ext.verify.instantiate import instantiate
 from kernel_ext.verify.methods import MethodLowering
+from kernel_ext.verify.subset_types import subset_type_procedure
 from kernel_ext.verify.translate import is_name, satisfies, sort_of, value_constraint
 
 ELEMENT_SORTS = (t.INT, t.BOOL)
@@ -54,6 +55,9 @@ def lower(checked: CheckedProgram, source: SourceFile) -> LoweredProgram:
             axioms.extend(function_axioms(unit, decl))
             if decl.name not in instances:
                 procedures.append(function_procedure(unit, decl))
+        elif isinstance(decl, ast.SubsetType) and decl.predicate is not None:
+            axioms.extend(function_axioms(unit, decl.predicate))
+            procedures.append(subset_type_procedure(unit, decl))
     return LoweredProgram(tuple(procedures), tuple(axioms))
 
 
@@ -114,7 +118,7 @@ def datatype_axioms(program: ast.Program) -> list[FunctionAxiom]:
             pending = [inner for inner in pending if inner.name in datatypes]
     axioms: list[FunctionAxiom] = []
     sorts: set[t.Sort] = set()
-    subsets = Subsets(datatypes)
+    subsets = Subsets.of(program)
     for ty in found:
         if sort_of(ty) not in sorts:  # `List<nat>` and `List<int>` are one sort
             sorts.add(sort_of(ty))

@@ -56,6 +56,8 @@ def sort_of(ty: Type | None) -> t.Sort:
         return t.array_sort(sort_of(ty.element), t.INT)
     if ty.name in ("int", "nat", UNKNOWN.name):
         return t.INT
+    if ty.parent is not None:
+        return sort_of(ty.base)
     return dt.sort_named(str(_settled(ty.base)))
 
 
@@ -120,6 +122,9 @@ def value_constraint(term: t.Term, ty: Type | None, subsets: Subsets, depth: int
         return counts
     if ty == NAT:
         return t.app(t.Op.GE, term, t.IntVal(0))
+    if ty.parent is not None:  # a declared subset type: its parent's constraint and its own
+        own = t.FunApp(ty.name, PROGRAM_FUEL, (term,), t.BOOL)
+        return t.and_(value_constraint(term, ty.parent, subsets, depth), own)
     if subsets.is_datatype(ty):
         return satisfies(term, ty)
     name = BOUND_NAMES[depth % len(BOUND_NAMES)]

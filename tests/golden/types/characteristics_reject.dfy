@@ -1,0 +1,1 @@
+type T(0) = int

@@ -1,0 +1,1 @@
+type Wrong = x: int | x + 1 witness 0

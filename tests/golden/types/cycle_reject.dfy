@@ -1,0 +1,2 @@
+type A = B
+type B = seq<A>

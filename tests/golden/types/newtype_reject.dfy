@@ -1,0 +1,1 @@
+newtype Byte = x: int | 0 <= x < 256

@@ -1,0 +1,2 @@
+// Without a witness, Dafny tries 0, which is not positive.
+type Pos = x: int | x > 0

@@ -1,0 +1,3 @@
+type T
+
+method M(t: T) { }

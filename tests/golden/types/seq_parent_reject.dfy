@@ -1,0 +1,1 @@
+type NonEmpty = s: seq<int> | |s| > 0 witness [0]

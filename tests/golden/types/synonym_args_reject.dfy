@@ -1,0 +1,3 @@
+type Pair<T> = seq<T>
+
+method M(p: Pair) { }

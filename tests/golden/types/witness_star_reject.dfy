@@ -1,0 +1,1 @@
+type Pos = x: int | x > 0 witness *
