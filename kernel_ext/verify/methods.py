@@ -22,6 +22,7 @@ from kernel_ext.obligations import (
     clause_parts,
 )
 from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.context import Body, origin, param_var
 from kernel_ext.verify.gcl import Assert, Assign, Assume, Choice, Command, Havoc, Mark, MarkKind, seq
@@ -269,7 +270,7 @@ class MethodLowering:
                 commands += allocation
             else:
                 commands += self.wf(expr)
-                value = self.translate(expr)
+                value = lit.marked_value(self.translate(expr))  # `x := 5`: x is known to be a literal
             commands += self.body.subset_check(value, ast.type_of(expr), target.ty, expr.span)
             values.append(value)
         if len(targets) > 1:
@@ -368,7 +369,7 @@ class MethodLowering:
         mapping: dict[str, t.Term] = {}
         for arg, param in zip(call.args, callee.params, strict=True):
             commands += self.wf(arg)
-            value = self.translate(arg)
+            value = lit.marked_value(self.translate(arg))
             commands += self.body.subset_check(value, ast.type_of(arg), ast.type_of(param), arg.span)
             temp = self.body.temp(param.name, sort_of(ast.type_of(param)))
             commands.append(Assign(temp, value))
