@@ -165,10 +165,18 @@ def _comparable(
     return pairs
 
 
-def decreases(new: Sequence[Measured[V]], old: Sequence[Measured[V]], logic: Logic[V], bounded: bool) -> V:
+def decreases(
+    new: Sequence[Measured[V]],
+    old: Sequence[Measured[V]],
+    logic: Logic[V],
+    bounded: bool,
+    bounded_new: bool = False,
+) -> V:
     """Whether `new` is below `old` in Dafny's lexicographic order on tuples: some component
     is below its old value and those before it are equal. With `bounded`, a component that is
-    an int must also have been at least 0 (a call's check; a loop checks that on its own)."""
+    an int must also have been at least 0 (a call's check; a loop checks that on its own);
+    with `bounded_new`, it must stay at least 0 (`0 <= new < old`: the order of a lemma's
+    induction hypothesis)."""
     pairs = _comparable(new, old, logic)
     cases = []
     for index, (new_key, old_key, order) in enumerate(pairs):
@@ -177,6 +185,8 @@ def decreases(new: Sequence[Measured[V]], old: Sequence[Measured[V]], logic: Log
         below = logic.below(new_key, old_key, order.relation)
         if bounded and order.bounded_below:
             below = logic.conj([below, logic.at_least_zero(old_key)])
+        if bounded_new and order.bounded_below:
+            below = logic.conj([logic.at_least_zero(new_key), below])
         equal_before = [logic.equal(n, o) for n, o, _ in pairs[:index]]
         cases.append(logic.conj([*equal_before, below]))
     return logic.disj(cases)

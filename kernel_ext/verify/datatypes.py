@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import FunctionAxiom
 
@@ -46,25 +47,23 @@ def destruct(
     if argument is not None:
         symbol = symbol._replace(ctor=argument[0], position=argument[1])
     field = t.FunApp.of(symbol, (value,), result)
-    return literal(field) if is_literal(value) and is_datatype_sort(result) else field
+    return lit.mark(field) if is_literal(value) and lit.has_marks(result) else field
 
 
 def literal(value: t.Term) -> t.Term:
     """A datatype value the program writes out (`Cons(1, Cons(2, Nil))`), marked as Dafny's `Lit`
-    marks it: `$lit(v)` is `v`, but a function applied to a marked value unfolds without
-    spending fuel, so `Length(Cons(1, Cons(2, Cons(3, Nil))))` is computed however long the
-    list is (the value is finite, and only the branch taken is unfolded further)."""
-    sort = t.sort_of(value)
-    return t.FunApp.of(t.Symbol(t.Role.LITERAL, f"$lit.{sort.name}", "Lit"), (value,), sort)
+    marks it (see `literals`): `Length(Cons(1, Cons(2, Cons(3, Nil))))` is computed however long
+    the list is (the value is finite, and only the branch taken is unfolded further)."""
+    return lit.mark(value)
 
 
 def is_literal(term: t.Term) -> bool:
-    return isinstance(term, t.FunApp) and term.symbol.role == t.Role.LITERAL
+    return lit.is_marked(term)
 
 
 def is_constant(term: t.Term) -> bool:
-    """A literal datatype value, or an integer or boolean constant."""
-    return is_literal(term) or isinstance(term, t.IntVal | t.BoolVal)
+    """A literal value, or an integer or boolean constant."""
+    return lit.is_value(term)
 
 
 def tag(value: t.Term) -> t.Term:
@@ -121,8 +120,7 @@ def axioms(sort: t.Sort, ctors: tuple[CtorShape, ...]) -> list[FunctionAxiom]:
     ]
     for index, ctor in enumerate(ctors):
         found += _ctor_axioms(sort, index, ctor)
-    marked = literal(value)
-    found.append(FunctionAxiom(marked.name, "theory", t.Forall((value,), t.eq(marked, value), ((marked,),))))
+    found.append(lit.identity_axiom(sort))
     return found
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 
+from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import FunctionAxiom
 
@@ -272,7 +273,9 @@ def theory_axioms(elements: tuple[t.Sort, ...] = (t.INT, t.BOOL)) -> list[Functi
 def _theory_axioms(elements: tuple[t.Sort, ...]) -> tuple[FunctionAxiom, ...]:
     ref = _bound("r", t.REF)
     axioms = [FunctionAxiom(LENGTH.key, "theory", _forall((ref,), _le(ZERO, length(ref)), length(ref)))]
+    axioms += [lit.identity_axiom(sort) for sort in (t.INT, t.BOOL)]
     for element in elements:
+        axioms.append(lit.identity_axiom(t.seq_sort(element)))
         axioms += _sequence_axioms(element)
         axioms += _array_seq_axioms(element)
         axioms += _multiset_axioms(element)

@@ -12,6 +12,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.obligations import ObligationKind, clause_parts
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.context import Body, Unit, datatype_shapes, origin, param_var
 from kernel_ext.verify.gcl import Assume, Command, FunctionAxiom, Procedure, seq
@@ -21,6 +22,7 @@ from kernel_ext.verify.translate import (
     Translator,
     array_params,
     contents_constraint,
+    has_literal_axioms,
     reads_contents,
     sort_of,
     value_constraint,
@@ -52,7 +54,7 @@ def function_axioms(unit: Unit, function: ast.Function) -> list[FunctionAxiom]:
     if function.body is not None:
         definition = t.implies(guard, t.eq(at_succ, inner(function.body)))
         axioms.append(FunctionAxiom(function.name, "def", t.Forall(bound, definition, ((at_succ,),))))
-        axioms += literal_axioms(unit, function, inner, guard)
+        axioms += literal_axioms(unit, function, inner)
     self_at_layer = dataclasses.replace(inner, fuel_of={**same_scc, function.name: layer})
     facts = [value_constraint(at_layer, function.result_ty, unit.subsets)]
     facts += [self_at_layer(clause.expr) for clause in function.ensures]
@@ -81,48 +83,69 @@ def param_constraints(
     return facts
 
 
-def literal_axioms(
-    unit: Unit, function: ast.Function, inner: Translator, guard: t.Term
-) -> list[FunctionAxiom]:
-    """The definition again for literal arguments, at any fuel (see `datatypes.literal`): only
-    for functions whose parameters are all datatype values, one axiom per choice of their
-    constructors, each triggered by literal applications of those constructors. So every
+def literal_axioms(unit: Unit, function: ast.Function, inner: Translator) -> list[FunctionAxiom]:
+    """The definition again for literal arguments, at any fuel (see `literals`): recursive
+    calls in it are at the same fuel, so the evaluation of `Fact(5)` runs to the end. A
+    datatype parameter is taken apart by constructor, one axiom per choice of the parameters'
+    constructors, each triggered by literal applications of those constructors: so every
     unfolding takes a literal apart, and the destructors of a constructor that the value
-    does not have (`Leaf.left`) never unfold further. Not when every constructor chosen is
-    a constant (`F(Nil)`): that trigger would match every value equal to `Nil`, and the
-    ordinary definition unfolds it anyway."""
-    if function.reads or not function.params or function.body is None:
+    does not have (`Leaf.left`) never unfold further. Not when every parameter is a
+    constructor without arguments (`F(Nil)`): that trigger would match every value equal to
+    `Nil`, and the ordinary definition unfolds it anyway."""
+    if not has_literal_axioms(function) or not function.params:
         return []
-    types = [ast.type_of(param) for param in function.params]
-    if not all(ty is not None and ty.name in unit.datatypes for ty in types):
+    choices = [literal_choices(unit, param) for param in function.params]
+    if any(choice is None for choice in choices):
         return []
-    choices = [datatype_shapes(unit.datatypes[ty.name], ty) for ty in types if ty is not None]
-    if math.prod(len(shapes) for shapes in choices) > MAX_LITERAL_AXIOMS:
+    present = [choice for choice in choices if choice is not None]
+    if math.prod(len(choice) for choice in present) > MAX_LITERAL_AXIOMS:
         return []
     return [
-        literal_axiom(function, inner, guard, chosen)
-        for chosen in itertools.product(*choices)
-        if any(shape.fields for shape in chosen)
+        literal_axiom(unit, function, inner, chosen)
+        for chosen in itertools.product(*present)
+        if any(bound for bound, _ in chosen)
     ]
 
 
+LiteralChoice = tuple[tuple[t.Var, ...], t.Term]  # the bound variables, and the marked argument
+
+
+def literal_choices(unit: Unit, param: ast.Param) -> list[LiteralChoice] | None:
+    """The literal arguments a parameter's axioms take: of a datatype, one per constructor
+    (`$lit(Cons(x, xs))`); of a number, truth value or sequence, any marked value; else none."""
+    ty = ast.type_of(param)
+    sort = sort_of(ty)
+    if ty.name in unit.datatypes:
+        found: list[LiteralChoice] = []
+        for shape in datatype_shapes(unit.datatypes[ty.name], ty):
+            args = tuple(t.Var(f"{param.name}.{i}", s) for i, (_, s) in enumerate(shape.fields))
+            found.append((args, dt.literal(dt.construct(sort, shape.name, args))))
+        return found
+    if sort in (t.INT, t.BOOL) or sort.name == "Seq":
+        value = t.Var(f"{param.name}.lit", sort)
+        return [((value,), lit.mark(value))]
+    return None
+
+
 def literal_axiom(
-    function: ast.Function, inner: Translator, guard: t.Term, chosen: tuple[dt.CtorShape, ...]
+    unit: Unit, function: ast.Function, inner: Translator, chosen: tuple[LiteralChoice, ...]
 ) -> FunctionAxiom:
-    """The definition for arguments built by the chosen constructors, one per parameter."""
+    """The definition for the chosen literal arguments, one per parameter."""
     assert function.body is not None
     layer = t.Var("$ly", t.FUEL)
     sort = t.BOOL if function.is_predicate else sort_of(function.result_ty)
-    bound: list[t.Var] = [layer]
-    marked: dict[str, t.Term] = {}
-    for param, shape in zip(function.params, chosen, strict=True):
-        args = tuple(t.Var(f"{param.name}.{i}", field_sort) for i, (_, field_sort) in enumerate(shape.fields))
-        bound += args
-        marked[param.name] = dt.literal(dt.construct(sort_of(ast.type_of(param)), shape.name, args))
+    bound = (layer, *(var for variables, _ in chosen for var in variables))
+    marked = {param.name: argument for param, (_, argument) in zip(function.params, chosen, strict=True)}
     at_literal = t.FunApp(function.name, layer, tuple(marked.values()), sort)
-    body = inner.binding(marked)(function.body)
-    definition = t.implies(t.substitute(guard, marked), t.eq(at_literal, body))
-    return FunctionAxiom(function.name, "literal", t.Forall(tuple(bound), definition, ((at_literal,),)))
+    given = inner.binding(marked)
+    values = {name: lit.unmark(argument) for name, argument in marked.items()}
+    params = [param_var(p) for p in function.params]
+    guard = t.and_(
+        *(t.substitute(fact, values) for fact in param_constraints(unit, function, params, {})),
+        *(given(clause.expr) for clause in function.requires),
+    )
+    definition = t.implies(guard, t.eq(at_literal, given(function.body)))
+    return FunctionAxiom(function.name, "literal", t.Forall(bound, definition, ((at_literal,),)))
 
 
 def function_procedure(unit: Unit, function: ast.Function) -> Procedure:

@@ -22,6 +22,7 @@ from kernel_ext.obligations import (
     clause_parts,
 )
 from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.context import Body, origin, param_var
 from kernel_ext.verify.gcl import Assert, Assign, Assume, Choice, Command, Havoc, Mark, MarkKind, seq
@@ -295,7 +296,7 @@ class MethodLowering:
                 commands += allocation
             else:
                 commands += self.wf(expr)
-                value = self.translate(expr)
+                value = lit.marked_value(self.translate(expr))  # `x := 5`: x is known to be a literal
             if isinstance(expr, ast.NewArray):
                 commands += self.body.subset_check(value, ast.type_of(expr), target.ty, expr.span)
             else:
@@ -397,7 +398,7 @@ class MethodLowering:
         mapping: dict[str, t.Term] = {}
         for arg, param in zip(call.args, callee.params, strict=True):
             commands += self.wf(arg)
-            value = self.translate(arg)
+            value = lit.marked_value(self.translate(arg))
             commands += self.body.subset_checks_of(arg, self.translate, ast.type_of(param))
             temp = self.body.temp(param.name, sort_of(ast.type_of(param)))
             commands.append(Assign(temp, value))

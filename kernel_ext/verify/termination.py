@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.semantics import (
+    INT_ORDER,
     RANK_ORDER,
     Key,
     Measured,
@@ -20,6 +21,7 @@ from kernel_ext.lang.semantics import (
     order_of,
 )
 from kernel_ext.lang.source import Span
+from kernel_ext.lang.types import Type
 from kernel_ext.obligations import (
     BOUNDED_BELOW,
     BOUNDED_PART,
@@ -31,7 +33,7 @@ from kernel_ext.obligations import (
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
-from kernel_ext.verify.context import Body, param_var
+from kernel_ext.verify.context import Body
 from kernel_ext.verify.gcl import Assert, Assume, Command
 from kernel_ext.verify.translate import Translator, sort_of
 from kernel_ext.verify.triggers import at_any_fuel, loop_free_triggers
@@ -142,16 +144,17 @@ class Termination:
         ]
 
     def induction_hypothesis(self, lemma: ast.Method) -> list[Command]:
-        """Dafny's automatic induction: a lemma may use itself for structurally smaller values
-        of its datatype parameters that its postcondition passes to functions (the others
-        unchanged), as if it had called itself there."""
+        """Dafny's automatic induction: a lemma may use itself for smaller values of its
+        datatype, `nat` and `int` parameters that its postcondition passes to functions (the
+        others unchanged), as if it had called itself there: smaller in the order of its
+        termination measure, an int staying at least 0 (`0 <= n' < n`)."""
         if not lemma.is_lemma or lemma.returns or not lemma.ensures:
             return []
         ensures = [clause.expr for clause in lemma.ensures]
         variables = [
             param
             for param in lemma.params
-            if ast.type_of(param).name in self.body.unit.datatypes and passed_to_call(param.name, ensures)
+            if self.inducts_on(ast.type_of(param)) and passed_to_call(param.name, ensures)
         ]
         if not variables:
             return []
@@ -159,11 +162,13 @@ class Termination:
         smaller = {param.name: t.Var(f"{param.name}'", sort_of(ast.type_of(param))) for param in variables}
         requires = t.and_(*(t.substitute(translate(c.expr), smaller) for c in lemma.requires))
         conclusion = t.and_(*(t.substitute(translate(expr), smaller) for expr in ensures))
+        measure = self.default_decreases(lemma)
         less = decreases(
-            [(smaller[param.name], RANK_ORDER) for param in variables],
-            [(param_var(param), RANK_ORDER) for param in variables],
+            [(t.substitute(term, smaller), order) for term, order in measure],
+            measure,
             TERMS,
-            bounded=True,
+            bounded=False,
+            bounded_new=True,
         )
         groups = loop_free_triggers(conclusion, tuple(smaller.values()))
         if not groups:
@@ -177,6 +182,11 @@ class Termination:
         else:
             hypothesis = t.Forall(tuple(smaller.values()), body, groups)
         return [Assume(hypothesis, f"induction hypothesis: {lemma.name} for smaller arguments")]
+
+    def inducts_on(self, ty: Type) -> bool:
+        """A datatype value, or an integer (`nat`, `int`): the parameters Dafny inducts on."""
+        order = order_of(ty, self.body.unit.datatypes)
+        return order == RANK_ORDER or (order == INT_ORDER and sort_of(ty) == t.INT)
 
 
 def passed_to_call(name: str, exprs: list[ast.Expr]) -> bool:

@@ -18,6 +18,7 @@ from kernel_ext.lang.types import INT as INT_TYPE
 from kernel_ext.lang.types import NAT, UNKNOWN, Type
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 
 PROGRAM_FUEL = t.fuel(2)
@@ -288,7 +289,9 @@ class Translator:
 
     def _unary(self, expr: ast.Unary) -> t.Term:
         operand = self(expr.operand)
-        return t.not_(operand) if expr.op == "!" else t.app(t.Op.NEG, operand)
+        if expr.op == "!":
+            return lit.unmarked(t.not_, operand)
+        return lit.lifted(lambda value: t.app(t.Op.NEG, value), operand)
 
     def _binary(self, expr: ast.Binary) -> t.Term:
         left, right = self(expr.left), self(expr.right)
@@ -298,21 +301,31 @@ class Translator:
             return member if expr.op == "in" else t.not_(member)
         if left_ty.is_collection and expr.op not in ("==", "!="):
             return self.collection_op(expr.op, left, right, left_ty)
-        if expr.op == "<==":
-            return t.implies(right, left)
-        if expr.op == "&&":
-            return t.and_(left, right)
-        if expr.op == "||":
-            return t.or_(left, right)
-        if expr.op == "==" and left_ty == BOOL_TYPE:
-            return t.app(t.Op.IFF, left, right)
         if expr.op in ("==", "!=") and left_ty.name == "seq":
             equal = enc.seq_equal(left, right)
             return equal if expr.op == "==" else t.not_(equal)
         if expr.op in ("==", "!=") and dt.is_datatype_sort(t.sort_of(left)):
             equal = dt.equal(left, right)
             return equal if expr.op == "==" else t.not_(equal)
-        return t.app(BINARY_OPS[expr.op], left, right)
+        if expr.op in ("==", "!=") and t.sort_of(left) not in (t.INT, t.BOOL):
+            return t.app(BINARY_OPS[expr.op], left, right)  # datatype values keep their marks
+        return self.scalar_op(expr.op, left, right, left_ty)
+
+    def scalar_op(self, op: str, left: t.Term, right: t.Term, left_ty: Type) -> t.Term:
+        """An operation on numbers or truth values: arithmetic on marked values is a marked
+        value, and a comparison compares the unmarked values."""
+        if op in ("+", "-", "*", "/", "%"):
+            return lit.lifted(lambda a, b: t.app(BINARY_OPS[op], a, b), left, right)
+        left, right = lit.unmark(left), lit.unmark(right)
+        if op == "<==":
+            return t.implies(right, left)
+        if op == "&&":
+            return t.and_(left, right)
+        if op == "||":
+            return t.or_(left, right)
+        if op == "==" and left_ty == BOOL_TYPE:
+            return t.app(t.Op.IFF, left, right)
+        return t.app(BINARY_OPS[op], left, right)
 
     def membership(self, value: t.Term, container: t.Term, container_ty: Type) -> t.Term:
         if container_ty.name == "seq":
@@ -323,7 +336,7 @@ class Translator:
 
     def collection_op(self, op: str, left: t.Term, right: t.Term, ty: Type) -> t.Term:
         if ty.name == "seq":
-            return enc.append(left, right)
+            return lit.lifted(enc.append, left, right)
         if op == "+":
             return t.app(t.Op.MAP_ADD if ty.name == "multiset" else t.Op.MAP_OR, left, right)
         if ty.name == "multiset":
@@ -342,15 +355,24 @@ class Translator:
         raise NotImplementedError(f"{op} on {ty}")
 
     def _if_then_else(self, expr: ast.IfThenElse) -> t.Term:
-        return t.ite(self(expr.cond), self(expr.then), self(expr.else_))
+        return t.ite(lit.unmark(self(expr.cond)), self(expr.then), self(expr.else_))
 
     def _call(self, expr: ast.Call) -> t.Term:
         function = self.functions[expr.name]
         args = [self(arg) for arg in expr.args]
+        computable = has_literal_axioms(function)
+        if computable:
+            args = [lit.marked_value(arg) for arg in args]
         for array in reads_arguments(function, expr):
             args.append(self.array_contents(array))
         sort = t.BOOL if function.is_predicate else sort_of(function.result_ty)
-        return t.FunApp(expr.name, self.fuel(expr.name), tuple(args), sort)
+        call = t.FunApp(expr.name, self.fuel(expr.name), tuple(args), sort)
+        # A datatype value computed from literals is one too (Dafny's lifting), so that
+        # `Length(Take(xs, 2))` is computed; not a number: a number's many marked forms
+        # (`$lit(5)`, `$lit(4 + 1)`, ...) would each unfold the functions applied to it.
+        if computable and dt.is_datatype_sort(sort) and all(lit.is_value(arg) for arg in args):
+            return lit.mark(call)
+        return call
 
     def _old(self, expr: ast.Old) -> t.Term:
         return self.at_old()(expr.expr)
@@ -396,7 +418,7 @@ class Translator:
         index = self(expr.index)
         if ast.type_of(expr.seq).name == "array":
             return t.app(t.Op.SELECT, self.array_contents(expr.seq), index)
-        return enc.nth(self(expr.seq), index)
+        return lit.lifted(enc.nth, self(expr.seq), index)
 
     def as_sequence(self, expr: ast.Expr) -> t.Term:
         """A sequence, or an array's contents as one (`a[..]`)."""
@@ -408,10 +430,11 @@ class Translator:
         whole = self.as_sequence(expr.seq)
         lo = self(expr.lo) if expr.lo is not None else None
         hi = self(expr.hi) if expr.hi is not None else None
-        return enc.slice_of(whole, lo, hi)
+        bounds = [bound for bound in (lo, hi) if bound is not None]
+        return lit.lifted(lambda s, *b: enc.slice_of(s, *_rebound(lo, hi, b)), whole, *bounds)
 
     def _seq_update(self, expr: ast.SeqUpdate) -> t.Term:
-        return enc.seq_update(self(expr.seq), self(expr.index), self(expr.value))
+        return lit.lifted(enc.seq_update, self(expr.seq), self(expr.index), self(expr.value))
 
     def _length(self, expr: ast.Length) -> t.Term:
         return enc.length(self(expr.array))
@@ -421,10 +444,13 @@ class Translator:
         inner = self(expr.expr)
         if kind == "set":
             return enc.set_size(inner)
-        return enc.multiset_size(inner) if kind == "multiset" else enc.seq_len(inner)
+        return enc.multiset_size(inner) if kind == "multiset" else lit.lifted(enc.seq_len, inner)
 
     def _seq_display(self, expr: ast.SeqDisplay) -> t.Term:
-        return enc.seq_display([self(e) for e in expr.elements], element_sort(expr))
+        elements = [self(e) for e in expr.elements]
+        if all(lit.is_value(e) for e in elements) and lit.has_marks(element_sort(expr)):
+            return lit.mark(enc.seq_display([lit.unmark(e) for e in elements], element_sort(expr)))
+        return enc.seq_display(elements, element_sort(expr))
 
     def _set_display(self, expr: ast.SetDisplay) -> t.Term:
         result = enc.empty_set(element_sort(expr))
@@ -454,6 +480,20 @@ class Translator:
         )
         body = t.implies(ranges, body) if expr.is_forall else t.and_(ranges, body)
         return t.Forall(bound, body, triggers, not expr.is_forall)
+
+
+def _rebound(
+    lo: t.Term | None, hi: t.Term | None, given: tuple[t.Term, ...]
+) -> tuple[t.Term | None, t.Term | None]:
+    """A slice's bounds back in their places, from those present (`s[i..]`, `s[..j]`)."""
+    rest = list(given)
+    return (rest.pop(0) if lo is not None else None), (rest.pop(0) if hi is not None else None)
+
+
+def has_literal_axioms(function: ast.Function) -> bool:
+    """Whether the function is computed on literal arguments (`functions.literal_axioms`):
+    it has a body and reads no array."""
+    return function.body is not None and not function.reads
 
 
 def array_params(function: ast.Function) -> list[tuple[int, ast.Param]]:

@@ -39,9 +39,21 @@ def test_a_resource_limit_gives_unknown_never_proved() -> None:
 def test_recursive_definitions_unfold_a_bounded_number_of_times() -> None:
     # Fuel keeps Z3 from unfolding Fib forever: a claim that needs deep unfolding fails
     # cleanly instead of running out of resources.
-    program = FIB + "method M() { assert Fib(20) == 6765; }"
+    program = FIB + "method M(n: nat) requires n == 20 { assert Fib(n) == 6765; }"
     assert statuses(program)[-1] == "failed"
-    assert statuses(FIB + "method M() { assert Fib(2) == 1; }")[-1] == "proved"
+    assert statuses(FIB + "method M(n: nat) requires n == 2 { assert Fib(n) == 1; }")[-1] == "proved"
+
+
+@pytest.mark.parametrize(
+    "claim, status",
+    [
+        ("Fib(20) == 6765", "proved"),  # literal arguments: computed to the end, as Dafny does
+        ("Fib(20) == 6766", "failed"),
+        ("Fib(Fib(5)) == 5", "proved"),  # a computed value is passed on as a literal
+    ],
+)
+def test_calls_on_literals_are_computed_to_the_end(claim: str, status: str) -> None:
+    assert statuses(FIB + f"method M() {{ assert {claim}; }}")[-1] == status
 
 
 def _without_times(value: object) -> object:
