@@ -123,6 +123,12 @@ class ObligationKind(Enum):
         "",
         "This field exists only for some constructors, and the value may be another one.",
     )
+    FOR_RANGE = (
+        "for-range",
+        "lower bound must not exceed upper bound",
+        "",
+        "A for loop `for i := lo to hi` (or `hi downto lo`) needs `lo <= hi` when it starts.",
+    )
 
     def __init__(self, kind_id: str, message: str, related_message: str, explanation: str):
         self.id = kind_id
