@@ -389,7 +389,7 @@ class StmtChecker:
         self.state.expect(end, INT, "a for-loop bound")
         with self.state.scope():
             bounds = tuple(
-                self.hidden_local(f"{stmt.index.name}${which}", bound)
+                self.hidden_local(f"{stmt.index.name}.{which}", bound)
                 for which, bound in (
                     ("lo", stmt.end if stmt.downto else stmt.start),
                     ("hi", stmt.start if stmt.downto else stmt.end),
@@ -412,11 +412,16 @@ class StmtChecker:
         )
 
     def hidden_local(self, name: str, bound: ast.Expr) -> ast.LocalVar:
-        """A variable the program cannot name (Dafny's `_lo`, `_hi`), holding a bound."""
-        uid = self.state.declare(name, bound.span, INT, "for")
+        """A variable the program cannot name (Dafny's `_lo`, `_hi`), holding a bound: in no
+        scope, and named `i.lo`, `i.hi` where the VC view and the trace show it."""
+        uid = f"{name}#{self.state.next_id()}"
         return ast.LocalVar(span=bound.span, name=name, uid=uid, ty=INT)
 
     def print_stmt(self, stmt: ast.PrintStmt, ctx: Context) -> ast.PrintStmt:
+        if self.state.confined and self.state.confined[-1].update == FORALL_RULES[0]:
+            raise self.state.fail(
+                GHOST, stmt.span, "print statement is not allowed inside a forall statement"
+            )
         if ctx.ghost:
             raise self.state.fail(
                 GHOST,
@@ -532,8 +537,9 @@ class StmtChecker:
         return dataclasses.replace(stmt, bound=bound, range=range_, ensures=ensures, body=body)
 
     def forall_update(self, stmt: ast.ForallStmt, ctx: Context) -> ast.ForallStmt:
-        """`forall i | R { a[e] := v; }`: compiled code (in a compiled context), the bound
+        """`forall i | R { a[i] := v; }`: compiled code (in a compiled context), the bound
         variables and the range too."""
+        self.simple_update(stmt)
         with self.state.scope():
             bound = self.exprs.bound_variables(stmt.bound, is_ghost=ctx.ghost)
             range_ = None
@@ -541,25 +547,24 @@ class StmtChecker:
                 range_ = self.exprs.expr(stmt.range, ctx)
                 self.state.expect(range_, BOOL, "the range of a forall statement")
             body = self.block(stmt.body, ctx)
-        checked = dataclasses.replace(stmt, bound=bound, range=range_, body=body)
-        self.simple_update(checked)
-        return checked
+        return dataclasses.replace(stmt, bound=bound, range=range_, body=body)
 
     def simple_update(self, stmt: ast.ForallStmt) -> None:
-        """MiniDafny's aggregate updates write `a[i]` for one bound variable `i`, so that no
-        two values of `i` write the same element."""
+        """MiniDafny's aggregate updates write `a[i]` for one bound variable `i` (the array
+        not depending on it), so that no two values of `i` write the same element."""
         update = stmt.array_update
         assert update is not None and isinstance(update.targets[0], ast.Index)
         target = update.targets[0]
-        uids = {var.uid for var in stmt.bound}
+        name = stmt.bound[0].name
         simple = (
             len(stmt.bound) == 1
             and isinstance(target.index, ast.Name)
-            and target.index.uid in uids
-            and not any(isinstance(node, ast.Name) and node.uid in uids for node in ast.walk_expr(target.seq))
+            and target.index.name == name
+            and not any(
+                isinstance(node, ast.Name) and node.name == name for node in ast.walk_expr(target.seq)
+            )
         )
         if not simple:
-            name = stmt.bound[0].name
             raise self.state.fail(
                 NOT_MINIDAFNY,
                 target.span,

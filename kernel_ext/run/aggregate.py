@@ -39,7 +39,7 @@ class AggregateUpdates:
         try:
             for value in self.range_values(stmt, var, frame):
                 frame.env[var.uid] = value
-                writes.append(self.one_write(stmt, target, update.rhs[0], frame))
+                writes.append(self.one_write(update, target, frame))
         finally:
             frame.scopes.pop()
             frame.env.pop(var.uid, None)
@@ -75,7 +75,7 @@ class AggregateUpdates:
         yield  # a generator
 
     def one_write(
-        self, stmt: ast.ForallStmt, target: ast.Index, rhs: ast.Expr, frame: Frame
+        self, update: ast.Assign, target: ast.Index, frame: Frame
     ) -> tuple[ArrayValue, int, object]:
         machine, evaluator = self.machine, self.evaluator
         array = evaluator.eval(target.seq, frame, None)
@@ -91,11 +91,12 @@ class AggregateUpdates:
         if not machine.may_modify(frame, array):
             raise machine.violation(
                 ObligationKind.MODIFIES,
-                point(stmt.span),
+                point(update.span),
                 frame,
                 f"`{machine.text(target.seq)}` is not in the modifies clause of {frame.decl.name} "
                 "and was not allocated by it",
             )
+        rhs = update.rhs[0]
         value = evaluator.eval(rhs, frame, None)
         evaluator.check_subset(ast.type_of(target.seq).element, value, rhs.span, frame)
         return array, index, value

@@ -64,7 +64,7 @@ class Frame:
 
     def variables(self) -> list[tuple[str, object]]:
         shown = [(self.names.get(uid, uid), value) for uid, value in self.env.items()]
-        return [(name, value) for name, value in shown if "$" not in name]  # not a for loop's bounds
+        return [(name, value) for name, value in shown if "." not in name]  # not a for loop's bounds
 
 
 @dataclass

@@ -749,7 +749,7 @@ class MethodLowering:
         if stmt.range is not None:
             checks += self.wf(stmt.range)
         checks.append(Assume(in_range, f"forall statement, line {stmt.span.start_line}: its range"))
-        located, element = self.element_target(target, stmt.span)
+        located, element = self.element_target(target, update.span)
         checks += located
         value_expr = update.rhs[0]
         checks += self.wf(value_expr)
