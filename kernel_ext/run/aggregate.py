@@ -4,13 +4,13 @@ state before the statement, then all written) and `print`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.obligations import ObligationKind
 from kernel_ext.run.bounds import Enumerator, Unbounded, find_range
 from kernel_ext.run.evaluate import Evaluator
-from kernel_ext.run.machine import Frame, Machine, Stop, point
+from kernel_ext.run.machine import Frame, Machine, Stop
 from kernel_ext.run.results import Outcome
 from kernel_ext.run.values import ArrayValue, show_value
 
@@ -26,9 +26,10 @@ def print_text(stmt: ast.PrintStmt, evaluator: Evaluator, frame: Frame) -> str:
 class AggregateUpdates:
     """Runs `forall i | R { a[i] := v; }` with the checks of each assignment."""
 
-    def __init__(self, machine: Machine, evaluator: Evaluator) -> None:
+    def __init__(self, machine: Machine, evaluator: Evaluator, place: Callable[..., Any]) -> None:
         self.machine = machine
         self.evaluator = evaluator
+        self.place = place  # the statements' `place`: an element on the left of `:=`, checked
 
     def exec_forall_update(self, stmt: ast.ForallStmt, update: ast.Assign, frame: Frame) -> None:
         target = update.targets[0]
@@ -77,26 +78,9 @@ class AggregateUpdates:
     def one_write(
         self, update: ast.Assign, target: ast.Index, frame: Frame
     ) -> tuple[ArrayValue, int, object]:
-        machine, evaluator = self.machine, self.evaluator
-        array = evaluator.eval(target.seq, frame, None)
-        index = evaluator.eval(target.index, frame, None)
-        assert isinstance(array, ArrayValue) and isinstance(index, int)
-        if not 0 <= index < len(array.elements):
-            raise machine.violation(
-                ObligationKind.INDEX_RANGE,
-                target.token,
-                frame,
-                f"index {index} is out of range for an array of length {len(array.elements)}",
-            )
-        if not machine.may_modify(frame, array):
-            raise machine.violation(
-                ObligationKind.MODIFIES,
-                point(update.span),
-                frame,
-                f"`{machine.text(target.seq)}` is not in the modifies clause of {frame.decl.name} "
-                "and was not allocated by it",
-            )
+        """The element `a[i]` for the current `i`, checked as one assignment's, and its value."""
+        place = self.place(target, update, frame)
         rhs = update.rhs[0]
-        value = evaluator.eval(rhs, frame, None)
-        evaluator.check_subset(ast.type_of(target.seq).element, value, rhs.span, frame)
-        return array, index, value
+        value = self.evaluator.eval(rhs, frame, None)
+        self.evaluator.check_subset(place.ty, value, rhs.span, frame)
+        return place.array, place.index, value

@@ -79,7 +79,7 @@ class Statements:
         self.evaluator = evaluator
         self.calls = calls
         self.observer = observer
-        self.aggregate = AggregateUpdates(machine, evaluator)
+        self.aggregate = AggregateUpdates(machine, evaluator, self.place)
 
     # ---- blocks
 

@@ -201,8 +201,8 @@ class MethodLowering:
                 lowered = self.forall_update(stmt, stmt.array_update)
             case ast.ForallStmt():
                 lowered = self.forall_stmt(stmt)
-            case ast.PrintStmt():  # output only: nothing to verify
-                lowered = seq()
+            case ast.PrintStmt():  # output: only its values must be defined
+                lowered = seq(*(check for expr in stmt.exprs for check in self.wf(expr)))
             case ast.AssertBy():
                 lowered = self.assert_by_stmt(stmt)
             case _:
