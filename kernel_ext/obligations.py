@@ -138,6 +138,12 @@ class ObligationKind(Enum):
         "`x :| P` picks a value that satisfies P: the verifier must be shown that one exists "
         "(here, for the variables' types).",
     )
+    FOR_RANGE = (
+        "for-range",
+        "lower bound must not exceed upper bound",
+        "",
+        "A for loop `for i := lo to hi` (or `hi downto lo`) needs `lo <= hi` when it starts.",
+    )
 
     def __init__(self, kind_id: str, message: str, related_message: str, explanation: str):
         self.id = kind_id

@@ -75,6 +75,16 @@ def test_method_option_and_run_option(shell) -> None:
     assert "Abs(-4) returned y = 4" in out
 
 
+def test_run_main_shows_what_it_printed(shell) -> None:
+    cell = (
+        'method Main() {\n  for i := 0 to 3 {\n    print i, " ";\n  }\n'
+        '  var a := new int[2];\n  forall k | 0 <= k < a.Length { a[k] := 7; }\n  print "a = ", a[..], "\\n";\n}\n'
+    )
+    report, out, err = run(shell, cell, '--run "Main()"')
+    assert report is not None and report["verified"] and not err
+    assert "0 1 2 a = [7, 7]\nMain() finished" in out
+
+
 def test_a_solver_limit_is_reported_not_raised(shell) -> None:
     report, _, err = run(
         shell, "method M(x: int, y: int, z: int) { assert x * y * z == z * y * x + 0; }", "--rlimit 1"

@@ -47,7 +47,7 @@ def _summary(
     use = tuple(
         ob for ob in own if ob.vc is not None and _leaves(ob.vc.facts, loop) and not _is_invariant(ob)
     )
-    from kernel_ext.run.loops import loop_table
+    from kernel_ext.run.loops import loop_condition, loop_table
 
     try:
         table = loop_table(
@@ -62,7 +62,7 @@ def _summary(
         )
     except (ValueError, RecursionError):
         table = None
-    return LoopSummary(method.name, line, source.text_of(loop.cond.span), invariants, use, table)
+    return LoopSummary(method.name, line, loop_condition(loop, source), invariants, use, table)
 
 
 def _invariant(

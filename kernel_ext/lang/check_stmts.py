@@ -86,8 +86,12 @@ class StmtChecker:
                 return self.call_stmt(stmt, ctx)
             case ast.If():
                 return self.if_stmt(stmt, ctx)
+            case ast.ForLoop():
+                return self.for_stmt(stmt, ctx)
             case ast.While():
                 return self.while_stmt(stmt, ctx)
+            case ast.PrintStmt():
+                return self.print_stmt(stmt, ctx)
             case ast.Assert():
                 return self.assert_stmt(stmt, ctx)
             case ast.Assume():
@@ -287,6 +291,14 @@ class StmtChecker:
                 f"'{target.name}' is a parameter and cannot be assigned",
                 "Copy it into a local variable first: `var x := " + target.name + ";`",
             )
+        if variable.role == "for":
+            raise self.state.fail(
+                NOT_ASSIGNABLE,
+                target.span,
+                "LHS of assignment must denote a mutable variable",
+                f"'{target.name}' is the index of a for loop: the loop advances it; use a while loop "
+                "to change it yourself.",
+            )
         if variable.role not in ("out", "local"):
             raise self.state.fail(NOT_ASSIGNABLE, target.span, f"'{target.name}' cannot be assigned")
         if variable.uid in seen:
@@ -401,6 +413,70 @@ class StmtChecker:
         body = self.block(stmt.body, ctx)
         return dataclasses.replace(stmt, cond=cond, invariants=invariants, decreases=decreases, body=body)
 
+    def for_stmt(self, stmt: ast.ForLoop, ctx: Context) -> ast.ForLoop:
+        """The bounds (ints, evaluated once), the index (an int, in scope in the invariants
+        and the body, not assignable), the hidden bounds, and the loop condition."""
+        if stmt.decreases is not None:
+            raise self.state.fail(
+                BAD_STATEMENT,
+                stmt.decreases.span,
+                "a for loop with an end bound takes no decreases clause: it is known to terminate",
+            )
+        if stmt.index.type_ref is not None and self.state.type_of_ref(stmt.index.type_ref) != INT:
+            raise self.state.fail(
+                NOT_MINIDAFNY,
+                stmt.index.type_ref.span,
+                "a for-loop index of a type other than int is not part of MiniDafny",
+            )
+        ctx = self.guarded(stmt.end, self.guarded(stmt.start, ctx))
+        start, end = (self.exprs.expr(bound, ctx) for bound in (stmt.start, stmt.end))
+        self.state.expect(start, INT, "a for-loop bound")
+        self.state.expect(end, INT, "a for-loop bound")
+        with self.state.scope():
+            bounds = tuple(
+                self.hidden_local(f"{stmt.index.name}.{which}", bound)
+                for which, bound in (
+                    ("lo", stmt.end if stmt.downto else stmt.start),
+                    ("hi", stmt.start if stmt.downto else stmt.end),
+                )
+            )
+            uid = self.state.declare(stmt.index.name, stmt.index.span, INT, "for", ctx.ghost)
+            index = dataclasses.replace(stmt.index, uid=uid, ty=INT)
+            spec_ctx = dataclasses.replace(ctx, ghost=True)
+            invariants = self.exprs.clauses(stmt.invariants, spec_ctx, "a loop invariant")
+            body = self.block(stmt.body, ctx)
+        return dataclasses.replace(
+            stmt,
+            cond=ast.for_condition(index, bounds, stmt.downto, stmt.header),
+            index=index,
+            start=start,
+            end=end,
+            bounds=bounds,
+            invariants=invariants,
+            body=body,
+        )
+
+    def hidden_local(self, name: str, bound: ast.Expr) -> ast.LocalVar:
+        """A variable the program cannot name (Dafny's `_lo`, `_hi`), holding a bound: in no
+        scope, and named `i.lo`, `i.hi` where the VC view and the trace show it."""
+        uid = f"{name}#{self.state.next_id()}"
+        return ast.LocalVar(span=bound.span, name=name, uid=uid, ty=INT)
+
+    def print_stmt(self, stmt: ast.PrintStmt, ctx: Context) -> ast.PrintStmt:
+        if self.state.confined and self.state.confined[-1].update == FORALL_RULES[0]:
+            raise self.state.fail(
+                GHOST, stmt.span, "print statement is not allowed inside a forall statement"
+            )
+        if ctx.ghost:
+            raise self.state.fail(
+                GHOST,
+                stmt.span,
+                "print statement is not allowed in this context (because this is a ghost method or "
+                "because the statement is guarded by a specification-only expression)",
+            )
+        args = tuple(self.exprs.expr(arg, ctx) if isinstance(arg, ast.Expr) else arg for arg in stmt.args)
+        return dataclasses.replace(stmt, args=args)
+
     def match_stmt(self, stmt: ast.MatchStmt, ctx: Context) -> ast.MatchStmt:
         ctx = self.guarded(stmt.subject, ctx)
         subject = self.exprs.expr(stmt.subject, ctx)
@@ -483,6 +559,8 @@ class StmtChecker:
         return dataclasses.replace(stmt, lines=lines, steps=tuple(steps), result_op=result)
 
     def forall_stmt(self, stmt: ast.ForallStmt, ctx: Context) -> ast.ForallStmt:
+        if stmt.array_update is not None:
+            return self.forall_update(stmt, ctx)
         only = stmt.only_statement
         if isinstance(only, ast.Assign) and any(isinstance(target, ast.Index) for target in only.targets):
             raise self.state.fail(
@@ -502,6 +580,43 @@ class StmtChecker:
             ensures = self.exprs.clauses(stmt.ensures, ghost, "the ensures clause of a forall statement")
             body = self.confined_block(stmt.body, ghost, FORALL_RULES)
         return dataclasses.replace(stmt, bound=bound, range=range_, ensures=ensures, body=body)
+
+    def forall_update(self, stmt: ast.ForallStmt, ctx: Context) -> ast.ForallStmt:
+        """`forall i | R { a[i] := v; }`: compiled code (in a compiled context), the bound
+        variables and the range too."""
+        self.simple_update(stmt)
+        with self.state.scope():
+            bound = self.exprs.bound_variables(stmt.bound, is_ghost=ctx.ghost)
+            range_ = None
+            if stmt.range is not None:
+                range_ = self.exprs.expr(stmt.range, ctx)
+                self.state.expect(range_, BOOL, "the range of a forall statement")
+            body = self.block(stmt.body, ctx)
+        return dataclasses.replace(stmt, bound=bound, range=range_, body=body)
+
+    def simple_update(self, stmt: ast.ForallStmt) -> None:
+        """MiniDafny's aggregate updates write `a[i]` for one bound variable `i` (the array
+        not depending on it), so that no two values of `i` write the same element."""
+        update = stmt.array_update
+        assert update is not None and isinstance(update.targets[0], ast.Index)
+        target = update.targets[0]
+        name = stmt.bound[0].name
+        simple = (
+            len(stmt.bound) == 1
+            and isinstance(target.index, ast.Name)
+            and target.index.name == name
+            and not any(
+                isinstance(node, ast.Name) and node.name == name for node in ast.walk_expr(target.seq)
+            )
+        )
+        if not simple:
+            raise self.state.fail(
+                NOT_MINIDAFNY,
+                target.span,
+                "a forall statement that updates array elements other than `a[i]` for its one bound "
+                "variable `i` is not part of MiniDafny",
+                f"Write the index as the bound variable: `forall {name} | ... {{ a[{name}] := ...; }}`.",
+            )
 
     def assert_by_stmt(self, stmt: ast.AssertBy, ctx: Context) -> ast.AssertBy:
         expr = self.exprs.expr(stmt.expr, dataclasses.replace(ctx, ghost=True))

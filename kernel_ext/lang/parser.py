@@ -52,7 +52,6 @@ UNSUPPORTED_WORDS = {
     "constructor": "constructors",
     "iset": "infinite sets",
     "imap": "infinite maps",
-    "print": "`print`",
     "break": "`break`",
     "continue": "`continue`",
     "label": "labels",
@@ -60,7 +59,6 @@ UNSUPPORTED_WORDS = {
     "yield": "`yield`",
     "expect": "`expect`",
     "reveal": "`reveal`",
-    "for": "`for` loops",
     "this": "`this`",
     "null": "`null`",
     "unchanged": "`unchanged`",
@@ -826,6 +824,37 @@ class _Builder(Transformer):
             body=body,
         )
 
+    def for_stmt(self, meta, children):
+        index_name = children[1]
+        type_ref = next((c for c in children[2:4] if isinstance(c, ast.TypeRef)), None)
+        at = 4 if type_ref is not None else 3
+        start, direction, end = children[at], children[at + 1], children[at + 2]
+        if direction.value not in ("to", "downto"):
+            raise DiagnosticError(
+                [Diagnostic(SYNTAX, _token_span(direction), "expected `to` or `downto` in a for loop")]
+            )
+        specs = self._specs(children[at + 3 : -1])
+        index = ast.LocalVar(span=_token_span(index_name), name=str(index_name), type_ref=type_ref)
+        return ast.ForLoop(
+            span=_meta_span(meta),
+            cond=ast.BoolLit(span=end.span, value=True),
+            index=index,
+            start=start,
+            end=end,
+            downto=direction.value == "downto",
+            header=_token_span(index_name).cover(end.span),
+            invariants=tuple(specs["invariant"]),
+            decreases=specs["decreases"],
+            body=children[-1],
+        )
+
+    def print_text(self, meta, children):
+        return ast.PrintText(span=_meta_span(meta), text=_unescape(str(children[0])[1:-1]))
+
+    def print_stmt(self, meta, children):
+        args = tuple(child for child in children[1:] if isinstance(child, ast.Expr | ast.PrintText))
+        return ast.PrintStmt(span=_meta_span(meta), args=args)
+
     def assert_stmt(self, meta, children):
         return ast.Assert(span=_meta_span(meta), expr=children[1])
 
@@ -1123,6 +1152,15 @@ def _declared_variables(children: list) -> tuple[ast.LocalVar, ...]:
 
 def _such_that(children: list) -> Span:
     return _token_span(next(c for c in children if isinstance(c, Token) and c.type == "SUCH_THAT"))
+
+
+def _unescape(text: str) -> str:
+    """A string literal's characters, with Dafny's escapes `\\n`, `\\t`, `\\"`, `\\'` and `\\\\`."""
+    escapes = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
+    out, chars = [], iter(text)
+    for char in chars:
+        out.append(escapes.get(next(chars, ""), "") if char == "\\" else char)
+    return "".join(out)
 
 
 def _check_chain(ops: list[Token]) -> None:

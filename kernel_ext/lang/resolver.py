@@ -85,6 +85,7 @@ _ROLE_OF_CLASS: dict[type, ast.Role] = {
     ast.Method: ast.Role.PROCEDURE,
     ast.Function: ast.Role.PROCEDURE,
     ast.While: ast.Role.LOOP,
+    ast.ForLoop: ast.Role.LOOP,
     ast.Call: ast.Role.CALL,
     ast.Assert: ast.Role.ASSERT,
     ast.AssertBy: ast.Role.ASSERT,
@@ -97,6 +98,7 @@ _ROLE_OF_FIELD: dict[tuple[type, str], ast.Role] = {
     (ast.Function, "requires"): ast.Role.REQUIRES,
     (ast.Function, "ensures"): ast.Role.ENSURES,
     (ast.While, "invariants"): ast.Role.INVARIANT,
+    (ast.ForLoop, "invariants"): ast.Role.INVARIANT,
     (ast.ForallStmt, "ensures"): ast.Role.FORALL_ENSURES,
 }
 

@@ -57,8 +57,20 @@ def loop_measure(loop: ast.While) -> tuple[ast.Expr, ...] | None:
     else nothing (Dafny then reports that the loop needs a decreases clause)."""
     if loop.decreases is not None:
         return loop.decreases.exprs
+    if isinstance(loop, ast.ForLoop):
+        return (for_measure(loop),)
     guessed = guessed_decreases(loop.cond)
     return (guessed,) if guessed is not None else None
+
+
+def for_measure(loop: ast.ForLoop) -> ast.Expr:
+    """A for loop's measure, as Dafny defines it: `_hi - i` (`to`) or `i - _lo` (`downto`)."""
+    assert isinstance(loop.cond, ast.Binary)  # `i != _hi` or `i != _lo` (the resolver's)
+    index, limit = loop.cond.left, loop.cond.right
+    at = loop.header
+    if loop.downto:
+        return ast.Binary(span=at, op="-", left=index, right=limit, op_span=at, ty=INT)
+    return ast.Binary(span=at, op="-", left=limit, right=index, op_span=at, ty=INT)
 
 
 def declaration_measure(decl: ast.Method | ast.Function) -> tuple[ast.Expr, ...]:

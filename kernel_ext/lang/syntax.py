@@ -13,7 +13,7 @@ from enum import Enum
 
 from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import Span
-from kernel_ext.lang.types import Type, substitute
+from kernel_ext.lang.types import BOOL, Type, substitute
 
 
 def _span() -> Span:
@@ -520,6 +520,59 @@ class While(Stmt):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ForLoop(While):
+    """`for i := lo to hi { ... }` (i runs lo, ..., hi - 1) or `for i := hi downto lo { ... }`
+    (i runs hi - 1, ..., lo), as current Dafny defines them (Dafny 2.3 has no `for`): the
+    bounds are evaluated once into `bounds` (Dafny's `_lo`, `_hi`) and `lo <= hi` is checked;
+    the loop is the `while` loop `while i != _hi` (`while i != _lo`) with the free invariant
+    `_lo <= i <= _hi`, the index advanced after the body (`to`) or before it (`downto`), and
+    the measure `_hi - i` (`i - _lo`). The resolver sets `cond` and `bounds`; the index is
+    read-only in the body and in scope in the invariants and the body only."""
+
+    index: LocalVar = field()
+    start: Expr = field()
+    end: Expr = field()
+    downto: bool = False
+    header: Span = _span()
+    bounds: tuple[LocalVar, ...] = ()
+
+    @property
+    def lo(self) -> Expr:
+        return self.end if self.downto else self.start
+
+    @property
+    def hi(self) -> Expr:
+        return self.start if self.downto else self.end
+
+
+def for_condition(index: LocalVar, bounds: tuple[LocalVar, ...], downto: bool, at: Span) -> Expr:
+    """A for loop's `while` condition: `i != _hi` (`to`) or `i != _lo` (`downto`)."""
+    limit = bounds[0] if downto else bounds[1]
+    name = Name(span=at, name=index.name, uid=index.uid, ty=index.ty)
+    other = Name(span=at, name=limit.name, uid=limit.uid, ty=limit.ty)
+    return Binary(span=at, op="!=", left=name, right=other, op_span=at, ty=BOOL)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintText:
+    """A string literal in a `print` statement (MiniDafny has no string type)."""
+
+    span: Span = _span()
+    text: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintStmt(Stmt):
+    """`print e, "text", f;`: compiled code only; the verifier ignores it."""
+
+    args: tuple[Expr | PrintText, ...] = ()
+
+    @property
+    def exprs(self) -> tuple[Expr, ...]:
+        return tuple(arg for arg in self.args if isinstance(arg, Expr))
+
+
+@dataclass(frozen=True, kw_only=True)
 class MatchStmtCase:
     span: Span = _span()
     pattern: Pattern = field()
@@ -609,6 +662,15 @@ class ForallStmt(Stmt):
         while len(stmts) == 1 and isinstance(stmts[0], Block):
             stmts = stmts[0].stmts
         return stmts[0] if len(stmts) == 1 else None
+
+    @property
+    def array_update(self) -> Assign | None:
+        """`forall i | R { a[e] := v; }`: the body's one assignment to an array element, if
+        that is what the body is (Dafny's aggregate array update)."""
+        only = self.only_statement
+        if self.ensures or not isinstance(only, Assign) or len(only.targets) != 1:
+            return None
+        return only if isinstance(only.targets[0], Index) else None
 
     @property
     def lemma_call(self) -> Call | None:
@@ -796,6 +858,8 @@ def stmt_children(stmt: Stmt) -> tuple[Stmt, ...]:
             return (stmt.then,) if stmt.else_ is None else (stmt.then, stmt.else_)
         case While() | ForallStmt() | AssertBy():
             return (stmt.body,)
+        case PrintStmt():
+            return ()
         case Calc():
             return tuple(hint for step in stmt.steps for hint in step.hints)
         case MatchStmt():
@@ -816,6 +880,10 @@ def stmt_exprs(stmt: Stmt) -> tuple[Expr, ...]:
             return (stmt.call,)
         case If():
             return (stmt.cond,)
+        case ForLoop():
+            return (stmt.start, stmt.end, *(inv.expr for inv in stmt.invariants))
+        case PrintStmt():
+            return stmt.exprs
         case While():
             decreases = stmt.decreases.exprs if stmt.decreases else ()
             return (stmt.cond, *(inv.expr for inv in stmt.invariants), *decreases)

@@ -147,7 +147,8 @@ def obligation_vc(ob: ObligationResult) -> str:
 
 def loop_heading(loop: LoopSummary) -> str:
     """`SumTo, loop at line 8: while i < n`."""
-    return f"{loop.owner}, loop at line {loop.line}: while {loop.condition}"
+    heading = loop.condition if loop.condition.startswith("for ") else f"while {loop.condition}"
+    return f"{loop.owner}, loop at line {loop.line}: {heading}"
 
 
 def invariant_cells(loop: LoopSummary) -> list[tuple[str, str, str, str]]:

@@ -206,6 +206,11 @@ def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
         except LiteralError as error:
             return f"--run: argument {param.name}: {error}"
     result = run_method(checked, method.name, args)
+    printed = result.output + ("" if not result.output or result.output.endswith("\n") else "\n")
+    return printed + _run_summary(call_text, result)
+
+
+def _run_summary(call_text: str, result) -> str:  # noqa: ANN001 - a RunResult
     if result.outcome == Outcome.OK:
         values = ", ".join(f"{name} = {show_value(v)}" for name, v in result.returns.items())
         return f"{call_text} returned {values}" if values else f"{call_text} finished"

@@ -104,11 +104,15 @@ def _where(file: str, span: Span) -> str:
 
 def _choose_method(checked: CheckedProgram, name: str | None) -> ast.Method:
     methods = checked.program.methods()
+    if name is None and isinstance(checked.decl("Main"), ast.Method):
+        name = "Main"  # as a compiled Dafny program starts
     if name is None and len(methods) == 1:
         return methods[0]
     names = ", ".join(method.name for method in methods) or "none"
     if name is None:
-        raise _InputProblem([f"Error: say which method to run with --method (the methods: {names})"])
+        raise _InputProblem(
+            [f"Error: there is no method Main: say which method to run with --method (the methods: {names})"]
+        )
     found = checked.decl(name)
     if not isinstance(found, ast.Method):
         raise _InputProblem([f"Error: there is no method or lemma named '{name}' (the methods: {names})"])
@@ -169,6 +173,8 @@ def _example(checked: CheckedProgram, param: ast.Param) -> str:
 def _print_result(
     result: RunResult, method: ast.Method, inputs: dict[str, object], source: SourceFile
 ) -> int:
+    if result.output:  # what the program printed, before how the run ended
+        print(result.output, end="" if result.output.endswith("\n") else "\n")
     if result.outcome is Outcome.OK:
         for name, value in result.returns.items():
             print(f"{name} = {show_value(value)}")

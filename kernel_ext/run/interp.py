@@ -129,6 +129,7 @@ class _Interpreter:
             message=message,
             span=span,
             trace_dropped=machine.traced - len(machine.trace),
+            output="".join(machine.output),
         )
 
 

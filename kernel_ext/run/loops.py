@@ -185,7 +185,7 @@ def loop_table(
     base = {
         "method": method,
         "loop_line": loop.span.start_line,
-        "condition": _text(loop.cond, source),
+        "condition": loop_condition(loop, source),
         "inputs_chosen": chosen,
         "invariant_texts": tuple(_text(clause.expr, source) for clause in loop.invariants),
         "decreases_text": _decreases_text(loop, measure, source),
@@ -216,7 +216,23 @@ def loop_table(
     )
 
 
+def loop_condition(loop: ast.While, source: SourceFile | None) -> str:
+    """`i < n` for a while loop; `for i := 0 to n` (its header) for a for loop."""
+    if isinstance(loop, ast.ForLoop):
+        direction = "downto" if loop.downto else "to"
+        return f"for {loop.index.name} := {_text(loop.start, source)} {direction} {_text(loop.end, source)}"
+    return _text(loop.cond, source)
+
+
+def loop_heading(condition: str) -> str:
+    return condition if condition.startswith("for ") else f"while {condition}"
+
+
 def _decreases_text(loop: ast.While, measure: tuple[ast.Expr, ...], source: SourceFile | None) -> str:
+    if isinstance(loop, ast.ForLoop):
+        index, bound = loop.index.name, _text(loop.lo if loop.downto else loop.hi, source)
+        bound = f"({bound})" if " " in bound else bound
+        return f"{index} - {bound} (implicit)" if loop.downto else f"{bound} - {index} (implicit)"
     if loop.decreases is None:
         return f"{show_expr(measure[0])} (guessed)" if measure else ""
     return ", ".join(_text(expr, source) for expr in measure)
@@ -245,7 +261,7 @@ def _ending(result: RunResult, reached: bool) -> str:
 
 
 def _render(table: LoopTable) -> Iterator[str]:
-    yield f"Loop at line {table.loop_line} of {table.method}: while {table.condition}"
+    yield f"Loop at line {table.loop_line} of {table.method}: {loop_heading(table.condition)}"
     if table.inputs:
         given = ", ".join(f"{name} = {value}" for name, value in table.inputs)
         how = " (chosen automatically: the first small inputs that satisfy the precondition)"

@@ -63,7 +63,8 @@ class Frame:
     scopes: list[list[str]] = field(default_factory=list)
 
     def variables(self) -> list[tuple[str, object]]:
-        return [(self.names.get(uid, uid), value) for uid, value in self.env.items()]
+        shown = [(self.names.get(uid, uid), value) for uid, value in self.env.items()]
+        return [(name, value) for name, value in shown if "." not in name]  # not a for loop's bounds
 
 
 @dataclass
@@ -117,6 +118,7 @@ class Machine:
         self.trace: deque[TraceEntry] = deque(maxlen=max(trace_limit, 0))
         self.traced = 0
         self.finished: dict[str, object] = {}
+        self.output: list[str] = []  # what `print` statements wrote
 
     # ---- texts
 

@@ -67,6 +67,7 @@ class RunResult:
     message: str = ""
     span: Span | None = None
     trace_dropped: int = 0
+    output: str = ""  # what the program printed
 
 
 class EvaluationFailed(Exception):

@@ -26,6 +26,7 @@ from kernel_ext.obligations import (
     ObligationKind,
     clause_parts,
 )
+from kernel_ext.run.aggregate import AggregateUpdates, print_text
 from kernel_ext.run.calls import Calls
 from kernel_ext.run.choice import INT_BOUND, choice_candidates, combinations
 from kernel_ext.run.evaluate import VALUES, Evaluator, show_measure
@@ -79,6 +80,7 @@ class Statements:
         self.evaluator = evaluator
         self.calls = calls
         self.observer = observer
+        self.aggregate = AggregateUpdates(machine, evaluator, self.place)
 
     # ---- blocks
 
@@ -103,6 +105,9 @@ class Statements:
             return self.exec_block(stmt, frame, stmt.open_brace if exit_at else None)
         if isinstance(stmt, ast.If):
             return self.exec_if(stmt, frame, exit_at is not None)
+        if isinstance(stmt, ast.ForLoop):
+            self.exec_for(stmt, frame)
+            return point(stmt.span) if exit_at else None
         if isinstance(stmt, ast.While):
             self.exec_while(stmt, frame)
             return point(stmt.span) if exit_at else None
@@ -125,6 +130,10 @@ class Statements:
                 self.exec_assume(stmt, frame)
             case ast.AssertBy():  # its proof is ghost: only the assertion runs
                 self.exec_assert(ast.Assert(span=stmt.span, expr=stmt.expr, nid=stmt.nid), frame)
+            case ast.ForallStmt() if stmt.array_update is not None:
+                self.aggregate.exec_forall_update(stmt, stmt.array_update, frame)
+            case ast.PrintStmt():
+                self.machine.output.append(print_text(stmt, self.evaluator, frame))
             case ast.Calc() | ast.ForallStmt():  # proofs: nothing of them runs
                 pass
             case _:
@@ -171,6 +180,31 @@ class Statements:
 
     # ---- loops
 
+    def exec_for(self, loop: ast.ForLoop, frame: Frame) -> None:
+        """The bounds evaluated once, `lo <= hi` checked, the index (read-only in the body)
+        and the bounds in a scope of their own, then the loop as `while i != _hi`."""
+        start, end = (self.evaluator.eval(bound, frame, None) for bound in (loop.start, loop.end))
+        low, high = (end, start) if loop.downto else (start, end)
+        if not low <= high:
+            raise self.machine.violation(
+                ObligationKind.FOR_RANGE,
+                point(loop.span),
+                frame,
+                f"the loop would run from {low} up to {high}: the lower bound is larger",
+                description=self.machine.source.text_of(loop.header) if self.machine.source else "",
+                site=CheckSite(at=loop.nid),
+            )
+        frame.scopes.append([])
+        try:
+            for var, value in zip(
+                (*loop.bounds, loop.index), (low, high, high if loop.downto else low), strict=True
+            ):
+                self.declare(frame, var, value)
+            self.exec_while(loop, frame)
+        finally:
+            for uid in frame.scopes.pop():
+                frame.env.pop(uid, None)
+
     def exec_while(self, loop: ast.While, frame: Frame) -> None:
         parts = clause_parts(loop.invariants)
         measure_exprs = loop_measure(loop)
@@ -184,9 +218,17 @@ class Statements:
                 progress = None
                 if measure_exprs is not None:
                     progress = (measure_exprs, self.evaluator.measure_values(measure_exprs, frame))
-                self.exec_block(loop.body, frame, None)
+                self.exec_iteration(loop, frame)
                 iteration += 1
                 self.loop_head(loop, frame, iteration, parts, ObligationKind.INVARIANT_MAINTAINED, progress)
+
+    def exec_iteration(self, loop: ast.While, frame: Frame) -> None:
+        """The body; a for loop's index goes down before it (`downto`) or up after it (`to`)."""
+        if isinstance(loop, ast.ForLoop) and loop.downto:
+            frame.env[loop.index.uid] -= 1  # type: ignore[operator]
+        self.exec_block(loop.body, frame, None)
+        if isinstance(loop, ast.ForLoop) and not loop.downto:
+            frame.env[loop.index.uid] += 1  # type: ignore[operator]
 
     def loop_head(
         self,

@@ -180,6 +180,8 @@ class MethodLowering:
                 return self.block(stmt.stmts)
             case ast.If():
                 return self.if_stmt(stmt, tail=False)
+            case ast.ForLoop():
+                return self.for_loop(stmt)
             case ast.While():
                 return self.while_stmt(stmt)
             case ast.MatchStmt():
@@ -198,8 +200,12 @@ class MethodLowering:
                 lowered = self.return_stmt(stmt)
             case ast.Calc():
                 lowered = self.calc_stmt(stmt)
+            case ast.ForallStmt() if stmt.array_update is not None:
+                lowered = self.forall_update(stmt, stmt.array_update)
             case ast.ForallStmt():
                 lowered = self.forall_stmt(stmt)
+            case ast.PrintStmt():  # output: only its values must be defined
+                lowered = seq(*(check for expr in stmt.exprs for check in self.wf(expr)))
             case ast.AssertBy():
                 lowered = self.assert_by_stmt(stmt)
             case ast.SuchThat():
@@ -540,6 +546,8 @@ class MethodLowering:
         while_at = Span.point(loop.span.start_line, loop.span.start_col)
         commands = self.invariant_checks(loop, ObligationKind.INVARIANT_ENTRY)
         commands += self.loop_frame(loop.body)
+        if isinstance(loop, ast.ForLoop):
+            commands += self.for_head(loop)
         for clause in loop.invariants:
             commands += self.wf(clause.expr)
             note = origin("invariant", clause, "assumed at the loop head")
@@ -561,7 +569,12 @@ class MethodLowering:
             temp = self.body.temp("decreases", t.sort_of(term))
             body.append(Assign(temp, term))
             old_values.append(temp)
+        index = variable_of(loop.index) if isinstance(loop, ast.ForLoop) else None
+        if isinstance(loop, ast.ForLoop) and loop.downto:
+            body.append(Assign(index, t.app(t.Op.SUB, index, t.IntVal(1))))
         body.append(self.block(loop.body.stmts))
+        if isinstance(loop, ast.ForLoop) and not loop.downto:
+            body.append(Assign(index, t.app(t.Op.ADD, index, t.IntVal(1))))
         # Dafny checks the decrease first: an iteration that does not decrease is reported as
         # such, not also as breaking the invariants (the invariant checks assume the decrease).
         body += self.termination.loop_checks(loop, while_at, measure, old_values)
@@ -572,6 +585,32 @@ class MethodLowering:
         )
         commands.append(self.mark(loop, MarkKind.LOOP_EXIT))
         return seq(*commands)
+
+    def for_loop(self, loop: ast.ForLoop) -> Command:
+        """The bounds evaluated once into `_lo` and `_hi`, `lo <= hi` checked, the index set to
+        its first value at the loop head (`_lo`, or `_hi` for `downto`), then the loop."""
+        low, high = (variable_of(bound) for bound in loop.bounds)
+        commands = self.wf(loop.start) + self.wf(loop.end)
+        commands += [Assign(low, self.translate(loop.lo)), Assign(high, self.translate(loop.hi))]
+        commands.append(
+            self.body.check(
+                t.app(t.Op.LE, low, high),
+                ObligationKind.FOR_RANGE,
+                Span.point(loop.span.start_line, loop.span.start_col),
+                description=self.body.source.text_of(loop.header),
+                site=CheckSite(at=loop.nid),
+            )
+        )
+        commands.append(Assign(variable_of(loop.index), high if loop.downto else low))
+        return seq(*commands, self.while_stmt(loop))
+
+    def for_head(self, loop: ast.ForLoop) -> list[Command]:
+        """At the head of a for loop, after any number of iterations: the index is somewhere
+        in `_lo <= i <= _hi` (Dafny's implicit invariant, true by construction)."""
+        index = variable_of(loop.index)
+        low, high = (variable_of(bound) for bound in loop.bounds)
+        within = t.and_(t.app(t.Op.LE, low, index), t.app(t.Op.LE, index, high))
+        return [Havoc((index,)), Assume(within, f"for loop, line {loop.span.start_line}: the index's range")]
 
     def invariant_checks(self, loop: ast.While, kind: ObligationKind) -> list[Command]:
         return [
@@ -722,6 +761,44 @@ class MethodLowering:
                 Assume(quantified(bound, t.implies(ranges, conclusion)), f"forall statement, line {at}")
             )
         return seq(*lowered)
+
+    def forall_update(self, stmt: ast.ForallStmt, update: ast.Assign) -> Command:
+        """`forall i | R { a[i] := v; }`, Dafny's aggregate update: for an arbitrary `i` in
+        the range, on a branch of its own, the checks of one assignment (the index in range,
+        the array in the frame, the value's type); then every element in the range gets its
+        value, all computed in the state before the statement."""
+        target = update.targets[0]
+        assert isinstance(target, ast.Index)
+        (var,) = stmt.bound
+        index = variable_of(var)
+        in_range = self.translate(stmt.range) if stmt.range is not None else t.TRUE
+        checks: list[Command] = [
+            Havoc((index,)),
+            Assume(value_constraint(index, ast.type_of(var), self.body.unit.subsets)),
+        ]
+        if stmt.range is not None:
+            checks += self.wf(stmt.range)
+        checks.append(Assume(in_range, f"forall statement, line {stmt.span.start_line}: its range"))
+        located, element = self.element_target(target, update.span)
+        checks += located
+        value_expr = update.rhs[0]
+        checks += self.wf(value_expr)
+        value = self.translate(value_expr)
+        checks += self.body.subset_check(value, ast.type_of(value_expr), element.ty, value_expr.span)
+        checks.append(Assume(t.FALSE))
+        array = self.body.temp("array", t.REF)
+        heap = enc.heap(element.element)
+        contents = self.body.temp("contents", enc.contents_sort(element.element))
+        before = t.app(t.Op.SELECT, heap, array)
+        new = t.app(t.Op.SELECT, contents, index)
+        updated = t.eq(new, t.ite(in_range, value, t.app(t.Op.SELECT, before, index)))
+        return seq(
+            Choice((seq(*checks), seq())),
+            Assign(array, self.translate(target.seq)),
+            Havoc((contents,)),
+            Assume(t.Forall((index,), updated, ((new,),)), f"forall statement, line {stmt.span.start_line}"),
+            Assign(heap, t.app(t.Op.STORE, heap, array, contents)),
+        )
 
     def forall_ensures(self, stmt: ast.ForallStmt) -> list[Command]:
         """Each `ensures` clause well-formed, on its own (none hides another), then checked."""

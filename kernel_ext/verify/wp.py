@@ -358,6 +358,8 @@ def _statement_kind_problem(stmt: ast.Stmt) -> Diagnostic | None:
         return _wp_only(stmt.span, "a method call", "calls need contracts: use %%verify")
     if isinstance(stmt, ast.Return):
         return _wp_only(stmt.span, "`return`")
+    if isinstance(stmt, ast.PrintStmt):
+        return _wp_only(stmt.span, "`print`", "it changes no variable: leave it out")
     if isinstance(stmt, ast.Assign) and not all(isinstance(t, ast.Name) for t in stmt.targets):
         return _wp_only(stmt.span, "an array update")
     proofs = {

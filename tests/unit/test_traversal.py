@@ -70,6 +70,14 @@ method Every(a: array<int>, s: Shape) returns (r: int)
   {
     i := i + 1;
   }
+  for j := 0 to 2
+    invariant 1 <= i <= 3
+  {
+    print "j = ", j, "\\n";
+  }
+  forall k | 0 <= k < a.Length {
+    a[k] := a[k] + 1;
+  }
   match s {
     case Dot => assert Size(s) == 0;
     case Line(n) => SizeOfLine(n);
@@ -127,7 +135,8 @@ def test_each_statement_s_expressions_and_inner_statements_are_found() -> None:
     method = _every()
     loops = loops_of(method)
     assert [loop.span.start_line for loop in loops] == [
-        EVERY_STATEMENT.splitlines().index("  while i < 3") + 1
+        EVERY_STATEMENT.splitlines().index("  while i < 3") + 1,
+        EVERY_STATEMENT.splitlines().index("  for j := 0 to 2") + 1,
     ]
     kinds_with_exprs = {type(s) for s in ast.walk_stmts(method.body) if ast.stmt_exprs(s)}  # type: ignore[arg-type]
     assert kinds_with_exprs == _kinds(ast.Stmt) - {ast.Block}
