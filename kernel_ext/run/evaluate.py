@@ -7,9 +7,19 @@ Also here: termination measures, and Dafny's orders on run-time values (`VALUES`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
+from kernel_ext.lang import reals
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.semantics import Key, Measured, Relation, missing_case_message, order_of, uncovered_ctors
+from kernel_ext.lang.semantics import (
+    Key,
+    Measured,
+    Relation,
+    missing_case_message,
+    order_of,
+    requires_integer,
+    uncovered_ctors,
+)
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import NAT, Type
 from kernel_ext.obligations import (
@@ -65,6 +75,8 @@ class Evaluator:
         self.ranges: dict[int, QuantifierRange] = {}
         self.evaluators: dict[type, Rule] = {
             ast.IntLit: lambda e, f, v: e.value,
+            ast.RealLit: lambda e, f, v: e.value,
+            ast.Conversion: self.eval_conversion,
             ast.BoolLit: lambda e, f, v: e.value,
             ast.Name: lambda e, f, v: f.env[e.uid],
             ast.Unary: self.eval_unary,
@@ -147,6 +159,8 @@ class Evaluator:
                     frame,
                     f"the divisor `{self.machine.text(expr.right)}` is 0",
                 )
+            if isinstance(left, Fraction):
+                return self.charged(left / right)
             return euclidean_div(left, right) if op == "/" else euclidean_mod(left, right)
         if isinstance(left, DataValue) and isinstance(right, DataValue):  # compared node by node
             self.machine.tick(min(left.size, right.size) // ELEMENTS_PER_STEP)
@@ -154,9 +168,32 @@ class Evaluator:
         self.charge(value)
         return value
 
+    def eval_conversion(self, expr: ast.Conversion, frame: Frame, view: int | None) -> object:
+        """`x as real`, `r as int` (of a whole number: checked) and `r.Floor`."""
+        value = self.eval(expr.expr, frame, view)
+        if not isinstance(value, Fraction):
+            return Fraction(value) if expr.target == "real" else value
+        if expr.target == "real":
+            return value
+        if requires_integer(expr) and not reals.is_integer(value):
+            raise self.machine.violation(
+                ObligationKind.IS_INTEGER,
+                expr.token,
+                frame,
+                f"`{self.machine.text(expr.expr)}` is {reals.show_real(value)}, not a whole number",
+            )
+        return reals.floor(value)
+
+    def charged(self, value: object) -> object:
+        self.charge(value)
+        return value
+
     def charge(self, value: object) -> None:
         """Large numbers and collections cost steps in proportion to their size."""
-        if isinstance(value, int):
+        if isinstance(value, Fraction):
+            self.charge(value.numerator)
+            self.charge(value.denominator)
+        elif isinstance(value, int):
             bits = value.bit_length()
             if bits > 4 * BITS_PER_STEP:
                 if bits > MAX_INT_BITS:
@@ -467,6 +504,8 @@ class ValueLogic:
     def below(self, new: object, old: object, relation: Relation) -> bool:
         if relation is Relation.BOOL:
             return not new and bool(old)
+        if relation is Relation.REAL:
+            return new <= old - 1  # type: ignore[operator]
         return new < old  # type: ignore[operator]  # ints, proper subsets and sub-multisets
 
     def at_least_zero(self, value: object) -> bool:

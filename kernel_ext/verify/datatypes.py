@@ -64,7 +64,7 @@ def is_literal(term: t.Term) -> bool:
 
 def is_constant(term: t.Term) -> bool:
     """A literal datatype value, or an integer or boolean constant."""
-    return is_literal(term) or isinstance(term, t.IntVal | t.BoolVal)
+    return is_literal(term) or isinstance(term, t.IntVal | t.BoolVal | t.RealVal)
 
 
 def tag(value: t.Term) -> t.Term:

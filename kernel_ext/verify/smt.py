@@ -380,7 +380,7 @@ def _input_measures(task: ProofTask) -> list[t.Term]:
     int_heap = inputs.get(enc.heap(t.INT).at(0).name)
     for name in sorted(inputs):
         var = inputs[name]
-        if var.sort == t.INT:
+        if var.sort in (t.INT, t.REAL):
             found.append(var)
         elif var.sort == t.REF:
             found.append(enc.length(var))
@@ -400,7 +400,12 @@ def _bound(term: t.Term) -> t.Term:
         return t.app(t.Op.LE, term, t.IntVal(SMALL_LENGTH))
     if isinstance(term, t.FunApp) and term.symbol.role == t.Role.RANK:
         return t.and_(t.app(t.Op.LE, t.IntVal(0), term), t.app(t.Op.LE, term, t.IntVal(SMALL_RANK)))
-    return t.and_(t.app(t.Op.LE, t.IntVal(-SMALL), term), t.app(t.Op.LE, term, t.IntVal(SMALL)))
+    low, high = (
+        (t.RealVal(-SMALL), t.RealVal(SMALL))
+        if t.sort_of(term) == t.REAL
+        else (t.IntVal(-SMALL), t.IntVal(SMALL))
+    )
+    return t.and_(t.app(t.Op.LE, low, term), t.app(t.Op.LE, term, high))
 
 
 def _is_length(symbol: t.Symbol) -> bool:
@@ -525,11 +530,22 @@ OPERATORS = {
     t.Op.MAP_AND: "(_ map and)",
     t.Op.MAP_OR: "(_ map or)",
     t.Op.MAP_NOT: "(_ map not)",
+    t.Op.REAL_DIV: "/",
+    t.Op.TO_REAL: "to_real",
+    t.Op.TO_INT: "to_int",
+    t.Op.IS_INT: "is_int",
 }  # SMT-LIB's div and mod are Euclidean, as Dafny's / and %
 
 
 def _symbol(name: str) -> str:
     return name if name.replace("_", "a").isalnum() and not name[0].isdigit() else f"|{name}|"
+
+
+def _real_text(value: t.RealVal) -> str:
+    magnitude = f"{abs(value.numerator)}.0"
+    if value.denominator != 1:
+        magnitude = f"(/ {magnitude} {value.denominator}.0)"
+    return magnitude if value.numerator >= 0 else f"(- {magnitude})"
 
 
 class _Smt2Writer:
@@ -583,6 +599,8 @@ class _Smt2Writer:
             return (str(term.value) if term.value >= 0 else f"(- {-term.value})"), frozenset()
         if isinstance(term, t.BoolVal):
             return ("true" if term.value else "false"), frozenset()
+        if isinstance(term, t.RealVal):
+            return _real_text(term), frozenset()
         if isinstance(term, t.App):
             parts = [self._write(arg, bound) for arg in term.args]
             symbols = frozenset().union(*(s for _, s in parts))
