@@ -24,7 +24,7 @@ from kernel_ext.lang.diagnostics import (
     TYPE_MISMATCH,
     UNKNOWN_NAME,
 )
-from kernel_ext.lang.scopes import CheckState, Context
+from kernel_ext.lang.scopes import Abort, CheckState, Context
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import (
     BOOL,
@@ -47,6 +47,7 @@ EQUALITY = {"==", "!="}
 LOGICAL = {"&&", "||", "==>", "<==", "<==>"}
 
 Body = TypeVar("Body", ast.Expr, ast.Block)
+Checked = TypeVar("Checked")
 
 
 def _is_open(ty: Type) -> bool:
@@ -221,20 +222,41 @@ class ExprChecker:
         return dataclasses.replace(expr, expr=inner, ty=Type("multiset", (seq_ty.element,)))
 
     def quantifier(self, expr: ast.Quantifier, ctx: Context) -> ast.Quantifier:
+        return self.inferring(expr.bound, lambda untyped: self.typed_quantifier(expr, ctx, untyped))
+
+    def inferring(self, bound: tuple[ast.BoundVar, ...], attempt: Callable[[Type], Checked]) -> Checked:
+        """What declares bound variables, checked with `int` for those of no written type, or,
+        if it does not type-check so, with `real` (`forall x, y: real :: x < y`, where Dafny
+        infers x's type); if neither does, the errors of `int`."""
+        if all(var.type_ref is not None for var in bound):
+            return attempt(INT)
+        errors_before, counter = len(self.state.errors), self.state.counter
+        for untyped in (INT, REAL):
+            try:
+                result = attempt(untyped)
+                if len(self.state.errors) == errors_before:
+                    return result
+            except Abort:
+                pass
+            del self.state.errors[errors_before:]
+            self.state.counter = counter
+        return attempt(INT)
+
+    def typed_quantifier(self, expr: ast.Quantifier, ctx: Context, untyped: Type) -> ast.Quantifier:
         with self.state.scope():
-            bound = self.bound_variables(expr.bound)
+            bound = self.bound_variables(expr.bound, untyped=untyped)
             body = self.expr(expr.body, dataclasses.replace(ctx, ghost=True))
             self.state.expect(body, BOOL, "the body of a quantifier")
         return dataclasses.replace(expr, bound=bound, body=body, ty=BOOL)
 
     def bound_variables(
-        self, bound: tuple[ast.BoundVar, ...], is_ghost: bool = False
+        self, bound: tuple[ast.BoundVar, ...], is_ghost: bool = False, untyped: Type = INT
     ) -> tuple[ast.BoundVar, ...]:
         """Declares a quantifier's or forall statement's variables in the innermost scope
-        (`int` where no type is written)."""
+        (`untyped` where no type is written)."""
         checked = []
         for var in bound:
-            ty = self.state.type_of_ref(var.type_ref) if var.type_ref else INT
+            ty = self.state.type_of_ref(var.type_ref) if var.type_ref else untyped
             uid = self.state.declare(var.name, var.span, ty, "bound", is_ghost)
             checked.append(dataclasses.replace(var, uid=uid, ty=ty))
         return tuple(checked)

@@ -162,3 +162,14 @@ def test_wp_refuses_reals_by_name() -> None:
     assert problems and all("real numbers: %%wp handles" in problem.describe() for problem in problems)
     typed = weakest_precondition("var r: real := 1.5;", "r > 0.0").problems
     assert any("%%wp handles int, nat and bool variables" in problem.describe() for problem in typed)
+
+
+def test_an_untyped_bound_variable_is_real_when_its_use_needs_it() -> None:
+    text = "lemma L() ensures forall x, y: real :: x < y ==> x < y + 1.0 { }"
+    quantifier = resolve(parse(SourceFile("t.dfy", text))).program.methods()[0].ensures[0].expr
+    assert isinstance(quantifier, ast.Quantifier)
+    assert [ast.type_of(var) for var in quantifier.bound] == [REAL, REAL]
+    assert errors("method M() { assert forall x :: x < x + 1; }") == []
+    assert errors("method M(b: bool) { assert forall x :: x == b; }") == [
+        "'==' compares values of different types: int and bool"
+    ]
