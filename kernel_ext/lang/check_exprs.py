@@ -304,7 +304,7 @@ class ExprChecker:
             return self.collection_operation(expr, left, right)
         if op in EQUALITY:
             return self.equality(expr, left, right)
-        if REAL in (ast.type_of(left), ast.type_of(right)):
+        if REAL in (ast.type_of(left), ast.type_of(right)) and (op in ARITHMETIC or op in ORDERING):
             return self.real_operation(expr, left, right)
         operand_ty = INT if op in ARITHMETIC or op in ORDERING else BOOL
         self.state.expect(left, operand_ty, f"the left operand of '{op}'")

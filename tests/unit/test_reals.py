@@ -78,6 +78,8 @@ def test_as_binds_tighter_than_multiplication_and_a_comparison_follows_it() -> N
         ("var a := r as bool;", "type conversions are not supported to this type (got bool)"),
         ("var a := r as nat;", "conversions to `nat` are not part of MiniDafny"),
         ("var a: real := 3;", "cannot initialise 'a' of type real with a value of type int"),
+        ("var a := r && r;", "the left operand of '&&' must be of type bool, but this is of type real"),
+        ("var a := -true;", "the operand of unary '-' must be of type int, but this is of type bool"),
     ],
 )
 def test_int_and_real_do_not_mix(body: str, message: str) -> None:
@@ -173,3 +175,12 @@ def test_an_untyped_bound_variable_is_real_when_its_use_needs_it() -> None:
     assert errors("method M(b: bool) { assert forall x :: x == b; }") == [
         "'==' compares values of different types: int and bool"
     ]
+
+
+def test_a_real_measure_must_go_down_by_one_at_run_time() -> None:
+    text = "method H(r: real) { var x := r; while x > 0.0 decreases x { x := x - 0.5; } }"
+    result = run(text, "H", r=Fraction(3, 2))
+    assert result.violation is not None and result.violation.kind is ObligationKind.DECREASES
+    assert "a real must go down by at least 1.0" in result.violation.detail
+    text = "method H(r: real) { var x := r; while x > 0.0 { x := x - 1.0; } }"
+    assert run(text, "H", r=Fraction(5, 2)).outcome is Outcome.OK
