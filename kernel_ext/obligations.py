@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from kernel_ext.lang.reals import NOT_AN_INTEGER
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.syntax import Expr, NodeId, SpecClause, split_conjuncts
 
@@ -143,6 +144,12 @@ class ObligationKind(Enum):
         "lower bound must not exceed upper bound",
         "",
         "A for loop `for i := lo to hi` (or `hi downto lo`) needs `lo <= hi` when it starts.",
+    )
+    IS_INTEGER = (
+        "is-integer",
+        NOT_AN_INTEGER,
+        "",
+        "`r as int` is defined only when the real r is a whole number. To round down, write `r.Floor`.",
     )
 
     def __init__(self, kind_id: str, message: str, related_message: str, explanation: str):

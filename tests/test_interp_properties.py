@@ -32,6 +32,7 @@ from kernel_ext.run.inputs import (
     Collection,
     Data,
     Ints,
+    Reals,
     candidates,
     choose_inputs,
     collect,
@@ -155,6 +156,8 @@ def values_of(
         return st.one_of(small, st.sampled_from(usable)) if usable else small
     if isinstance(domain, Bools):
         return st.booleans()
+    if isinstance(domain, Reals):
+        return st.fractions(-6, 6, max_denominator=8)
     if isinstance(domain, Collection):
         elements = st.lists(values_of(domain.element, constants, datatypes, depth), max_size=5)
         return elements.map(lambda items, kind=domain.kind: collect(kind, items))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import z3
@@ -251,7 +252,8 @@ class _Reader:
             return FREE
         if z3.is_true(value) or z3.is_false(value):
             return z3.is_true(value)
-        return value.as_long() if z3.is_int_value(value) else FREE
+        number = _number(value)
+        return FREE if number is None else number
 
     def data(
         self, term: t.Term, ty: Type, names: dict[str, t.Var], depth: int, outer: tuple[z3.ExprRef, ...]
@@ -323,9 +325,18 @@ ELLIPSIS = _Ellipsis()
 def _literal(value: z3.ExprRef) -> Any:
     if z3.is_true(value) or z3.is_false(value):
         return z3.is_true(value)
+    number = _number(value)
+    return str(value) if number is None else number
+
+
+def _number(value: z3.ExprRef) -> int | Fraction | None:
+    """An integer or a rational of the model, exactly (an irrational one, which only a
+    nonlinear constraint gives, is not read)."""
     if z3.is_int_value(value):
         return value.as_long()
-    return str(value)
+    if z3.is_rational_value(value):
+        return Fraction(value.numerator_as_long(), value.denominator_as_long())
+    return None
 
 
 def show(value: Any) -> str:

@@ -24,11 +24,12 @@ from kernel_ext.lang.diagnostics import (
     TYPE_MISMATCH,
     UNKNOWN_NAME,
 )
-from kernel_ext.lang.scopes import CheckState, Context
+from kernel_ext.lang.scopes import Abort, CheckState, Context
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import (
     BOOL,
     INT,
+    REAL,
     UNKNOWN,
     Type,
     assignable,
@@ -46,6 +47,7 @@ EQUALITY = {"==", "!="}
 LOGICAL = {"&&", "||", "==>", "<==", "<==>"}
 
 Body = TypeVar("Body", ast.Expr, ast.Block)
+Checked = TypeVar("Checked")
 
 
 def _is_open(ty: Type) -> bool:
@@ -102,6 +104,10 @@ class ExprChecker:
         match expr:
             case ast.IntLit():
                 return dataclasses.replace(expr, ty=INT)
+            case ast.RealLit():
+                return dataclasses.replace(expr, ty=REAL)
+            case ast.Conversion():
+                return self.conversion(expr, ctx)
             case ast.BoolLit():
                 return dataclasses.replace(expr, ty=BOOL)
             case ast.Name():
@@ -220,20 +226,41 @@ class ExprChecker:
         return dataclasses.replace(expr, expr=inner, ty=Type("multiset", (seq_ty.element,)))
 
     def quantifier(self, expr: ast.Quantifier, ctx: Context) -> ast.Quantifier:
+        return self.inferring(expr.bound, lambda untyped: self.typed_quantifier(expr, ctx, untyped))
+
+    def inferring(self, bound: tuple[ast.BoundVar, ...], attempt: Callable[[Type], Checked]) -> Checked:
+        """What declares bound variables, checked with `int` for those of no written type, or,
+        if it does not type-check so, with `real` (`forall x, y: real :: x < y`, where Dafny
+        infers x's type); if neither does, the errors of `int`."""
+        if all(var.type_ref is not None for var in bound):
+            return attempt(INT)
+        errors_before, counter = len(self.state.errors), self.state.counter
+        for untyped in (INT, REAL):
+            try:
+                result = attempt(untyped)
+                if len(self.state.errors) == errors_before:
+                    return result
+            except Abort:
+                pass
+            del self.state.errors[errors_before:]
+            self.state.counter = counter
+        return attempt(INT)
+
+    def typed_quantifier(self, expr: ast.Quantifier, ctx: Context, untyped: Type) -> ast.Quantifier:
         with self.state.scope():
-            bound = self.bound_variables(expr.bound)
+            bound = self.bound_variables(expr.bound, untyped=untyped)
             body = self.expr(expr.body, dataclasses.replace(ctx, ghost=True))
             self.state.expect(body, BOOL, "the body of a quantifier")
         return dataclasses.replace(expr, bound=bound, body=body, ty=BOOL)
 
     def bound_variables(
-        self, bound: tuple[ast.BoundVar, ...], is_ghost: bool = False
+        self, bound: tuple[ast.BoundVar, ...], is_ghost: bool = False, untyped: Type = INT
     ) -> tuple[ast.BoundVar, ...]:
         """Declares a quantifier's or forall statement's variables in the innermost scope
-        (`int` where no type is written)."""
+        (`untyped` where no type is written)."""
         checked = []
         for var in bound:
-            ty = self.state.type_of_ref(var.type_ref) if var.type_ref else INT
+            ty = self.state.type_of_ref(var.type_ref) if var.type_ref else untyped
             uid = self.state.declare(var.name, var.span, ty, "bound", is_ghost)
             checked.append(dataclasses.replace(var, uid=uid, ty=ty))
         return tuple(checked)
@@ -292,6 +319,8 @@ class ExprChecker:
 
     def unary(self, expr: ast.Unary, ctx: Context) -> ast.Unary:
         operand = self.expr(expr.operand, ctx)
+        if expr.op == "-" and ast.type_of(operand) == REAL:
+            return dataclasses.replace(expr, operand=operand, ty=REAL)
         if expr.op == "-":
             self.state.expect(operand, INT, "the operand of unary '-'")
             return dataclasses.replace(expr, operand=operand, ty=INT)
@@ -308,11 +337,71 @@ class ExprChecker:
             return self.collection_operation(expr, left, right)
         if op in EQUALITY:
             return self.equality(expr, left, right)
+        if REAL in (ast.type_of(left), ast.type_of(right)) and (op in ARITHMETIC or op in ORDERING):
+            return self.real_operation(expr, left, right)
         operand_ty = INT if op in ARITHMETIC or op in ORDERING else BOOL
         self.state.expect(left, operand_ty, f"the left operand of '{op}'")
         self.state.expect(right, operand_ty, f"the right operand of '{op}'")
         ty = INT if op in ARITHMETIC else BOOL
         return dataclasses.replace(expr, left=left, right=right, ty=ty)
+
+    def real_operation(self, expr: ast.Binary, left: ast.Expr, right: ast.Expr) -> ast.Binary:
+        """Arithmetic and comparisons of reals: both operands real (an int is converted
+        explicitly, `x as real`), no `%`; Dafny's messages."""
+        op, left_ty, right_ty = expr.op, ast.type_of(left).base, ast.type_of(right).base
+        if op == "%":
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                expr.op_span,
+                f"arguments to % must be integer-numeric or bitvector types (got {left_ty})",
+            )
+        if left_ty != right_ty and op in ORDERING:
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                expr.op_span,
+                f"arguments to {op} must have a common supertype (got {left_ty} and {right_ty})",
+            )
+        if left_ty != right_ty:
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                expr.op_span,
+                f"type of right argument to {op} ({right_ty}) must agree with the result type ({left_ty})",
+                "Convert explicitly: `x as real` is an int as a real, `r.Floor` a real rounded down.",
+            )
+        ty = REAL if op in ARITHMETIC else BOOL
+        return dataclasses.replace(expr, left=left, right=right, ty=ty)
+
+    def conversion(self, expr: ast.Conversion, ctx: Context) -> ast.Conversion:
+        """`e as int` and `e as real` of an int or a real."""
+        inner = self.expr(expr.expr, ctx)
+        source = ast.type_of(inner).base
+        target = {"int": INT, "real": REAL}.get(expr.target)
+        if expr.target == "nat":
+            raise self.state.fail(
+                NOT_MINIDAFNY,
+                expr.keyword_span,
+                "conversions to `nat` are not part of MiniDafny",
+                "MiniDafny converts between `int` and `real` only.",
+            )
+        if target is None:
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                expr.keyword_span,
+                f"type conversions are not supported to this type (got {expr.target})",
+            )
+        if source not in (INT, REAL):
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                inner.span,
+                f"type conversion to an {target}-based type is allowed only from numeric types (got {source})",
+            )
+        return dataclasses.replace(expr, expr=inner, ty=target)
+
+    def floor(self, expr: ast.Member, obj: ast.Expr) -> ast.Conversion:
+        """`r.Floor`: the greatest integer not above r."""
+        return ast.Conversion(
+            span=expr.span, expr=obj, target="int", floor=True, keyword_span=expr.name_span, ty=INT
+        )
 
     def membership(self, expr: ast.Binary, left: ast.Expr, right: ast.Expr) -> ast.Binary:
         """`x in s`, `x !in s`."""
@@ -541,7 +630,7 @@ class ExprChecker:
     def binding_of(self, datatype: ast.Datatype, ty: Type) -> dict[str, Type]:
         return dict(zip(datatype.type_params, ty.args, strict=True))
 
-    def member(self, expr: ast.Member, ctx: Context) -> ast.Destruct | ast.Construct:
+    def member(self, expr: ast.Member, ctx: Context) -> ast.Destruct | ast.Construct | ast.Conversion:
         if self.names_datatype(expr.obj):  # `Color.Red`, `List.Nil`
             assert isinstance(expr.obj, ast.Name)
             qualifier = ast.TypeRef(span=expr.obj.span, name=expr.obj.name)
@@ -549,6 +638,8 @@ class ExprChecker:
             return self.construct(expr.name, (), expr.span, ctx, datatype)
         obj = self.expr(expr.obj, ctx)
         ty = ast.type_of(obj)
+        if ty == REAL and expr.name == "Floor":
+            return self.floor(expr, obj)
         datatype = self.state.decls.get(ty.name)
         if not isinstance(datatype, ast.Datatype):
             hint = "Arrays have `.Length`; sequences have `|s|`." if ty.name in ("array", "seq") else ""

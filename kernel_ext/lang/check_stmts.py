@@ -570,9 +570,12 @@ class StmtChecker:
                 "In MiniDafny a forall statement proves a fact for every value: "
                 "`forall x | 0 <= x < n ensures P(x) { ... }`; update arrays with a loop.",
             )
+        return self.exprs.inferring(stmt.bound, lambda untyped: self.typed_forall_stmt(stmt, ctx, untyped))
+
+    def typed_forall_stmt(self, stmt: ast.ForallStmt, ctx: Context, untyped: Type) -> ast.ForallStmt:
         ghost = dataclasses.replace(ctx, ghost=True)
         with self.state.scope():
-            bound = self.exprs.bound_variables(stmt.bound, is_ghost=True)
+            bound = self.exprs.bound_variables(stmt.bound, is_ghost=True, untyped=untyped)
             range_ = None
             if stmt.range is not None:
                 range_ = self.exprs.expr(stmt.range, ghost)

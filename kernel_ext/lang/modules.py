@@ -235,7 +235,12 @@ class _Flattener:
                 case Import():
                     pass
                 case _:
-                    scope = _Scope(self, module, _binders(decl, self.ctor_names), frozenset(getattr(decl, "type_params", ())))
+                    scope = _Scope(
+                        self,
+                        module,
+                        _binders(decl, self.ctor_names),
+                        frozenset(getattr(decl, "type_params", ())),
+                    )
                     renamed = scope.node(decl)
                     flat.append(dataclasses.replace(renamed, name=qualify(module.path, decl.name)))
         return flat

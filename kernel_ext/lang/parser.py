@@ -26,6 +26,7 @@ from kernel_ext.lang.diagnostics import (
     Diagnostic,
     DiagnosticError,
 )
+from kernel_ext.lang.reals import parse_real
 from kernel_ext.lang.source import SourceFile, Span
 
 GRAMMAR = Path(__file__).with_name("minidafny.lark")
@@ -63,7 +64,6 @@ UNSUPPORTED_WORDS = {
     "null": "`null`",
     "unchanged": "`unchanged`",
     "allocated": "`allocated`",
-    "real": "the type `real`",
     "char": "the type `char`",
     "string": "strings",
     "map": "maps",
@@ -98,7 +98,6 @@ SYMBOL_WORDS = {
     "ATTRIBUTE": "attributes `{:...}` are not part of MiniDafny",
     "STRING": "strings are not part of MiniDafny",
     "CHAR_LIT": "characters are not part of MiniDafny",
-    "REAL": "real numbers are not part of MiniDafny",
     "SINGLE_EQ": "`=` is not an operator: write `:=` to assign and `==` to compare",
 }
 
@@ -343,6 +342,7 @@ def _at_end(expected: set[str], source: SourceFile) -> Diagnostic:
 
 EXPRESSION_STARTS = {
     "INT",
+    "REAL",
     "NAME",
     "GENERIC_QUALIFIER",
     "TRUE",
@@ -945,6 +945,8 @@ class _Builder(Transformer):
         operand = children[1]
         if isinstance(operand, ast.IntLit) and operand.span.start_col == children[0].end_column:
             return ast.IntLit(span=_meta_span(meta), value=-operand.value)
+        if isinstance(operand, ast.RealLit) and operand.span.start_col == children[0].end_column:
+            return ast.RealLit(span=_meta_span(meta), value=-operand.value)
         return ast.Unary(span=_meta_span(meta), op="-", operand=operand)
 
     def logical_not(self, meta, children):
@@ -972,6 +974,15 @@ class _Builder(Transformer):
         text = children[0].value.replace("_", "")
         value = int(text, 16) if text.startswith("0x") else int(text)
         return ast.IntLit(span=_meta_span(meta), value=value)
+
+    def real_lit(self, meta, children):
+        return ast.RealLit(span=_meta_span(meta), value=parse_real(children[0].value))
+
+    def as_type(self, meta, children):
+        expr, keyword, target = children
+        return ast.Conversion(
+            span=_meta_span(meta), expr=expr, target=str(target), keyword_span=_token_span(keyword)
+        )
 
     def true_lit(self, meta, children):
         return ast.BoolLit(span=_meta_span(meta), value=True)

@@ -7,6 +7,7 @@ chain of the source (`0 <= i < n`) is written as a chain.
 from __future__ import annotations
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.reals import show_real
 from kernel_ext.lang.source import NO_SPAN
 
 # Dafny's binding levels, loosest first: `if ... then ... else` and quantifiers (ENDLESS)
@@ -57,8 +58,10 @@ def _level(expr: ast.Expr) -> int:
         return COMPARE if chain_links(expr) is not None else PRECEDENCE[expr.op]
     if isinstance(expr, ast.Unary):
         return UNARY
-    if isinstance(expr, ast.IntLit) and expr.value < 0:
+    if isinstance(expr, ast.IntLit | ast.RealLit) and expr.value < 0:
         return UNARY
+    if isinstance(expr, ast.Conversion) and not expr.floor:
+        return PRODUCT  # `e as T` binds tighter than `*` only
     if isinstance(expr, ast.IfThenElse | ast.Quantifier | ast.Match | ast.Let):
         return ENDLESS
     return POSTFIX
@@ -74,6 +77,10 @@ def _show(expr: ast.Expr) -> str:
         return str(expr.value)
     if isinstance(expr, ast.BoolLit):
         return "true" if expr.value else "false"
+    if isinstance(expr, ast.RealLit):
+        return show_real(expr.value)
+    if isinstance(expr, ast.Conversion) and not expr.floor:
+        return f"{_wrapped(expr.expr, UNARY)} as {expr.target}"
     if isinstance(expr, ast.Name):
         return expr.name
     if isinstance(expr, ast.Unary):
@@ -145,6 +152,8 @@ def _show_postfix(expr: ast.Expr) -> str:
         return f"{_wrapped(expr.obj, POSTFIX)}.{expr.name}"
     if isinstance(expr, ast.IsCtor):
         return f"{_wrapped(expr.obj, POSTFIX)}.{expr.ctor}?"
+    if isinstance(expr, ast.Conversion):
+        return f"{_wrapped(expr.expr, POSTFIX)}.Floor"
     return "?"
 
 

@@ -27,7 +27,7 @@ from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import BUILTIN_TYPES, GENERIC_TYPES, INT, Type, assignable, compatible, substitute
 
 # Types of Dafny that MiniDafny refuses by name.
-_OUTSIDE_TYPES = frozenset({"map", "real", "char", "string", "object", "array2", "iset", "imap"})
+_OUTSIDE_TYPES = frozenset({"map", "char", "string", "object", "array2", "iset", "imap"})
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Protocol, TypeVar
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.types import BOOL, INT, Type
+from kernel_ext.lang.types import BOOL, INT, REAL, Type
 
 # ------------------------------------------------------------------ what is measured
 
@@ -32,11 +32,12 @@ def guessed_decreases(cond: ast.Expr) -> ast.Expr | None:
         return guessed_decreases(cond.left) or guessed_decreases(cond.right)
     if not isinstance(cond, ast.Binary) or cond.op not in ("<", "<=", ">", ">=", "!="):
         return None
-    if cond.left.ty is None or not cond.left.ty.is_numeric:
+    if cond.left.ty is None or cond.left.ty.base not in (INT, REAL):
         return None
+    number = cond.left.ty.base
 
     def minus(a: ast.Expr, b: ast.Expr) -> ast.Expr:
-        return ast.Binary(span=cond.span, op="-", left=a, right=b, op_span=cond.op_span, ty=INT)
+        return ast.Binary(span=cond.span, op="-", left=a, right=b, op_span=cond.op_span, ty=number)
 
     if cond.op in ("<", "<="):
         return minus(cond.right, cond.left)
@@ -48,7 +49,7 @@ def guessed_decreases(cond: ast.Expr) -> ast.Expr | None:
         cond=less,
         then=minus(cond.right, cond.left),
         else_=minus(cond.left, cond.right),
-        ty=INT,
+        ty=number,
     )
 
 
@@ -85,6 +86,12 @@ def declaration_measure(decl: ast.Method | ast.Function) -> tuple[ast.Expr, ...]
     )
 
 
+def requires_integer(conversion: ast.Conversion) -> bool:
+    """Whether a conversion is defined only for a whole number: `r as int` of a real (Dafny
+    checks it; `r.Floor` rounds down instead)."""
+    return not conversion.floor and conversion.target == "int" and ast.type_of(conversion.expr) == REAL
+
+
 # ------------------------------------------------------------------ the orders
 
 
@@ -100,6 +107,7 @@ class Relation(Enum):
     """When a compared key is below another."""
 
     INT = "int"  # new < old
+    REAL = "real"  # new <= old - 1.0, as Dafny orders reals
     BOOL = "bool"  # false < true
     PROPER_SUBSET = "proper subset"
     PROPER_SUBMULTISET = "proper sub-multiset"
@@ -117,6 +125,7 @@ class Order:
 
 
 INT_ORDER = Order(Key.VALUE, Relation.INT, bounded_below=True)
+REAL_ORDER = Order(Key.VALUE, Relation.REAL, bounded_below=True)
 BOOL_ORDER = Order(Key.VALUE, Relation.BOOL)
 SEQ_ORDER = Order(Key.LENGTH, Relation.INT)
 SET_ORDER = Order(Key.VALUE, Relation.PROPER_SUBSET)
@@ -131,6 +140,8 @@ def order_of(ty: Type | None, datatypes: Mapping[str, ast.Datatype]) -> Order:
         return NO_ORDER
     if ty.is_numeric:
         return INT_ORDER
+    if ty == REAL:
+        return REAL_ORDER
     if ty == BOOL:
         return BOOL_ORDER
     if ty.name in datatypes:

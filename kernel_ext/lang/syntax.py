@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from fractions import Fraction
 
 from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import Span
@@ -81,6 +82,30 @@ class Expr:
 class IntLit(Expr):
     value: int = 0
     ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RealLit(Expr):
+    """`1.5`: a real number, exactly."""
+
+    value: Fraction = Fraction(0)
+    ty: Type | None = _typed()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Conversion(Expr):
+    """`e as int`, `e as real` (`target` is the type written), or `r.Floor` (`floor`, with
+    `target` "int"): the value of a numeric expression in the other numeric type."""
+
+    expr: Expr = field()
+    target: str = ""
+    floor: bool = False
+    keyword_span: Span = _span()  # `as` (where Dafny reports a check), or `Floor`
+    ty: Type | None = _typed()
+
+    @property
+    def token(self) -> Span:
+        return self.keyword_span
 
 
 @dataclass(frozen=True, kw_only=True)

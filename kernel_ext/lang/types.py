@@ -53,8 +53,9 @@ UNKNOWN = Type("?")  # the element type of `[]` or `{}` before it is known
 INT = Type("int")
 BOOL = Type("bool")
 NAT = Type("nat", (), INT)
+REAL = Type("real")
 
-BUILTIN_TYPES = {"int": INT, "bool": BOOL, "nat": NAT}
+BUILTIN_TYPES = {"int": INT, "bool": BOOL, "nat": NAT, "real": REAL}
 GENERIC_TYPES = {"array": 1, "seq": 1, "set": 1, "multiset": 1}
 
 

@@ -305,7 +305,7 @@ class _Printer:
     def formula(self, term: t.Term, context: int = 0) -> str:
         if isinstance(term, t.Var):
             return self.name(term)
-        if isinstance(term, t.IntVal | t.BoolVal):
+        if isinstance(term, t.IntVal | t.BoolVal | t.RealVal):
             return str(term)
         if isinstance(term, t.FunApp):
             return self.function(term, context)
@@ -322,7 +322,8 @@ class _Printer:
         op, args = term.op, term.args
         if op in t.PRECEDENCE:
             level = t.PRECEDENCE[op]
-            text = f" {op.value} ".join(self.formula(arg, level + 1) for arg in args)
+            symbol = "/" if op == t.Op.REAL_DIV else op.value
+            text = f" {symbol} ".join(self.formula(arg, level + 1) for arg in args)
             return f"({text})" if level < context or (level == context and level <= 3) else text
         if op in (t.Op.NOT, t.Op.NEG):
             return ("!" if op == t.Op.NOT else "-") + self.formula(args[0], 9)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.syntax import expr_children
-from kernel_ext.lang.types import BOOL, NAT, Type
+from kernel_ext.lang.types import BOOL, NAT, REAL, Type
 from kernel_ext.run.values import Multiset, order_key
 
 # How a comparison `var OP other` bounds `var`: (kind, offset).
@@ -175,6 +175,8 @@ class Enumerator:
         for bound in self.range.of(var, "in"):
             if bound.depends <= assigned:
                 return distinct_elements(self.evaluate(bound.expr))
+        if self.types.get(var) == REAL:  # between two reals lie infinitely many
+            return None
         lower = self.limit(var, "lower", assigned, frozenset())
         upper = self.limit(var, "upper", assigned, frozenset())
         if lower is None or upper is None:

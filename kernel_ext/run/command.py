@@ -160,6 +160,7 @@ def _inputs(
 def _example(checked: CheckedProgram, param: ast.Param) -> str:
     examples = {"int": "-3", "nat": "3", "bool": "true", "seq": "'[1, 2, 3]'", "array": "'[1, 2, 3]'"}
     examples |= {"set": "'{1, 2}'", "multiset": "'multiset{1, 1, 2}'"}
+    examples |= {"real": "-2.5"}
     ty = ast.type_of(param)
     if isinstance(checked.decl(ty.name), ast.Datatype):
         value = example_value(checked, ty)

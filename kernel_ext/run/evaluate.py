@@ -7,10 +7,21 @@ Also here: termination measures, and Dafny's orders on run-time values (`VALUES`
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterator, Sequence
+from fractions import Fraction
 
+from kernel_ext.lang import reals
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.semantics import Key, Measured, Relation, missing_case_message, order_of, uncovered_ctors
+from kernel_ext.lang.semantics import (
+    Key,
+    Measured,
+    Relation,
+    missing_case_message,
+    order_of,
+    requires_integer,
+    uncovered_ctors,
+)
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.subsets import gives_value_of_a_branch
 from kernel_ext.lang.types import NAT, Type
@@ -23,6 +34,7 @@ from kernel_ext.obligations import (
     ObligationKind,
 )
 from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_range
+from kernel_ext.run.choice import choice_candidates, combinations
 from kernel_ext.run.machine import Frame, Machine, Stop, point
 from kernel_ext.run.results import EvaluationFailed, Outcome
 from kernel_ext.run.values import ArrayValue, DataValue, Multiset, conforms, show_value
@@ -34,6 +46,7 @@ ELEMENTS_PER_STEP = 32
 BITS_PER_STEP = 64
 MAX_INT_BITS = 1_000_000
 MAX_ARRAY_LENGTH = 1_000_000
+UNBOUNDED_SEARCH = 2_000  # small values tried for a quantifier without a range
 
 # How a kind of expression is evaluated: (expression, frame, view) -> value.
 Rule = Callable[[ast.Expr, Frame, int | None], object]
@@ -67,6 +80,8 @@ class Evaluator:
         self.ranges: dict[int, QuantifierRange] = {}
         self.evaluators: dict[type, Rule] = {
             ast.IntLit: lambda e, f, v: e.value,
+            ast.RealLit: lambda e, f, v: e.value,
+            ast.Conversion: self.eval_conversion,
             ast.BoolLit: lambda e, f, v: e.value,
             ast.Name: lambda e, f, v: f.env[e.uid],
             ast.Unary: self.eval_unary,
@@ -150,6 +165,8 @@ class Evaluator:
                     frame,
                     f"the divisor `{self.machine.text(expr.right)}` is 0",
                 )
+            if isinstance(left, Fraction):
+                return self.charged(left / right)
             return euclidean_div(left, right) if op == "/" else euclidean_mod(left, right)
         if isinstance(left, DataValue) and isinstance(right, DataValue):  # compared node by node
             self.machine.tick(min(left.size, right.size) // ELEMENTS_PER_STEP)
@@ -157,9 +174,32 @@ class Evaluator:
         self.charge(value)
         return value
 
+    def eval_conversion(self, expr: ast.Conversion, frame: Frame, view: int | None) -> object:
+        """`x as real`, `r as int` (of a whole number: checked) and `r.Floor`."""
+        value = self.eval(expr.expr, frame, view)
+        if not isinstance(value, Fraction):
+            return Fraction(value) if expr.target == "real" else value
+        if expr.target == "real":
+            return value
+        if requires_integer(expr) and not reals.is_integer(value):
+            raise self.machine.violation(
+                ObligationKind.IS_INTEGER,
+                expr.token,
+                frame,
+                f"`{self.machine.text(expr.expr)}` is {reals.show_real(value)}, not a whole number",
+            )
+        return reals.floor(value)
+
+    def charged(self, value: object) -> object:
+        self.charge(value)
+        return value
+
     def charge(self, value: object) -> None:
         """Large numbers and collections cost steps in proportion to their size."""
-        if isinstance(value, int):
+        if isinstance(value, Fraction):
+            self.charge(value.numerator)
+            self.charge(value.denominator)
+        elif isinstance(value, int):
             bits = value.bit_length()
             if bits > 4 * BITS_PER_STEP:
                 if bits > MAX_INT_BITS:
@@ -307,6 +347,9 @@ class Evaluator:
             with self.machine.under_way("quantifier", "", expr.span):
                 return self.quantify(expr, enumerator, variables, set(), frame, view)
         except Unbounded as unbounded:
+            decided = self.decided_by_small_values(expr, frame, view)
+            if decided is not None:
+                return decided
             names = ", ".join(f"'{name}'" for name in unbounded.names)
             joiner = "`==>`" if expr.is_forall else "`&&`"
             raise Stop(
@@ -319,6 +362,20 @@ class Evaluator:
             for uid in variables:
                 frame.env.pop(uid, None)
             frame.env.update(saved)
+
+    def decided_by_small_values(self, expr: ast.Quantifier, frame: Frame, view: int | None) -> bool | None:
+        """A quantifier without a range, decided where small values decide it: an `exists`
+        true at some small value is true, a `forall` false at one is false (the values `:|`
+        tries). Otherwise None: not knowing is not a verdict."""
+        pools = [choice_candidates(ast.type_of(var), self.machine.datatypes) for var in expr.bound]
+        if any(pool is None for pool in pools):
+            return None
+        for values in itertools.islice(combinations(pools), UNBOUNDED_SEARCH):  # type: ignore[arg-type]
+            self.machine.tick()
+            frame.env.update((var.uid, value) for var, value in zip(expr.bound, values, strict=True))
+            if bool(self.eval(expr.body, frame, view)) != expr.is_forall:
+                return not expr.is_forall
+        return None
 
     def quantify(
         self,
@@ -544,6 +601,8 @@ class ValueLogic:
     def below(self, new: object, old: object, relation: Relation) -> bool:
         if relation is Relation.BOOL:
             return not new and bool(old)
+        if relation is Relation.REAL:
+            return new <= old - 1  # type: ignore[operator]
         return new < old  # type: ignore[operator]  # ints, proper subsets and sub-multisets
 
     def at_least_zero(self, value: object) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
@@ -32,6 +33,7 @@ MAX_DATA_VALUES = 40  # candidates of one datatype
 MODERATE_DATA_SIZE = 3
 
 INTS = (3, 2, 1, 0, 4, 5, -1, -2, -3, 6, 7, 8, 10)
+REALS = tuple(Fraction(text) for text in ("2.5", "1", "0", "-1", "0.5", "3", "-2.5", "1/3", "-0.5", "10"))
 BOOLS = (True, False)
 PREFERRED_INT_SEQUENCES = ((3, 1, 2), (1, 2, 3), (2, 2, 1), (0, 1, 2), (1,), (), (2, 1), (3, 1, 2, 0))
 
@@ -46,6 +48,11 @@ class Ints:
 
     def has(self, value: int) -> bool:
         return (self.low is None or value >= self.low) and (self.allowed is None or self.allowed(value))
+
+
+@dataclass(frozen=True)
+class Reals:
+    pass
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ class Data:
     ctors: tuple[Shape, ...]
 
 
-Domain = Ints | Bools | Collection | Data
+Domain = Ints | Reals | Bools | Collection | Data
 
 
 def domain_of(
@@ -90,6 +97,8 @@ def domain_of(
         return Ints(0 if name == "nat" else None)
     if name == "bool":
         return Bools()
+    if name == "real":
+        return Reals()
     if name in ("seq", "set", "multiset", "array"):
         return Collection(name, ty.element)
     if not ty.args and name.isidentifier():  # a type parameter
@@ -122,6 +131,8 @@ def candidates(
         return [value for value in INTS if domain.has(value)]
     if isinstance(domain, Bools):
         return list(BOOLS)
+    if isinstance(domain, Reals):
+        return list(REALS)
     if isinstance(domain, Collection) and domain.kind == "set":
         elements = candidates(domain.element, datatypes, subsets)[:4]
         subsets = [frozenset(elements[:3]), frozenset(), frozenset(elements[:1])]

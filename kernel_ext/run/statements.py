@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.printer import show_expr, show_pattern
-from kernel_ext.lang.semantics import Measured, bounded_below, decreases, loop_measure
+from kernel_ext.lang.semantics import Measured, Relation, bounded_below, decreases, loop_measure
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.syntax import split_conjuncts
 from kernel_ext.lang.types import Type
@@ -290,7 +290,7 @@ class Statements:
                 ObligationKind.DECREASES,
                 while_at,
                 frame,
-                f"{what} did not decrease: it went {shown}",
+                f"{what} did not decrease{_REAL_STEP if _has_real(before) else ''}: it went {shown}",
                 related=related,
                 description=description,
                 message=LOOP_NEEDS_DECREASES if guessed else "",
@@ -467,3 +467,10 @@ class Statements:
                 f"so the run stops there (with {self.machine.show_variables(frame)})",
                 stmt.span,
             )
+
+
+_REAL_STEP = " (a real must go down by at least 1.0)"
+
+
+def _has_real(measure: tuple[Measured[object], ...]) -> bool:
+    return any(order.relation is Relation.REAL for _, order in measure)

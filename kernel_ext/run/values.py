@@ -3,6 +3,7 @@
 | MiniDafny | Python |
 |---|---|
 | `int`, `nat` | `int` |
+| `real` | `Fraction` (exact, never a float) |
 | `bool` | `bool` |
 | `seq<T>` | `tuple` |
 | `set<T>` | `frozenset` |
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.reals import show_real
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.types import NAT, Type
 
@@ -210,8 +213,8 @@ def _data_within(value: object) -> Iterator[DataValue]:
 
 def order_key(value: object) -> tuple:
     """A total order on values of one type, used to show sets and multisets sorted."""
-    if isinstance(value, bool | int):
-        return (0, int(value))
+    if isinstance(value, bool | int | Fraction):
+        return (0, value)
     if isinstance(value, tuple):
         return (1, tuple(order_key(item) for item in value))
     if isinstance(value, frozenset):
@@ -241,6 +244,8 @@ def show_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return _show_int(value)
+    if isinstance(value, Fraction):
+        return show_real(value)
     if isinstance(value, tuple):
         return "[" + ", ".join(show_value(item) for item in value) + "]"
     if isinstance(value, ArrayValue):
@@ -329,6 +334,8 @@ def default_value(ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None)
             return found
     if name in ("int", "nat"):
         return 0
+    if name == "real":
+        return Fraction(0)
     if name == "bool":
         return False
     if name == "seq":
@@ -372,6 +379,10 @@ def coerce(value: object, ty: Type, what: str) -> object:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{what} must be an int, not {value!r}")
         return value
+    if name == "real":
+        if isinstance(value, bool) or not isinstance(value, int | Fraction):
+            raise ValueError(f"{what} must be a real, not {value!r}")
+        return Fraction(value)
     if name == "bool":
         if not isinstance(value, bool):
             raise ValueError(f"{what} must be a bool, not {value!r}")

@@ -62,8 +62,8 @@ def is_literal(term: t.Term) -> bool:
 
 
 def is_constant(term: t.Term) -> bool:
-    """A literal value, or an integer or boolean constant."""
-    return lit.is_value(term)
+    """A literal value, or an integer, real or boolean constant."""
+    return lit.is_value(term) or isinstance(term, t.RealVal)
 
 
 def tag(value: t.Term) -> t.Term:

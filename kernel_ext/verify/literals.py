@@ -85,3 +85,12 @@ def identity_axiom(sort: t.Sort) -> FunctionAxiom:
     value = t.bound("x", sort, key="$lit.x")
     marked = mark(value)
     return FunctionAxiom(marked.name, "theory", t.Forall((value,), t.eq(marked, value), ((marked,),)))
+
+
+def is_identity_axiom(formula: t.Term) -> bool:
+    """`forall x :: $lit(x) == x` (as `identity_axiom` makes it)."""
+    match formula:
+        case t.Forall(bound=(value,), body=t.App(op=t.Op.EQ, args=(marked, plain))):
+            return plain == value and is_marked(marked) and marked.args == (value,)
+        case _:
+            return False

@@ -22,6 +22,7 @@ import z3
 from kernel_ext.results import Status
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.limits import Limits
 from kernel_ext.verify.vcgen import ProofTask
@@ -252,7 +253,7 @@ class Prover:
             # proof needs, as in `exists k :: a[k] == m`. Without quantifiers it only helps:
             # a long chain of assignments becomes one term.
             "solve_eqs",
-            not _quantified(script),
+            not _quantified(task),
             # Z3 would otherwise take Ctrl-C from Python while it checks, cancel this one check
             # and leave the program running; `Cancellation` stops every check instead.
             "ctrl_c",
@@ -331,8 +332,12 @@ class Prover:
         return self.writer.script(task) + "(check-sat)\n"
 
 
-def _quantified(script: str) -> bool:
-    return "(forall" in script or "(exists" in script
+def _quantified(task: ProofTask) -> bool:
+    """Whether a quantifier other than the literal marks' identity (`$lit(x) == x`, which
+    needs no ground term kept) takes part in the task."""
+    axioms = [axiom for axiom in task.axioms if not lit.is_identity_axiom(axiom)]
+    terms = [task.goal, task.hypothesis, *(value for _, value in task.definitions), *axioms]
+    return any(t.has_quantifier(term) for term in terms)
 
 
 def check(task: ProofTask, limits: Limits) -> SolverOutcome:
@@ -380,7 +385,7 @@ def _input_measures(task: ProofTask) -> list[t.Term]:
     int_heap = inputs.get(enc.heap(t.INT).at(0).name)
     for name in sorted(inputs):
         var = inputs[name]
-        if var.sort == t.INT:
+        if var.sort in (t.INT, t.REAL):
             found.append(var)
         elif var.sort == t.REF:
             found.append(enc.length(var))
@@ -400,7 +405,12 @@ def _bound(term: t.Term) -> t.Term:
         return t.app(t.Op.LE, term, t.IntVal(SMALL_LENGTH))
     if isinstance(term, t.FunApp) and term.symbol.role == t.Role.RANK:
         return t.and_(t.app(t.Op.LE, t.IntVal(0), term), t.app(t.Op.LE, term, t.IntVal(SMALL_RANK)))
-    return t.and_(t.app(t.Op.LE, t.IntVal(-SMALL), term), t.app(t.Op.LE, term, t.IntVal(SMALL)))
+    low, high = (
+        (t.RealVal(-SMALL), t.RealVal(SMALL))
+        if t.sort_of(term) == t.REAL
+        else (t.IntVal(-SMALL), t.IntVal(SMALL))
+    )
+    return t.and_(t.app(t.Op.LE, low, term), t.app(t.Op.LE, term, high))
 
 
 def _is_length(symbol: t.Symbol) -> bool:
@@ -525,11 +535,22 @@ OPERATORS = {
     t.Op.MAP_AND: "(_ map and)",
     t.Op.MAP_OR: "(_ map or)",
     t.Op.MAP_NOT: "(_ map not)",
+    t.Op.REAL_DIV: "/",
+    t.Op.TO_REAL: "to_real",
+    t.Op.TO_INT: "to_int",
+    t.Op.IS_INT: "is_int",
 }  # SMT-LIB's div and mod are Euclidean, as Dafny's / and %
 
 
 def _symbol(name: str) -> str:
     return name if name.replace("_", "a").isalnum() and not name[0].isdigit() else f"|{name}|"
+
+
+def _real_text(value: t.RealVal) -> str:
+    magnitude = f"{abs(value.numerator)}.0"
+    if value.denominator != 1:
+        magnitude = f"(/ {magnitude} {value.denominator}.0)"
+    return magnitude if value.numerator >= 0 else f"(- {magnitude})"
 
 
 class _Smt2Writer:
@@ -583,6 +604,8 @@ class _Smt2Writer:
             return (str(term.value) if term.value >= 0 else f"(- {-term.value})"), frozenset()
         if isinstance(term, t.BoolVal):
             return ("true" if term.value else "false"), frozenset()
+        if isinstance(term, t.RealVal):
+            return _real_text(term), frozenset()
         if isinstance(term, t.App):
             parts = [self._write(arg, bound) for arg in term.args]
             symbols = frozenset().union(*(s for _, s in parts))

@@ -54,10 +54,13 @@ class TermLogic:
             return t.and_(enc.subset(new, old), t.app(t.Op.NE, new, old))
         if relation is Relation.PROPER_SUBMULTISET:
             return enc.multiset_op("<", new, old)
+        if relation is Relation.REAL:
+            return t.app(t.Op.LE, new, t.app(t.Op.SUB, old, t.RealVal(1)))
         return t.app(t.Op.LT, new, old)
 
     def at_least_zero(self, value: t.Term) -> t.Term:
-        return t.app(t.Op.LE, t.IntVal(0), value)
+        zero = t.RealVal(0) if t.sort_of(value) == t.REAL else t.IntVal(0)
+        return t.app(t.Op.LE, zero, value)
 
     def equal(self, new: t.Term, old: t.Term) -> t.Term:
         return t.eq(new, old)

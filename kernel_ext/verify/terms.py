@@ -5,8 +5,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from enum import Enum
+from fractions import Fraction
 from functools import cached_property
 from typing import NamedTuple
+
+from kernel_ext.lang.reals import show_real
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Sort:
 
 
 INT = Sort("Int")
+REAL = Sort("Real")
 BOOL = Sort("Bool")
 FUEL = Sort("Fuel")
 REF = Sort("Ref")
@@ -65,6 +69,10 @@ class Op(Enum):
     MAP_AND = "map-and"
     MAP_OR = "map-or"
     MAP_NOT = "map-not"
+    REAL_DIV = "real/"  # division of reals (DIV is the Euclidean division of ints)
+    TO_REAL = "to_real"
+    TO_INT = "to_int"  # the floor of a real
+    IS_INT = "is_int"
 
 
 class Term:
@@ -204,6 +212,17 @@ class IntVal(Term):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+@dataclass(frozen=True)
+class RealVal(Term):
+    """A real number: `numerator / denominator`, exactly."""
+
+    numerator: int
+    denominator: int = 1
+
+    def __str__(self) -> str:
+        return show_real(Fraction(self.numerator, self.denominator))
 
 
 @dataclass(frozen=True)
@@ -352,6 +371,19 @@ def ite(cond: Term, then: Term, else_: Term) -> Term:
 # ------------------------------------------------------------ traversal
 
 
+def has_quantifier(term: Term) -> bool:
+    seen: set[int] = set()
+    pending = [term]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Forall):
+            return True
+        if id(current) not in seen:
+            seen.add(id(current))
+            pending.extend(children(current))
+    return False
+
+
 def _free_names(term: Term) -> frozenset[str]:
     if isinstance(term, Var):
         return frozenset((term.name,))
@@ -415,7 +447,10 @@ def function_names(term: Term) -> frozenset[str]:
     return own.union(*(function_names(child) for child in children(term)))
 
 
-BOOL_OPS = frozenset({Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.NOT, Op.IMPLIES, Op.IFF})
+BOOL_OPS = frozenset(
+    {Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.NOT, Op.IMPLIES, Op.IFF, Op.IS_INT}
+)
+ARITHMETIC_OPS = frozenset({Op.ADD, Op.SUB, Op.MUL, Op.NEG})  # of the sort of their operands
 
 
 def sort_of(term: Term) -> Sort:
@@ -423,6 +458,8 @@ def sort_of(term: Term) -> Sort:
         return term.sort
     if isinstance(term, IntVal):
         return INT
+    if isinstance(term, RealVal):
+        return REAL
     if isinstance(term, BoolVal | Forall):
         return BOOL
     if isinstance(term, App):
@@ -441,6 +478,10 @@ def _app_sort(term: App) -> Sort:
     if op == Op.SELECT:
         return sort_of(term.args[0]).element
     if op in (Op.STORE, Op.MAP_ADD, Op.MAP_AND, Op.MAP_OR, Op.MAP_NOT):
+        return sort_of(term.args[0])
+    if op in (Op.REAL_DIV, Op.TO_REAL):
+        return REAL
+    if op in ARITHMETIC_OPS:
         return sort_of(term.args[0])
     return INT
 
@@ -464,6 +505,7 @@ PRECEDENCE = {
     Op.MUL: 6,
     Op.DIV: 6,
     Op.MOD: 6,
+    Op.REAL_DIV: 6,
 }
 
 
@@ -472,7 +514,8 @@ def show(term: Term, context: int = 0) -> str:
     if isinstance(term, App):
         if term.op in PRECEDENCE:
             level = PRECEDENCE[term.op]
-            text = f" {term.op.value} ".join(show(arg, level + 1) for arg in term.args)
+            symbol = "/" if term.op == Op.REAL_DIV else term.op.value
+            text = f" {symbol} ".join(show(arg, level + 1) for arg in term.args)
             return f"({text})" if level < context or (level == context and level <= 3) else text
         if term.op == Op.NOT:
             return "!" + show(term.args[0], 9)

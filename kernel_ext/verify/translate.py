@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.subsets import Subsets
 from kernel_ext.lang.types import BOOL as BOOL_TYPE
 from kernel_ext.lang.types import INT as INT_TYPE
 from kernel_ext.lang.types import NAT, UNKNOWN, Type
+from kernel_ext.lang.types import REAL as REAL_TYPE
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import literals as lit
@@ -59,6 +61,8 @@ def sort_of(ty: Type | None) -> t.Sort:
         return t.INT
     if ty.parent is not None:
         return sort_of(ty.base)
+    if ty == REAL_TYPE:
+        return t.REAL
     return dt.sort_named(str(_settled(ty.base)))
 
 
@@ -68,6 +72,10 @@ def _settled(ty: Type) -> Type:
     if ty == UNKNOWN:
         return INT_TYPE
     return Type(ty.name, tuple(_settled(arg) for arg in ty.args))
+
+
+def real_value(value: Fraction) -> t.RealVal:
+    return t.RealVal(value.numerator, value.denominator)
 
 
 def variable_of(node: ast.Name | ast.BoundVar | ast.LocalVar | ast.Pattern) -> t.Var:
@@ -227,6 +235,10 @@ class Translator:
                 return self._int_lit(expr)
             case ast.BoolLit():
                 return self._bool_lit(expr)
+            case ast.RealLit():
+                return real_value(expr.value)
+            case ast.Conversion():
+                return self._conversion(expr)
             case ast.Name():
                 return self._name(expr)
             case ast.Unary():
@@ -315,7 +327,8 @@ class Translator:
         """An operation on numbers or truth values: arithmetic on marked values is a marked
         value, and a comparison compares the unmarked values."""
         if op in ("+", "-", "*", "/", "%"):
-            return lit.lifted(lambda a, b: t.app(BINARY_OPS[op], a, b), left, right)
+            operator = t.Op.REAL_DIV if op == "/" and left_ty == REAL_TYPE else BINARY_OPS[op]
+            return lit.lifted(lambda a, b: t.app(operator, a, b), left, right)
         left, right = lit.unmark(left), lit.unmark(right)
         if op == "<==":
             return t.implies(right, left)
@@ -326,6 +339,15 @@ class Translator:
         if op == "==" and left_ty == BOOL_TYPE:
             return t.app(t.Op.IFF, left, right)
         return t.app(BINARY_OPS[op], left, right)
+
+    def _conversion(self, expr: ast.Conversion) -> t.Term:
+        """`as` and `.Floor`: Z3's `to_real`, and `to_int`, which is the floor (`r as int` is
+        checked to be applied to an integer, where the floor is the value itself)."""
+        inner = self(expr.expr)
+        source = ast.type_of(expr.expr).base
+        if source == ast.type_of(expr):
+            return inner
+        return t.app(t.Op.TO_REAL if source == INT_TYPE else t.Op.TO_INT, inner)
 
     def membership(self, value: t.Term, container: t.Term, container_ty: Type) -> t.Term:
         if container_ty.name == "seq":

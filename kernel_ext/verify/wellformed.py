@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.semantics import missing_case_message, uncovered_ctors
+from kernel_ext.lang.reals import ZERO
+from kernel_ext.lang.semantics import missing_case_message, requires_integer, uncovered_ctors
 from kernel_ext.lang.source import Span
+from kernel_ext.lang.types import REAL
 from kernel_ext.obligations import LOWER_BOUND, UPPER_BOUND, UPPER_BOUND_ONLY, ObligationKind, clause_parts
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
@@ -20,6 +22,7 @@ from kernel_ext.verify.translate import (
     Translator,
     array_params,
     reads_contents,
+    real_value,
     value_constraint,
     variable_of,
 )
@@ -75,6 +78,9 @@ class WellFormedness:
             commands += self.constructor_checks(expr, path, tr)
         if isinstance(expr, ast.Index | ast.Slice | ast.SeqUpdate):
             commands += self.access_checks(expr, path, tr)
+        if isinstance(expr, ast.Conversion) and requires_integer(expr):
+            whole = t.app(t.Op.IS_INT, tr(expr.expr))
+            commands.append(self.body.check(t.implies(path, whole), ObligationKind.IS_INTEGER, expr.token))
         return commands
 
     def allocated_in_old(
@@ -161,7 +167,8 @@ class WellFormedness:
             return self.checks(expr.right, path, tr) + self.checks(expr.left, t.and_(path, right), tr)
         commands = self.checks(expr.left, path, tr) + self.checks(expr.right, path, tr)
         if expr.op in ("/", "%"):
-            nonzero = t.app(t.Op.NE, tr(expr.right), t.IntVal(0))
+            zero = real_value(ZERO) if ast.type_of(expr.right) == REAL else t.IntVal(0)
+            nonzero = t.app(t.Op.NE, tr(expr.right), zero)
             commands.append(
                 self.body.check(t.implies(path, nonzero), ObligationKind.DIVISION_BY_ZERO, expr.op_span)
             )

@@ -398,6 +398,8 @@ _EXPRESSION_WORDS: dict[type, str] = {
     ast.Construct: "datatype values",
     ast.Destruct: "datatype values",
     ast.IsCtor: "datatype values",
+    ast.RealLit: "real numbers",
+    ast.Conversion: "real numbers",
 }
 
 
@@ -406,6 +408,8 @@ def _expr_problems(expr: ast.Expr) -> list[Diagnostic]:
     if isinstance(expr, simple) or (isinstance(expr, ast.Binary) and expr.op not in ("in", "!in")):
         return [problem for child in ast.expr_children(expr) for problem in _expr_problems(child)]
     what = _EXPRESSION_WORDS.get(type(expr), "arrays, sequences and sets")
+    if isinstance(expr, ast.Member) and expr.name == "Floor":
+        what = "real numbers"
     return [_wp_only(expr.token, what, handles=EXPRESSIONS)]
 
 

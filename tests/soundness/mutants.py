@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.reals import ZERO, show_real
 from kernel_ext.lang.source import SourceFile, Span
 
 COMPARISONS = {
@@ -133,6 +135,18 @@ def constants(program: Program) -> Iterator[tuple[str, str]]:
                     shown = str(value) if value >= 0 else f"({value})"
                     line = node.span.start_line
                     yield f"line {line}: {node.value} -> {value}", program.apply(Edit(node.span, shown))
+        if isinstance(node, ast.RealLit) and program.text_at(node.span) == show_real(node.value):
+            yield from _real_constants(program, node)
+
+
+def _real_constants(program: Program, node: ast.RealLit) -> Iterator[tuple[str, str]]:
+    """A real literal one or one half up or down, or 0.0: `1.5` -> `2.5`, `1.0`, `0.0`."""
+    half = Fraction(1, 2)
+    for value in dict.fromkeys((node.value + 1, node.value - 1, node.value + half, node.value - half, ZERO)):
+        if value != node.value:
+            shown = show_real(value) if value >= 0 else f"({show_real(value)})"
+            line = node.span.start_line
+            yield f"line {line}: {show_real(node.value)} -> {shown}", program.apply(Edit(node.span, shown))
 
 
 def literal_patterns(program: Program) -> Iterator[tuple[str, str]]:

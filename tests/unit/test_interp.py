@@ -919,7 +919,7 @@ def test_a_loop_table_chooses_small_inputs_from_the_precondition() -> None:
 
 
 def test_a_loop_table_shows_cannot_evaluate() -> None:
-    text = "method M(n: nat)\n{\n  var i := 0;\n  while i < n\n    invariant forall k :: k != n + 1\n  {\n    i := i + 1;\n  }\n}"
+    text = "method M(n: nat)\n{\n  var i := 0;\n  while i < n\n    invariant forall k :: k * k >= 0\n  {\n    i := i + 1;\n  }\n}"
     table = loop_table(checked(text), "M", {"n": 1})
     assert table.rows[0].invariants == ("cannot evaluate",)
     assert table.outcome is Outcome.CANNOT_EVALUATE
@@ -1365,3 +1365,17 @@ def test_proof_statements_are_ghost_at_run_time_except_the_asserted_fact() -> No
     assert violated(result) == (ObligationKind.ASSERTION, 7, 12)
     shown = [step.text for step in result.trace]
     assert "calc { ... }" in shown and "forall i | 0 <= i < n" in shown
+
+
+UNBOUNDED = """predicate Even(a: int) { exists b :: a == 2 * b }
+predicate AllBelow(a: int) { forall b :: b < a }
+method M(n: int) requires Even(n) { }
+method N(n: int) requires AllBelow(n) { }
+"""
+
+
+def test_a_quantifier_without_a_range_is_decided_only_by_a_small_witness_or_counterexample() -> None:
+    assert run(UNBOUNDED, "M", n=6).outcome is Outcome.OK  # b = 3 is a witness
+    assert run(UNBOUNDED, "N", n=6).outcome is Outcome.INVALID_INPUT  # b = 6 is a counterexample
+    unknown = run(UNBOUNDED, "M", n=7)  # no witness exists; none found is not a verdict
+    assert unknown.outcome is Outcome.CANNOT_EVALUATE and "no range found for 'b'" in unknown.message
