@@ -68,7 +68,6 @@ FAR_WORDS = (
     "iterator",
     "yield",
     "refines",
-    "import",
     "export",
     "include",
     "codatatype",
