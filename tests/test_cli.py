@@ -140,3 +140,13 @@ def test_run_takes_datatype_arguments(tmp_path: Path, capsys) -> None:
         f"{program}(15,10): Error: destructor 'head' can only be applied to datatype values constructed by 'Cons'"
         in out
     )
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(tmp_path: Path) -> None:
+    program = tmp_path / "long.dfy"
+    program.write_text("\n".join(f"method M{i}(x: int) {{ assert x + 1 == x; }}" for i in range(300)))
+    command = f"{sys.executable} -m kernel_ext.cli verify --explain {program} | head -1"
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=repo, timeout=300)
+    assert done.stdout.startswith(str(program))
+    assert "Traceback" not in done.stderr, done.stderr

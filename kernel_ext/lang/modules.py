@@ -127,6 +127,7 @@ class _Module:
     ctors_of: dict[str, dict[str, str]] = field(default_factory=dict)  # datatype -> its ctors
     imports: dict[str, tuple[_Module, bool]] = field(default_factory=dict)  # name -> module, opened
     import_decls: list[Import] = field(default_factory=list)
+    name_span: Span | None = None  # of its declaration (none for the file's top level)
 
     def describe(self) -> str:
         return self.path or "_module"
@@ -137,6 +138,7 @@ def flatten(program: ast.Program) -> ast.Program:
     flattener = _Flattener()
     root = flattener.build(program.decls, "", None)
     flattener.resolve_imports(root)
+    flattener.check_cycles(root)
     decls = flattener.decls(program.decls, root)
     if flattener.errors:
         unique = list(dict.fromkeys(flattener.errors))
@@ -164,7 +166,9 @@ class _Flattener:
                     if decl.name in module.children:
                         self.error(decl.name_span, f"Duplicate module name: {decl.name}", DUPLICATE_NAME)
                     else:
-                        module.children[decl.name] = self.build(decl.decls, qualify(path, decl.name), module)
+                        child = self.build(decl.decls, qualify(path, decl.name), module)
+                        child.name_span = decl.name_span
+                        module.children[decl.name] = child
                 case Import():
                     module.import_decls.append(decl)
                 case ast.Datatype():
@@ -184,6 +188,10 @@ class _Flattener:
 
     def resolve_imports(self, module: _Module) -> None:
         for decl in module.import_decls:
+            if decl.name in module.children:
+                message = f"Import declaration uses same name as a module in the same scope: {decl.name}"
+                self.error(decl.name_span, message, DUPLICATE_NAME)
+                continue
             target = self.import_target(module, decl)
             if target is not None:
                 module.imports[decl.name] = (target, decl.opened)
@@ -204,6 +212,30 @@ class _Flattener:
             missing = decl.path.split(".")[position]
             self.error(decl.name_span, f"module {missing} does not exist{where}")
         return target
+
+    def check_cycles(self, root: _Module) -> None:
+        """Dafny's rule: a module depends on its nested modules and on the first module of each
+        import's path, and these dependencies may not form a cycle. One error, at the first module of the first
+        cycle found, in source order."""
+        done: set[int] = set()
+
+        def visit(module: _Module, via: str, path: list[tuple[_Module, str]]) -> bool:
+            on_path = [id(step) for step, _ in path]
+            if id(module) in on_path:
+                cycle = path[on_path.index(id(module)) :] + [(module, via)]
+                self.error(cycle[0][0].name_span or Span.point(1, 1), _cycle_message(cycle))
+                return True
+            if id(module) in done:
+                return False
+            done.add(id(module))
+            here = [*path, (module, via)]
+            edges = [(child, "") for child in module.children.values()]
+            for decl in module.import_decls:  # `import A.X` depends on A, as in Dafny
+                first = self.visible_module(module, decl.path.split(".")[0], outward=True)
+                edges += [(first, decl.name)] if first is not None else []
+            return any(visit(target, alias, here) for target, alias in edges)
+
+        any(visit(child, "", []) for child in root.children.values())
 
     @staticmethod
     def visible_module(module: _Module, name: str, outward: bool = False) -> _Module | None:
@@ -495,6 +527,17 @@ class _Scope:
         if self.flattener.visible_module(self.module, first) is not None:
             return True
         return any(first in module.ctors_of for module in [self.module, *self.opened_modules()])
+
+
+def _cycle_message(cycle: list[tuple[_Module, str]]) -> str:
+    steps = [
+        (f"import {via} -> " if via else "") + f"module {module.path.rpartition('.')[2]}"
+        for module, via in cycle
+    ]
+    return (
+        "module definition contains a cycle (note: parent modules implicitly depend on submodules): "
+        + " -> ".join(steps)
+    )
 
 
 # ------------------------------------------------------------------ values written alone
