@@ -159,6 +159,8 @@ def values_of(
     if isinstance(domain, Reals):
         return st.fractions(-6, 6, max_denominator=8)
     if isinstance(domain, Collection):
+        if depth <= 0 and isinstance(domain_of(domain.element, datatypes), Data):
+            return st.just(collect(domain.kind, []))  # `Node(children: seq<Rose>)` ends here
         elements = st.lists(values_of(domain.element, constants, datatypes, depth), max_size=5)
         return elements.map(lambda items, kind=domain.kind: collect(kind, items))
     return st.nothing()

@@ -226,16 +226,26 @@ class ExprChecker:
         return dataclasses.replace(expr, expr=inner, ty=Type("multiset", (seq_ty.element,)))
 
     def quantifier(self, expr: ast.Quantifier, ctx: Context) -> ast.Quantifier:
-        return self.inferring(expr.bound, lambda untyped: self.typed_quantifier(expr, ctx, untyped))
+        return self.inferring(
+            expr.bound,
+            lambda untyped: self.typed_quantifier(expr, ctx, untyped),
+            self.membership_types(expr.bound, expr.body, ctx),
+        )
 
-    def inferring(self, bound: tuple[ast.BoundVar, ...], attempt: Callable[[Type], Checked]) -> Checked:
+    def inferring(
+        self,
+        bound: tuple[ast.BoundVar, ...],
+        attempt: Callable[[Type], Checked],
+        candidates: tuple[Type, ...] = (),
+    ) -> Checked:
         """What declares bound variables, checked with `int` for those of no written type, or,
         if it does not type-check so, with `real` (`forall x, y: real :: x < y`, where Dafny
-        infers x's type); if neither does, the errors of `int`."""
+        infers x's type); if neither does, the errors of `int`. The `candidates` (the element
+        types of the collections a variable is said to be in) are tried first."""
         if all(var.type_ref is not None for var in bound):
             return attempt(INT)
         errors_before, counter = len(self.state.errors), self.state.counter
-        for untyped in (INT, REAL):
+        for untyped in (*candidates, INT, REAL):
             try:
                 result = attempt(untyped)
                 if len(self.state.errors) == errors_before:
@@ -245,6 +255,40 @@ class ExprChecker:
             del self.state.errors[errors_before:]
             self.state.counter = counter
         return attempt(INT)
+
+    def membership_types(
+        self, bound: tuple[ast.BoundVar, ...], body: ast.Expr, ctx: Context
+    ) -> tuple[Type, ...]:
+        """The element types of the collections an untyped bound variable is said to be in
+        (`forall c :: c in r.children ==> ...` makes `c` a `Rose`), as Dafny infers them;
+        collections that mention a bound variable are left out."""
+        untyped = {var.name for var in bound if var.type_ref is None}
+        names = {var.name for var in bound}
+        found: list[Type] = []
+        for node in ast.walk_expr(body):
+            if not (
+                isinstance(node, ast.Binary) and node.op in ("in", "!in") and isinstance(node.left, ast.Name)
+            ):
+                continue
+            if node.left.name not in untyped or _mentions(node.right, names):
+                continue
+            element = self.element_type(node.right, ctx)
+            if element is not None and element not in found:
+                found.append(element)
+        return tuple(found)
+
+    def element_type(self, collection: ast.Expr, ctx: Context) -> Type | None:
+        """The element type of a collection, if it type-checks on its own (nothing reported)."""
+        errors_before, counter = len(self.state.errors), self.state.counter
+        try:
+            ty = ast.type_of(self.expr(collection, ctx))
+        except Abort:
+            ty = None
+        del self.state.errors[errors_before:]
+        self.state.counter = counter
+        if ty is None or ty.name not in ("seq", "set", "multiset") or not ty.args:
+            return None
+        return ty.args[0]
 
     def typed_quantifier(self, expr: ast.Quantifier, ctx: Context, untyped: Type) -> ast.Quantifier:
         with self.state.scope():
@@ -791,3 +835,7 @@ class ExprChecker:
             self.state.expect_kind(typed, ("array",), f"each item of {what}")
             checked.append(typed)
         return tuple(checked)
+
+
+def _mentions(expr: ast.Expr, names: set[str]) -> bool:
+    return any(isinstance(node, ast.Name) and node.name in names for node in ast.walk_expr(expr))

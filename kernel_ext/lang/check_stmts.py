@@ -570,7 +570,10 @@ class StmtChecker:
                 "In MiniDafny a forall statement proves a fact for every value: "
                 "`forall x | 0 <= x < n ensures P(x) { ... }`; update arrays with a loop.",
             )
-        return self.exprs.inferring(stmt.bound, lambda untyped: self.typed_forall_stmt(stmt, ctx, untyped))
+        candidates = () if stmt.range is None else self.exprs.membership_types(stmt.bound, stmt.range, ctx)
+        return self.exprs.inferring(
+            stmt.bound, lambda untyped: self.typed_forall_stmt(stmt, ctx, untyped), candidates
+        )
 
     def typed_forall_stmt(self, stmt: ast.ForallStmt, ctx: Context, untyped: Type) -> ast.ForallStmt:
         ghost = dataclasses.replace(ctx, ghost=True)

@@ -101,6 +101,9 @@ class Key(Enum):
     VALUE = "value"
     LENGTH = "length"  # a sequence: |s|
     RANK = "rank"  # a datatype value: its rank, which each constructor argument is below
+    # a sequence of datatype values: its rank, between its elements' and that of a value
+    # built from it (as Dafny's `Seq#Rank`); a part of it (`s[1..]`, `s[..i]`) is below it
+    SEQ_RANK = "sequence rank"
 
 
 class Relation(Enum):
@@ -131,6 +134,11 @@ SEQ_ORDER = Order(Key.LENGTH, Relation.INT)
 SET_ORDER = Order(Key.VALUE, Relation.PROPER_SUBSET)
 MULTISET_ORDER = Order(Key.VALUE, Relation.PROPER_SUBMULTISET)
 RANK_ORDER = Order(Key.RANK, Relation.INT)
+SEQ_RANK_ORDER = Order(Key.SEQ_RANK, Relation.INT)
+# Dafny compares a datatype value with a sequence by their ranks (the elements of a node's
+# `children: seq<Rose>` are below the node); the length of a sequence of datatype values is
+# not compared then, as a shorter sequence may hold a larger value.
+RANKED_ORDERS = frozenset({RANK_ORDER, SEQ_RANK_ORDER})
 NO_ORDER = Order(Key.VALUE, Relation.NONE)
 
 
@@ -146,6 +154,8 @@ def order_of(ty: Type | None, datatypes: Mapping[str, ast.Datatype]) -> Order:
         return BOOL_ORDER
     if ty.name in datatypes:
         return RANK_ORDER
+    if ty.name == "seq" and ty.args and ty.args[0].name in datatypes:
+        return SEQ_RANK_ORDER
     return {"seq": SEQ_ORDER, "set": SET_ORDER, "multiset": MULTISET_ORDER}.get(ty.name, NO_ORDER)
 
 
@@ -182,7 +192,7 @@ def _comparable(
     components are of types with different orders (Dafny compares no further)."""
     pairs = []
     for (new_value, new_order), (old_value, old_order) in zip(new, old, strict=False):
-        if new_order != old_order:
+        if new_order != old_order and not {new_order, old_order} <= RANKED_ORDERS:
             break
         pairs.append((logic.key(new_value, new_order.key), logic.key(old_value, old_order.key), old_order))
     return pairs

@@ -37,7 +37,7 @@ from kernel_ext.run.bounds import Enumerator, QuantifierRange, Unbounded, find_r
 from kernel_ext.run.choice import choice_candidates, combinations
 from kernel_ext.run.machine import Frame, Machine, Stop, point
 from kernel_ext.run.results import EvaluationFailed, Outcome
-from kernel_ext.run.values import ArrayValue, DataValue, Multiset, conforms, show_value
+from kernel_ext.run.values import ArrayValue, DataValue, Multiset, conforms, seq_rank, show_value
 
 # Evaluating an invariant for a loop table gets its own budget, outside the run's steps.
 PROBE_STEP_BUDGET = 20_000
@@ -591,11 +591,14 @@ def _combine(op: str, left: object, right: object) -> object:
 
 class ValueLogic:
     """Dafny's orders (`semantics.Order`) on run-time values: what a run checks. A datatype
-    value's rank is its height, which each constructor argument is below."""
+    value's rank is its height, which each constructor argument is below; a sequence's rank
+    is `seq_rank`."""
 
     def key(self, value: object, key: Key) -> object:
         if key is Key.LENGTH:
             return len(value)  # type: ignore[arg-type]
+        if key is Key.SEQ_RANK:
+            return seq_rank(value)  # type: ignore[arg-type]
         return value.height if key is Key.RANK and isinstance(value, DataValue) else value
 
     def below(self, new: object, old: object, relation: Relation) -> bool:

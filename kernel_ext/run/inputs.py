@@ -114,15 +114,19 @@ def collect(kind: str, items: Iterable[object]) -> object:
 
 
 def candidates(
-    ty: Type, datatypes: Mapping[str, ast.Datatype] | None = None, subsets: Subsets | None = None
+    ty: Type,
+    datatypes: Mapping[str, ast.Datatype] | None = None,
+    subsets: Subsets | None = None,
+    depth: int = DATA_DEPTH,
 ) -> list[object]:
     """Small values of a type, in the order they are tried; an array is given by its
     contents (a tuple), made an array only when used. `datatypes` are the program's,
-    `subsets` its subset types' rules (see `domain_of`)."""
+    `subsets` its subset types' rules (see `domain_of`); datatype values nest at most
+    `depth` constructors deep, also through collections (`Node(children: seq<Rose>)`)."""
     datatypes = datatypes or {}
     domain = domain_of(ty, datatypes, subsets)
     if isinstance(domain, Data):
-        values = _data_values(domain, datatypes, DATA_DEPTH, subsets)
+        values = _data_values(domain, datatypes, depth, subsets)
         moderate = next((value for value in values if value.size >= MODERATE_DATA_SIZE), None)
         return ([moderate] if moderate is not None else []) + [
             value for value in values if value is not moderate
@@ -134,24 +138,29 @@ def candidates(
     if isinstance(domain, Reals):
         return list(REALS)
     if isinstance(domain, Collection) and domain.kind == "set":
-        elements = candidates(domain.element, datatypes, subsets)[:4]
+        elements = candidates(domain.element, datatypes, subsets, depth)[:4]
         subsets = [frozenset(elements[:3]), frozenset(), frozenset(elements[:1])]
         for size in range(len(elements) + 1):
             subsets += [frozenset(chosen) for chosen in itertools.combinations(elements, size)]
         return list(dict.fromkeys(subsets))
     if isinstance(domain, Collection):
-        return [collect(domain.kind, items) for items in _sequences(domain.element, datatypes, subsets)]
+        return [
+            collect(domain.kind, items) for items in _sequences(domain.element, datatypes, subsets, depth)
+        ]
     return []
 
 
 def _sequences(
-    element: Type, datatypes: Mapping[str, ast.Datatype] | None, subsets: Subsets | None = None
+    element: Type,
+    datatypes: Mapping[str, ast.Datatype] | None,
+    subsets: Subsets | None = None,
+    depth: int = DATA_DEPTH,
 ) -> list[tuple[object, ...]]:
     if element.name == "int":
         preferred = list(PREFERRED_INT_SEQUENCES)
         small: list[object] = [0, 1, 2, -1]
     else:
-        small = candidates(element, datatypes, subsets)[:3]
+        small = candidates(element, datatypes, subsets, depth)[:3]
         preferred = [tuple(small[index] for index in (1, 0, 2) if index < len(small))]
     found = list(preferred)
     for length in range(MAX_LENGTH + 1):
@@ -174,7 +183,7 @@ def _data_values(
             if isinstance(inner, Data):
                 pools.append(list(_data_values(inner, datatypes, depth - 1, subsets)))
             else:
-                pools.append(candidates(field.ty, datatypes, subsets)[:DATA_FIELD_VALUES])
+                pools.append(candidates(field.ty, datatypes, subsets, depth - 1)[:DATA_FIELD_VALUES])
         if any(not pool for pool in pools):
             continue
         chosen = itertools.islice(_positions([len(pool) for pool in pools]), MAX_DATA_VALUES)

@@ -143,7 +143,7 @@ class DataValue:
 
     `height` (the nesting depth of constructors) is what termination compares: each argument
     of a value has a smaller height than the value, as each has a smaller rank in Dafny's
-    order. `size` counts the constructor applications, for the steps a comparison costs.
+    order; so has a sequence argument's `seq_rank`. `size` counts the constructor applications, for the steps a comparison costs.
     """
 
     datatype: str
@@ -162,6 +162,8 @@ class DataValue:
                 height = max(height, inner.height)
                 size += inner.size
                 holds_arrays = holds_arrays or inner.holds_arrays
+            if isinstance(arg, tuple) and any(isinstance(item, DataValue) for item in arg):
+                height = max(height, seq_rank(arg))
             if not holds_arrays and not isinstance(arg, DataValue):
                 holds_arrays = next(arrays_in(arg), None) is not None
         object.__setattr__(self, "height", height + 1)
@@ -196,6 +198,14 @@ class DataValue:
 
     def __repr__(self) -> str:
         return f"DataValue({show_value(self)})"
+
+
+def seq_rank(sequence: tuple[object, ...]) -> int:
+    """A sequence's rank in Dafny's order: above each element's (a datatype value's height)
+    and above each proper part's (`s[1..]`, `s[..i]`), below the value built from it. The
+    length counts so that a part is below the whole."""
+    heights = (item.height for item in sequence if isinstance(item, DataValue))
+    return max(heights, default=0) + len(sequence)
 
 
 def _data_within(value: object) -> Iterator[DataValue]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import literals as lit
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.gcl import FunctionAxiom
@@ -79,7 +80,16 @@ def equal(left: t.Term, right: t.Term) -> t.Term:
 
 
 def rank(value: t.Term) -> t.Term:
-    return t.FunApp.of(_symbol(t.Role.RANK, t.sort_of(value), "$rank", "rank"), (value,), t.INT)
+    """A datatype value's rank, or a sequence's (`_sequence_rank_axioms`)."""
+    sort = t.sort_of(value)
+    if sort.name == "Seq":
+        return t.FunApp.of(_sequence_rank_symbol(sort.element), (value,), t.INT)
+    return t.FunApp.of(_symbol(t.Role.RANK, sort, "$rank", "rank"), (value,), t.INT)
+
+
+@functools.cache
+def _sequence_rank_symbol(element: t.Sort) -> t.Symbol:
+    return t.Symbol(t.Role.RANK, f"Seq#Rank.{element}", "rank")
 
 
 def is_ctor(value: t.Term, ctor: str) -> t.Term:
@@ -120,8 +130,61 @@ def axioms(sort: t.Sort, ctors: tuple[CtorShape, ...]) -> list[FunctionAxiom]:
     ]
     for index, ctor in enumerate(ctors):
         found += _ctor_axioms(sort, index, ctor)
+        found += _sequence_field_axioms(sort, index, ctor)
     found.append(lit.identity_axiom(sort))
+    found += _sequence_rank_axioms(t.seq_sort(sort))
     return found
+
+
+def _is_ranked_sequence(sort: t.Sort) -> bool:
+    return sort.name == "Seq" and is_datatype_sort(sort.element)
+
+
+def _sequence_field_axioms(sort: t.Sort, index: int, ctor: CtorShape) -> list[FunctionAxiom]:
+    """A sequence of datatype values that a value holds (`children: seq<Rose>`) is below the
+    value in rank, as in Dafny; triggered on the rank of the field, which a termination check
+    mentions (through its elements' ranks, see `_sequence_rank_axioms`)."""
+    found = []
+    value = _value(sort)
+    for destructor, field_sort in ctor.fields:
+        if not _is_ranked_sequence(field_sort):
+            continue
+        field_rank = rank(destruct(value, destructor, field_sort))
+        below = t.implies(_has_tag(value, index), t.app(t.Op.LT, field_rank, rank(value)))
+        found.append(FunctionAxiom(field_rank.name, "theory", t.Forall((value,), below, ((field_rank,),))))
+    return found
+
+
+def _sequence_rank_axioms(sort: t.Sort) -> list[FunctionAxiom]:
+    """Dafny's `Seq#Rank` for a sequence of datatype values: at least 0, above each element's
+    rank, above that of each proper part (`s[1..]`, `s[..i]`) and at least that of any part
+    (a slice `s[i..j]` is a part of a part)."""
+    sequence = t.bound("s", sort, key="$s")
+    count = t.bound("i", t.INT, key="$i")
+    whole, size, zero = rank(sequence), enc.seq_len(sequence), t.IntVal(0)
+    within = t.and_(t.app(t.Op.LE, zero, count), t.app(t.Op.LE, count, size))
+
+    def below(part: t.Term, strictly_when: t.Term) -> FunctionAxiom:
+        part_rank = rank(part)
+        weak = t.implies(within, t.app(t.Op.LE, part_rank, whole))
+        strict = t.implies(t.and_(within, strictly_when), t.app(t.Op.LT, part_rank, whole))
+        return FunctionAxiom(
+            whole.name, "theory", t.Forall((sequence, count), t.and_(weak, strict), ((part_rank,),))
+        )
+
+    element = rank(enc.nth(sequence, count))
+    in_range = t.and_(t.app(t.Op.LE, zero, count), t.app(t.Op.LT, count, size))
+    return [
+        FunctionAxiom(whole.name, "theory", t.Forall((sequence,), t.app(t.Op.LE, zero, whole), ((whole,),))),
+        # filed under the elements' rank: a termination check names an element's rank only
+        FunctionAxiom(
+            element.name,
+            "theory",
+            t.Forall((sequence, count), t.implies(in_range, t.app(t.Op.LT, element, whole)), ((element,),)),
+        ),
+        below(enc.take(sequence, count), t.app(t.Op.LT, count, size)),
+        below(enc.drop(sequence, count), t.app(t.Op.LT, zero, count)),
+    ]
 
 
 def _ctor_axioms(sort: t.Sort, index: int, ctor: CtorShape) -> list[FunctionAxiom]:

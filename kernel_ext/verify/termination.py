@@ -45,7 +45,7 @@ class TermLogic:
     def key(self, value: t.Term, key: Key) -> t.Term:
         if key is Key.LENGTH:
             return enc.seq_len(value)
-        return dt.rank(value) if key is Key.RANK else value
+        return dt.rank(value) if key in (Key.RANK, Key.SEQ_RANK) else value
 
     def below(self, new: t.Term, old: t.Term, relation: Relation) -> t.Term:
         if relation is Relation.BOOL:

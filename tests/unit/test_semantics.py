@@ -17,6 +17,7 @@ from kernel_ext.lang.semantics import (
     NO_ORDER,
     RANK_ORDER,
     SEQ_ORDER,
+    SEQ_RANK_ORDER,
     SET_ORDER,
     bounded_below,
     declaration_measure,
@@ -158,6 +159,7 @@ def test_each_type_has_its_order() -> None:
         Type("set", (NAT,)): SET_ORDER,
         Type("multiset", (INT,)): MULTISET_ORDER,
         Type("Tree"): RANK_ORDER,
+        Type("seq", (Type("Tree"),)): SEQ_RANK_ORDER,
         Type("array", (INT,)): NO_ORDER,
         Type("T"): NO_ORDER,
     }
@@ -235,6 +237,24 @@ def test_the_lexicographic_order_on_run_time_values() -> None:
     for new, old, loop, call in cases:
         assert decreases(new, old, VALUES, bounded=False) == loop, (new, old)
         assert decreases(new, old, VALUES, bounded=True) == call, (new, old)
+
+
+def test_a_sequence_of_datatype_values_is_ranked_between_its_elements_and_their_parent() -> None:
+    leaf = DataValue("Rose", "Node", ((),))
+    pair = (leaf, DataValue("Rose", "Node", ((leaf,),)))
+    node = DataValue("Rose", "Node", (pair,))
+    below = [
+        ((pair[1], RANK_ORDER), (pair, SEQ_RANK_ORDER)),  # an element, below its sequence
+        ((pair, SEQ_RANK_ORDER), (node, RANK_ORDER)),  # a field, below the value that holds it
+        ((pair[1], RANK_ORDER), (node, RANK_ORDER)),  # so a child, below its parent
+        ((pair[1:], SEQ_RANK_ORDER), (pair, SEQ_RANK_ORDER)),  # a proper part, below the whole
+        ((pair[:1], SEQ_RANK_ORDER), (pair, SEQ_RANK_ORDER)),
+    ]
+    for new, old in below:
+        assert decreases([new], [old], VALUES, bounded=True), (new, old)
+        assert not decreases([old], [new], VALUES, bounded=True), (old, new)
+    # A shorter sequence that is not a part may hold a larger value: ranks, not lengths.
+    assert not decreases([((node,), SEQ_RANK_ORDER)], [(pair, SEQ_RANK_ORDER)], VALUES, bounded=True)
 
 
 def test_a_loop_checks_that_an_int_that_decreased_was_at_least_zero() -> None:
