@@ -139,7 +139,7 @@ def _errors(submission: Submission, solution: str, error: DiagnosticError) -> Gr
 
 def _forbidden(program: ast.Program) -> Iterator[str]:
     for decl in program.decls:
-        if isinstance(decl, ast.Method | ast.Function) and decl.body is None:
+        if isinstance(decl, ast.Method | ast.Function) and decl.body is None and not _is_constant(decl):
             yield f"line {decl.span.start_line}: {decl.kind_word} {decl.name} has no body (an axiom, not a proof)"
         if decl_decreases_star(decl):
             yield f"line {decl.span.start_line}: `decreases *` (a proof must terminate)"
@@ -256,3 +256,8 @@ def _verdict(score: float, points: float, established: int, total: int, holes: i
     if holes:
         return f"{base}: {holes} obligation(s) besides the postcondition are not proved, so nothing is"
     return f"{base}: {established} of {total} postcondition part(s) proved"
+
+
+def _is_constant(decl: ast.Decl) -> bool:
+    """`const N: int` without a value: any value of its type, which assumes nothing."""
+    return isinstance(decl, ast.Function) and decl.constant

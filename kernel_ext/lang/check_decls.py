@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.check_exprs import ExprChecker, settle
 from kernel_ext.lang.check_stmts import StmtChecker
-from kernel_ext.lang.diagnostics import DUPLICATE_NAME, TYPE_MISMATCH
+from kernel_ext.lang.diagnostics import DUPLICATE_NAME, TYPE_MISMATCH, UNKNOWN_NAME
 from kernel_ext.lang.scopes import Abort, CheckState, Context
+from kernel_ext.lang.source import Span
 from kernel_ext.lang.types import BOOL, Type, assignable
 
 
@@ -24,6 +25,10 @@ def _refs_grounded(ref: ast.TypeRef, datatypes: dict[str, ast.Datatype], grounde
     if ref.name in datatypes:
         return ref.name in grounded
     return True
+
+
+def _type_ref(ty: Type, span: Span) -> ast.TypeRef:
+    return ast.TypeRef(span=span, name=ty.name, args=tuple(_type_ref(arg, span) for arg in ty.args))
 
 
 @dataclass
@@ -59,7 +64,48 @@ class DeclChecker:
                 "like `Nil` or `Leaf`.",
             )
 
+    def typed_constants(self) -> None:
+        """Gives each constant written without a type (`const N := 10`) the type of its value,
+        before any use of it is checked, as Dafny infers it (in order: a constant's value may
+        name the constants before it)."""
+        untyped = [
+            decl
+            for decl in self.state.program.decls
+            if isinstance(decl, ast.Function) and decl.constant and decl.result_ref is None
+        ]
+        progress = True
+        while untyped and progress:  # a value may name a constant declared after it
+            progress = False
+            for decl in list(untyped):
+                ty = self.value_type(decl)
+                if ty is not None:
+                    self.state.decls[decl.name] = dataclasses.replace(
+                        decl, result_ref=_type_ref(ty, decl.name_span)
+                    )
+                    untyped.remove(decl)
+                    progress = True
+
+    def value_type(self, constant: ast.Function) -> Type | None:
+        """The type of a constant's value, if it type-checks (its errors are reported when the
+        constant itself is checked)."""
+        if constant.body is None:
+            return None
+        errors_before, counter = len(self.state.errors), self.state.counter
+        self.state.scopes = [{}]
+        try:
+            return ast.type_of(
+                self.exprs.expr(constant.body, Context(constant, ghost=True, in_function=True))
+            )
+        except Abort:
+            return None
+        finally:
+            del self.state.errors[errors_before:]
+            self.state.counter = counter
+            self.state.scopes = []
+
     def declaration(self, decl: ast.Decl) -> ast.Decl:
+        if isinstance(decl, ast.Function) and decl.constant:
+            decl = self.state.decls.get(decl.name, decl)
         self.state.scopes = [{}]
         try:
             if isinstance(decl, ast.Method):
@@ -174,6 +220,18 @@ class DeclChecker:
     def function(self, function: ast.Function) -> ast.Function:
         self.state.type_params = function.type_params
         params = self.params(function.params, "in")
+        if function.constant and function.result_ref is None:  # its value did not type-check
+            errors_before = len(self.state.errors)
+            if function.body is not None:
+                self.exprs.expr(function.body, Context(function, ghost=True, in_function=True))
+            if len(self.state.errors) == errors_before:
+                self.state.error(
+                    UNKNOWN_NAME,
+                    function.name_span,
+                    f"the type of constant '{function.name}' cannot be inferred",
+                    f"Write its type: `const {function.name}: int := ...`.",
+                )
+            raise Abort()
         result_ty = BOOL if function.is_predicate else self.state.type_of_ref(function.result_ref)
         ctx = Context(function, ghost=True, in_function=True)
         requires = self.exprs.clauses(function.requires, ctx, "a precondition")
@@ -183,7 +241,8 @@ class DeclChecker:
         body = None
         if function.body is not None:
             body = self.exprs.expr(function.body, ctx)
-            self.state.expect(body, result_ty, f"the body of {function.kind_word} '{function.name}'")
+            part = "value" if function.constant else "body"
+            self.state.expect(body, result_ty, f"the {part} of {function.kind_word} '{function.name}'")
             body = settle(body, result_ty)
         return dataclasses.replace(
             function,

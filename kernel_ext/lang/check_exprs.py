@@ -351,8 +351,11 @@ class ExprChecker:
         if variable is None and expr.name in self.state.ctors:
             return self.construct(expr.name, (), expr.span, ctx, self.unique_datatype(expr.name, expr.span))
         if variable is None:
-            if expr.name in self.state.decls:
-                decl = self.state.decls[expr.name]
+            decl = self.state.decls.get(expr.name)
+            if isinstance(decl, ast.Function) and decl.constant:
+                reference = ast.Call(span=expr.span, name=expr.name, name_span=expr.span, constant=True)
+                return self.function_call(reference, ctx)
+            if decl is not None:
                 raise self.state.fail(
                     BAD_CALL,
                     expr.span,
@@ -531,6 +534,8 @@ class ExprChecker:
                 "A method or lemma call is a statement of its own: `var r := M(x);` or `L(x);`.",
             )
         assert isinstance(callee, ast.Function)
+        if callee.constant:
+            return self.constant(call, callee)
         args, type_args = self.arguments(call, callee, ctx)
         declared = BOOL if callee.is_predicate else self.state.types_in(callee, [callee.result_ref])[0]
         result = substitute(declared, dict(zip(callee.type_params, type_args, strict=True)))
@@ -543,6 +548,21 @@ class ExprChecker:
             signature=signature if callee.type_params else (),
             ty=result,
         )
+
+    def constant(self, call: ast.Call, callee: ast.Function) -> ast.Call:
+        """`N` of `const N: int := 10`, which is named without parentheses."""
+        if not call.constant:
+            raise self.state.fail(
+                BAD_CALL, call.span, f"'{call.name}' is a constant: name it without parentheses"
+            )
+        if callee.result_ref is None:
+            raise self.state.fail(
+                UNKNOWN_NAME,
+                call.span,
+                f"the type of constant '{call.name}' is not known here",
+                f"Write its type: `const {call.name}: int := ...`.",
+            )
+        return dataclasses.replace(call, ty=self.state.types_in(callee, [callee.result_ref])[0])
 
     def arguments(
         self, call: ast.Call, callee: ast.Method | ast.Function, ctx: Context

@@ -41,7 +41,6 @@ UNSUPPORTED_WORDS = {
     "iterator": "iterators",
     "codatatype": "co-inductive datatypes",
     "newtype": "`newtype`",
-    "const": "constants",
     "static": "`static`",
     "abstract": "abstract modules",
     "opaque": "opaque definitions",
@@ -750,6 +749,27 @@ class _Builder(Transformer):
             decreases=specs["decreases"],
             reads=tuple(specs["reads"]),
             body=body,
+        )
+
+    def const_decl(self, meta, children):
+        name = next(child for child in children if isinstance(child, Token) and child.type == "NAME")
+        type_ref = next((child for child in children if isinstance(child, ast.TypeRef)), None)
+        values = [child for child in children if isinstance(child, ast.Expr)]
+        if type_ref is None and not values:
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        SYNTAX, _token_span(name), f"constant '{name}' needs a type or a value, e.g. `: int`"
+                    )
+                ]
+            )
+        return ast.Function(
+            span=_meta_span(meta),
+            name=str(name),
+            name_span=_token_span(name),
+            result_ref=type_ref,
+            body=values[0] if values else None,
+            constant=True,
         )
 
     def type(self, meta, children):

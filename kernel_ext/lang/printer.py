@@ -118,6 +118,8 @@ def show_pattern(pattern: ast.Pattern) -> str:
 
 
 def _show_postfix(expr: ast.Expr) -> str:
+    if isinstance(expr, ast.Call) and expr.constant:
+        return expr.name
     if isinstance(expr, ast.Call):
         return f"{expr.name}({', '.join(_show(arg) for arg in expr.args)})"
     if isinstance(expr, ast.Old):

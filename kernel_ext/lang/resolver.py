@@ -20,7 +20,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.check_decls import DeclChecker
 from kernel_ext.lang.check_exprs import ARITHMETIC, EQUALITY, LOGICAL, ORDERING, Body, ExprChecker, settle
 from kernel_ext.lang.check_stmts import ASSERT_BY_RULES, FORALL_RULES, HINT_RULES, StmtChecker
-from kernel_ext.lang.diagnostics import DiagnosticError
+from kernel_ext.lang.diagnostics import BAD_CALL, DiagnosticError
 from kernel_ext.lang.scopes import CheckState, Context, Variable
 
 # The public names, some defined in the checker's parts and kept importable from here.
@@ -73,11 +73,35 @@ def resolve(program: ast.Program) -> CheckedProgram:
     exprs = ExprChecker(state)
     checker = DeclChecker(state, exprs, StmtChecker(state, exprs))
     checker.check_constructible()
+    checker.typed_constants()
     decls = [checker.declaration(decl) for decl in program.decls]
+    _check_constant_cycles(state, dataclasses.replace(program, decls=tuple(decls)))
     if state.errors:
         unique = list(dict.fromkeys(state.errors))  # a bad signature is met again at each call
         raise DiagnosticError(sorted(unique, key=lambda d: (d.span.start_line, d.span.start_col)))
     return CheckedProgram(number(dataclasses.replace(program, decls=tuple(decls))))
+
+
+def _check_constant_cycles(state: CheckState, program: ast.Program) -> None:
+    """A constant's value may not depend on the constant itself (Dafny's resolution error,
+    once per cycle)."""
+    found = callgraph.components(program)
+    reported: set[frozenset[str]] = set()
+    for decl in program.decls:
+        if not (isinstance(decl, ast.Function) and decl.constant):
+            continue
+        cycle = found.get(decl.name, frozenset())
+        if cycle in reported:
+            continue  # once per cycle, at its first constant
+        reported.add(cycle)
+        if len(cycle) > 1 or decl.name in callgraph.callees(decl):
+            path = " -> ".join([decl.name, *sorted(cycle - {decl.name}), decl.name])
+            state.error(
+                BAD_CALL,
+                decl.name_span,
+                f"recursive dependency involving constant initialization: {path}",
+                "A constant's value is computed once, from values known before it.",
+            )
 
 
 # The role of each node that has an identity, by its class or by the field that holds it.
@@ -130,6 +154,8 @@ class _Numbering:
         if type(value).__module__ != ast.__name__ or not dataclasses.is_dataclass(value):
             return value
         role = role or _ROLE_OF_CLASS.get(type(value))
+        if isinstance(value, ast.Call) and value.constant:
+            role = None  # `N` of a constant: a name in the program as parsed, so no id
         changes: dict[str, object] = {"nid": self.fresh(role)} if role is not None else {}
         for name in _child_fields(type(value)):
             old = getattr(value, name)

@@ -162,6 +162,7 @@ class Call(Expr):
     ty: Type | None = _typed()
     nid: NodeId | None = _id()
     qualifier: TypeRef | None = None  # `List.Cons(...)`: the datatype a constructor is taken from
+    constant: bool = False  # `N` of `const N := 10`: written without parentheses
 
     @property
     def token(self) -> Span:
@@ -768,9 +769,14 @@ class Function(Decl):
     reads: tuple[Expr, ...] = ()
     body: Expr | None = None
     result_ty: Type | None = _typed()
+    # `const N: int := 10`: no parameters, named without parentheses; without `:= value`, an
+    # arbitrary value of its type (no body)
+    constant: bool = False
 
     @property
     def kind_word(self) -> str:
+        if self.constant:
+            return "constant"
         return "predicate" if self.is_predicate else "function"
 
 

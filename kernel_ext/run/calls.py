@@ -258,6 +258,11 @@ class Calls:
             self.check_termination(call, function, frame.measure, caller)
         if key in self.memo:
             return self.memo[key]
+        if function.body is None and function.constant:
+            # `const N: int`: any value of its type; a run takes the type's default, as compiled Dafny
+            assert function.result_ty is not None
+            self.memo[key] = machine.default(function.result_ty)
+            return self.memo[key]
         if function.body is None:
             raise Stop(
                 Outcome.CANNOT_EVALUATE, f"{function.kind_word} {function.name} has no body", call.span

@@ -162,3 +162,11 @@ def test_a_check_names_a_method_of_a_module_by_its_own_name() -> None:
         + "\n}"
     )
     assert grade(Submission(moved, RELEASED, "Max", 2.0, (), True)).score == 0.0  # the exercise's Max is gone
+
+
+def test_constants_are_no_axioms_with_or_without_a_value() -> None:
+    # `const Pick: bool` is any value: nothing is assumed of it, so a solution may use it.
+    solution = "  m := if Pick then a else b;\n  if m < a || m < b { m := if a >= b then a else b; }\n}\n"
+    text = solution + "const Pick: bool\nconst Zero := 0\nmethod Unused() { assert Zero == 0;"
+    result = grade(submit(text))
+    assert (result.score, result.findings) == (2.0, ())
