@@ -184,7 +184,9 @@ def _warning(warning: Diagnostic, source: SourceFile | None) -> str:
 
 
 def related_heading(ob: ObligationResult) -> str:
-    """What a related location of a failed obligation is."""
+    """What a related location of an obligation is."""
+    if ob.status == Status.PROVED:
+        return "This is what was proved."
     return ob.kind.related_message or "Related location."
 
 
