@@ -162,3 +162,19 @@ def test_a_check_names_a_method_of_a_module_by_its_own_name() -> None:
         + "\n}"
     )
     assert grade(Submission(moved, RELEASED, "Max", 2.0, (), True)).score == 0.0  # the exercise's Max is gone
+
+
+def test_a_graded_solution_shows_its_report_once() -> None:
+    """Run in the sandbox, a solution cell has its own report; its check cell shows the graded one."""
+    import nbformat
+
+    from autograder.nbgrader_plugin import drop_repeated_reports
+
+    report = nbformat.v4.new_output("display_data", data={"text/plain": "Max: 1 proved"})
+    solution = nbformat.v4.new_code_cell(RELEASED, outputs=[report])
+    solution.metadata["nbgrader"] = {"grade_id": "max-solution"}
+    other = nbformat.v4.new_code_cell("%%verify\nmethod N() {}", outputs=[report])
+    other.metadata["nbgrader"] = {"grade_id": "context"}
+    nb = nbformat.v4.new_notebook(cells=[solution, other])
+    drop_repeated_reports(nb, {"max-solution"})
+    assert solution.outputs == [] and other.outputs == [report]
