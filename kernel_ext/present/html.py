@@ -19,7 +19,7 @@ from kernel_ext.explain.counterexample import Binding, Replay, Step, Trace
 from kernel_ext.lang.diagnostics import Diagnostic, Severity
 from kernel_ext.lang.printer import plural
 from kernel_ext.lang.source import SourceFile, Span
-from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, assumed_lines, summary
+from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, assumed_lines, plain, summary
 from kernel_ext.present.vc import LEGEND, vc_lines, vc_text
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport, worst
 from kernel_ext.results import ReplayVerdict, Status, Verdict
@@ -179,7 +179,7 @@ WARNING_ICON = "\u26a0"  # ⚠
 
 
 def _warning(warning: Diagnostic, source: SourceFile | None) -> str:
-    heading = f"<div>{escape(WARNING_ICON)} {escape(diagnostic_heading(warning))}</div>"
+    heading = f"<div>{escape(WARNING_ICON)} {prose(diagnostic_heading(warning))}</div>"
     return f'<div style="{_box(_TINTS[Status.UNKNOWN])}">{heading}{_excerpt(source, warning.span)}</div>'
 
 
@@ -301,7 +301,7 @@ def _alternating(pieces: list[str]) -> list[tuple[bool, str]]:
 
 
 def _diagnostic(diagnostic: Diagnostic, source: SourceFile | None) -> str:
-    parts = [f"<div>{escape(status_icon(Status.FAILED))} {escape(diagnostic_heading(diagnostic))}</div>"]
+    parts = [f"<div>{escape(status_icon(Status.FAILED))} {prose(diagnostic_heading(diagnostic))}</div>"]
     parts.append(_excerpt(source, diagnostic.span))
     for span in diagnostic.related:
         parts.append(f"<div>related: line {span.start_line}</div>{_excerpt(source, span)}")
@@ -453,7 +453,7 @@ def _loop(loop: LoopSummary) -> str:
     ]
     if loop.table is not None:
         style = "background:rgba(127,127,127,.10);padding:.3em .5em;margin:.3em 0;overflow-x:auto"
-        parts.append(f'<pre style="{style}">{escape(loop.table.to_text())}</pre>')
+        parts.append(f'<pre style="{style}">{escape(plain(loop.table.to_text()))}</pre>')
     return f'<div style="{_box(_TINTS[worst_of_loop(loop)])}">{"".join(parts)}</div>'
 
 

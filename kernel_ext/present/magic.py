@@ -130,7 +130,7 @@ class VerifyMagics(Magics):
             print(f"%%verify: {error}")
             return
         if NOT_ATTEMPTED in cell:
-            print("Not attempted yet: write your solution in place of `raise NotImplementedError()`.")
+            print("Not attempted yet: write your solution in place of raise NotImplementedError().")
             return
         limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
         cell = "\n" + cell  # the `%%verify` line is line 1 of what the student sees

@@ -88,7 +88,7 @@ def render_text(report: VerificationReport, source: SourceFile | None = None, *,
         lines.append(INDENT + plain(verdict_note(report)))
     for warning in report.warnings:
         lines += [
-            f"{WARNING_ICON} {diagnostic_heading(warning)}",
+            f"{WARNING_ICON} {plain(diagnostic_heading(warning))}",
             *_excerpt_lines(source, warning.span, INDENT),
         ]
     for diagnostic in report.diagnostics:
@@ -108,7 +108,7 @@ def _excerpt_lines(source: SourceFile | None, span: Span, indent: str) -> list[s
 
 
 def _diagnostic_lines(diagnostic: Diagnostic, source: SourceFile | None) -> list[str]:
-    lines = [f"{status_icon(Status.FAILED)} {diagnostic_heading(diagnostic)}"]
+    lines = [f"{status_icon(Status.FAILED)} {plain(diagnostic_heading(diagnostic))}"]
     lines += _excerpt_lines(source, diagnostic.span, INDENT)
     for span in diagnostic.related:
         lines.append(f"{INDENT}related: line {span.start_line}")
@@ -168,7 +168,7 @@ def _loop_lines(loop: LoopSummary) -> list[str]:
         lines.append(f"{INDENT}{where}: invariant {text} · initiation {entry} · maintenance {maintained}")
     lines.append(INDENT + loop_use_sentence(loop))
     if loop.table is not None:
-        lines += [INDENT + line for line in loop.table.to_text().split("\n")]
+        lines += [INDENT + line for line in plain(loop.table.to_text()).split("\n")]
     return lines
 
 

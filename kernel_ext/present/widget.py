@@ -36,7 +36,7 @@ from kernel_ext.present.html import (
     verdict_note,
     worst_of_loop,
 )
-from kernel_ext.present.text import summary
+from kernel_ext.present.text import plain, summary
 from kernel_ext.present.vc import LEGEND, vc_lines
 from kernel_ext.present.views import ReportView
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
@@ -74,7 +74,7 @@ def _diagnostic(d: Diagnostic) -> dict:
         "line": d.span.start_line,
         "column": d.span.start_col,
         "end": d.span.end_col if d.span.end_line == d.span.start_line else 0,
-        "heading": diagnostic_heading(d),
+        "heading": plain(diagnostic_heading(d)),
         "hint": d.hint,
     }
 
@@ -141,7 +141,7 @@ def _trace(trace: Trace) -> dict:
             for step in trace.steps
         ],
         "replay": (trace.replay.verdict if trace.replay is not None else ReplayVerdict.NOT_RUN).value,
-        "replay_sentence": replay_sentence(trace.replay),
+        "replay_sentence": plain(replay_sentence(trace.replay)),
     }
 
 
@@ -154,5 +154,5 @@ def _loop(loop: LoopSummary) -> dict[str, Any]:
         "heading": loop_heading(loop),
         "invariants": [list(cells) for cells in invariant_cells(loop)],
         "use": loop_use_sentence(loop),
-        "table": table.to_text() if table is not None else "",
+        "table": plain(table.to_text()) if table is not None else "",
     }

@@ -123,3 +123,12 @@ def test_counts_are_singular_or_plural() -> None:
     assert view.to_text().splitlines()[-1].endswith(", 1 error")
     _, broken = view_of("method M() { var x := ; }\nmethod N() { var y: int := true; }")
     assert broken.to_text().splitlines()[-1] == "1 parse/type error detected in t.dfy"
+
+
+def test_a_diagnostic_s_code_is_code_in_html_and_plain_in_text() -> None:
+    report, view = view_of("method M() returns (x: int) { return 1, 2; }")
+    assert "`return`" in report.diagnostics[0].message
+    assert "`" not in view.to_text()
+    assert "<code>return</code>" in view.to_html()
+    payload = report_payload(report, SourceFile("t.dfy", "method M() returns (x: int) { return 1, 2; }"))
+    assert "`" not in payload["diagnostics"][0]["heading"]
