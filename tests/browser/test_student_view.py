@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import nbformat
 import pytest
 
+from tests.browser.conftest import THEMES, use_theme
 from tests.browser.test_lab import RUN_TIMEOUT_MS, UI_TIMEOUT_MS, _open_and_run
 
 with contextlib.suppress(ImportError):  # without it, the `browser` fixture fails and says how to install it
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from tests.browser.conftest import LabServer
 
 NOTEBOOK = "student_view.ipynb"
-THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 TEXT_CONTRAST = 4.5  # WCAG AA for text
 ICON_CONTRAST = 3.0  # WCAG AA for graphics
 
@@ -99,7 +99,7 @@ def test_what_a_student_sees_in_each_theme(
 ) -> None:
     _open_and_run(page, lab_server.url, notebook)
     try:
-        _use_theme(page, THEMES[theme], light=theme == "light")
+        use_theme(page, theme)
         cells = page.locator(".jp-Notebook .jp-CodeCell")
         widgets = [cells.nth(index).locator(".md-widget") for index in range(len(CELLS))]
         _proved_rows_read_as_successes(widgets[PROVED])
@@ -112,17 +112,8 @@ def test_what_a_student_sees_in_each_theme(
         page.screenshot(path=artifacts / f"student-{theme}-3-failing.png")
         _the_proved_unfold_and_every_status_reads(widgets[FAILING])
         page.screenshot(path=artifacts / f"student-{theme}-4-unfolded.png")
-    finally:
-        _use_theme(
-            page, THEMES["light"], light=True
-        )  # the theme is a saved setting: other tests expect light
-
-
-def _use_theme(page: Page, name: str, *, light: bool) -> None:
-    page.evaluate("(theme) => window.jupyterapp.commands.execute('apputils:change-theme', { theme })", name)
-    page.wait_for_function(
-        "(light) => document.body.dataset.jpThemeLight === String(light)", arg=light, timeout=UI_TIMEOUT_MS
-    )
+    finally:  # the theme is a saved setting: the other tests expect light
+        use_theme(page, "light")
 
 
 def _proved_rows_read_as_successes(widget: Locator) -> None:
