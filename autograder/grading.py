@@ -20,6 +20,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.modules import declared_names
 from kernel_ext.lang.parser import parse, parse_items
+from kernel_ext.lang.printer import plural
 from kernel_ext.lang.resolver import number
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.obligations import ObligationKind, clause_parts
@@ -254,8 +255,11 @@ def _verdict(score: float, points: float, established: int, total: int, holes: i
     if established == total and not holes:
         return f"{base}: every obligation is proved"
     if holes:
-        return f"{base}: {holes} obligation(s) besides the postcondition are not proved, so nothing is"
-    return f"{base}: {established} of {total} postcondition part(s) proved"
+        are = "is" if holes == 1 else "are"
+        return (
+            f"{base}: {plural(holes, 'obligation')} besides the postcondition {are} not proved, so nothing is"
+        )
+    return f"{base}: {established} of {plural(total, 'postcondition part')} proved"
 
 
 def _is_constant(decl: ast.Decl) -> bool:

@@ -169,6 +169,7 @@ class VerifiedGrades(NbGraderPreprocessor):
             _grade_id(cell): cell.source for cell in nb.cells if _grade_id(cell) in trusted.solution_ids()
         }
         context = _locked_context(trusted)
+        graded: set[str] = set()
         for cell in nb.cells:
             check_cell = _test_cell(trusted, cell)
             if check_cell is None:
@@ -177,8 +178,10 @@ class VerifiedGrades(NbGraderPreprocessor):
             if call is not None:
                 request = _request(call, check_cell.points or 0.0, solutions, trusted, context, problems)
                 cell.outputs = _outputs(self._run(request))
+                graded.add(call.solution_id)
             elif not self.notebook_was_run:
                 cell.outputs = [_not_run_output()]
+        drop_repeated_reports(nb, graded)
         mark_graded(nb)
         return nb, resources
 
@@ -199,6 +202,18 @@ class VerifiedGrades(NbGraderPreprocessor):
             )
             return _failure(request, _worker_failure(done.returncode))
         return result
+
+
+def drop_repeated_reports(nb: NotebookNode, graded: set[str]) -> None:
+    """A graded solution's check cell shows the report its grade rests on: the report the
+    solution's own `%%verify` run left (a notebook run in the sandbox) would show it twice."""
+    for cell in nb.cells:
+        if (
+            _grade_id(cell) in graded
+            and cell.cell_type == "code"
+            and cell.source.lstrip().startswith("%%verify")
+        ):
+            cell.outputs = []
 
 
 def _grade_id(cell: NotebookNode) -> str | None:

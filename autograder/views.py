@@ -7,6 +7,8 @@ from html import escape
 
 from autograder.grading import Grade
 from kernel_ext.lang.source import SourceFile
+from kernel_ext.present.html import prose
+from kernel_ext.present.text import plain
 from kernel_ext.present.views import ReportView, StaticView
 
 
@@ -22,7 +24,7 @@ class GradeView(StaticView):
 
     def to_text(self) -> str:
         lines = [f"{self.title}: {self.grade.verdict}"]
-        lines += [f"  - {finding}" for finding in self.grade.findings]
+        lines += [f"  - {plain(finding)}" for finding in self.grade.findings]
         report = self._report()
         if report is not None:
             lines += ["", report.to_text()]
@@ -31,7 +33,7 @@ class GradeView(StaticView):
     def to_html(self) -> str:
         tint = "0,160,0" if self.grade.score == self.grade.points else "220,0,0"
         box = f"border-left:3px solid rgba({tint},.75);background:rgba({tint},.10);padding:.25em .6em;margin:.3em 0"
-        items = "".join(f"<li>{escape(finding)}</li>" for finding in self.grade.findings)
+        items = "".join(f"<li>{prose(finding)}</li>" for finding in self.grade.findings)
         parts = [
             f'<div class="mdy-grade" style="{box}"><strong>{escape(self.title)}</strong>: '
             f"<strong>{escape(self.grade.verdict)}</strong>",

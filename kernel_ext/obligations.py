@@ -158,6 +158,11 @@ class ObligationKind(Enum):
         self.related_message = related_message
         self.explanation = explanation
 
+    @property
+    def success(self) -> str:
+        """What a proof of this kind of check shows, in words of success."""
+        return _SUCCESS[self]
+
 
 # Messages a kind uses in particular situations, still in Dafny's words.
 BOUNDED_BELOW = "decreases expression must be bounded below by 0"
@@ -178,6 +183,48 @@ SAME_LOCATION = (
 UPPER_BOUND = "upper bound below lower bound or above length of {what}"
 CALC_STEP = "the calculation step between the previous line and this line might not hold"
 FORALL_ENSURES = "possible violation of postcondition of forall statement"
+
+
+# What each kind of check shows when it is proved (Dafny's descriptions have a success text too).
+_SUCCESS = {
+    ObligationKind.POSTCONDITION: "the postcondition holds on this return path",
+    ObligationKind.PRECONDITION: "the precondition for this call holds",
+    ObligationKind.ASSERTION: "the assertion holds",
+    ObligationKind.INVARIANT_ENTRY: "the loop invariant holds on entry",
+    ObligationKind.INVARIANT_MAINTAINED: "the loop invariant is maintained by the loop",
+    ObligationKind.DECREASES: "the decreases expression gets smaller in every iteration",
+    ObligationKind.TERMINATION: "the recursive call is made on something smaller, so the recursion ends",
+    ObligationKind.INDEX_RANGE: "the index is in range",
+    ObligationKind.DIVISION_BY_ZERO: "the divisor is not zero",
+    ObligationKind.MODIFIES: "the assignment changes only what the modifies clause allows",
+    ObligationKind.READS: "the function reads only what its reads clause allows",
+    ObligationKind.SAME_LOCATION: "the left-hand sides are different locations, or get the same value",
+    ObligationKind.SUBSET_TYPE: "the value satisfies its type's constraint",
+    ObligationKind.WITNESS: "the witness satisfies the type's constraint",
+    ObligationKind.ALLOCATED: "the array was already allocated when the method began",
+    ObligationKind.FUNCTION_PRECONDITION: "the function's precondition holds",
+    ObligationKind.MATCH_COMPLETE: "the match has a case for every value",
+    ObligationKind.DESTRUCTOR: "the value has the constructor this field belongs to",
+    ObligationKind.SUCH_THAT: "a value that satisfies the such-that condition exists",
+    ObligationKind.FOR_RANGE: "the lower bound of the for loop does not exceed its upper bound",
+    ObligationKind.IS_INTEGER: "the real number is a whole number",
+}
+
+# Checks whose own message says more than their kind's, and so does their success.
+_SUCCESS_BY_MESSAGE = {
+    CALL_MODIFIES: "the call changes only what the modifies clause allows",
+    NEGATIVE_SIZE: "the array size is not negative",
+    LOWER_BOUND: "the lower bound is in range",
+    UPPER_BOUND_ONLY: "the upper bound is at most the length of the sequence",
+    **{
+        UPPER_BOUND.format(
+            what=what
+        ): f"the upper bound is between the lower bound and the length of the {what}"
+        for what in ("array", "sequence")
+    },
+    CALC_STEP: "the calculation step from the previous line holds",
+    FORALL_ENSURES: "the postcondition of the forall statement holds",
+}
 
 
 @dataclass(frozen=True)
@@ -202,6 +249,14 @@ NO_SITE = CheckSite()
 # The two checks of a loop's `decreases`, as the `part` of their site.
 DECREASE_PART = 0
 BOUNDED_PART = 1
+
+
+def success_text(kind: ObligationKind, message: str, site: CheckSite = NO_SITE) -> str:
+    """What a proved check shows: its message's success text, else its kind's (for a loop's
+    `decreases`, which of its two checks)."""
+    if kind == ObligationKind.DECREASES and site.part == BOUNDED_PART:
+        return "the decreases expression stays at or above 0"
+    return _SUCCESS_BY_MESSAGE.get(message, kind.success)
 
 
 def clause_parts(clauses: tuple[SpecClause, ...], at: NodeId | None = None) -> list[tuple[CheckSite, Expr]]:

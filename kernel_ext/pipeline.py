@@ -8,12 +8,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
+from kernel_ext.lang.printer import show_expr
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.obligations import ObligationKind
-from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
+from kernel_ext.report import Assumption, LoopSummary, ObligationResult, VerificationReport
 from kernel_ext.results import ReplayVerdict, Status
 from kernel_ext.verify.limits import Limits
 
@@ -85,8 +87,27 @@ def verify(
         )
         return VerificationReport(name, (diagnostic,), time_s=time.perf_counter() - started)
     warnings = checked.program.warnings
+    assumptions = tuple(a for a in _assumptions(checked.program) if options.only in (None, a.owner))
     return VerificationReport(
-        name, (), results, time.perf_counter() - started, declarations, loops, warnings=warnings
+        name,
+        (),
+        results,
+        time.perf_counter() - started,
+        declarations,
+        loops,
+        warnings=warnings,
+        assumptions=assumptions,
+    )
+
+
+def _assumptions(program: ast.Program) -> tuple[Assumption, ...]:
+    """The program's `assume` statements, in source order."""
+    return tuple(
+        Assumption(stmt.span, show_expr(stmt.expr), method.name)
+        for method in program.methods()
+        if method.body is not None
+        for stmt in ast.walk_stmts(method.body)
+        if isinstance(stmt, ast.Assume)
     )
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from kernel_ext.lang.diagnostics import Diagnostic, Phase
 from kernel_ext.lang.source import Span
-from kernel_ext.obligations import NO_SITE, CheckSite, ObligationKind
-from kernel_ext.results import Status
+from kernel_ext.obligations import NO_SITE, CheckSite, ObligationKind, success_text
+from kernel_ext.results import Status, Verdict
 
 if TYPE_CHECKING:
     from kernel_ext.explain.counterexample import Trace
@@ -35,6 +35,11 @@ class ObligationResult:
     vacuous: bool = False  # proved, but no input reaches it (asked for only when grading)
     site: CheckSite = NO_SITE  # the clause, conjunct and call or loop it checks
 
+    @property
+    def success(self) -> str:
+        """What the check shows when it is proved."""
+        return success_text(self.kind, self.message, self.site)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.id,
@@ -42,12 +47,32 @@ class ObligationResult:
             "column": self.span.start_col,
             "owner": self.owner,
             "message": self.message,
+            "success": self.success,
             "description": self.description,
             "related": [_position(span) for span in self.related],
             "status": self.status.value,
             "reason": self.reason,
             "vacuous": self.vacuous,
             "time_ms": round(self.time_ms, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An `assume` statement of the verified program: the proof takes `text` as true."""
+
+    span: Span
+    text: str  # the assumed expression, as written
+    owner: str
+
+    def to_json(self) -> dict[str, Any]:
+        span = self.span
+        return {
+            "line": span.start_line,
+            "column": span.start_col,
+            "end_line": span.end_line,
+            "end_column": span.end_col,
+            "text": self.text,
         }
 
 
@@ -96,6 +121,7 @@ class VerificationReport:
     declarations: tuple[str, ...] = field(default=())
     loops: tuple[LoopSummary, ...] = field(default=(), compare=False)
     warnings: tuple[Diagnostic, ...] = field(default=())  # shown; never make the program fail
+    assumptions: tuple[Assumption, ...] = field(default=())  # verified only if these hold
 
     @property
     def errors(self) -> tuple[ObligationResult, ...]:
@@ -106,6 +132,15 @@ class VerificationReport:
     @property
     def verified(self) -> bool:
         return not self.diagnostics and not self.errors
+
+    @property
+    def verdict(self) -> Verdict:
+        """Verified, verified assuming its `assume` statements, failed, or not verified at all."""
+        if self.diagnostics:
+            return Verdict.ERROR
+        if self.errors:
+            return Verdict.FAILED
+        return Verdict.VERIFIED_ASSUMING if self.assumptions else Verdict.VERIFIED
 
     @property
     def exit_code(self) -> int:
@@ -121,6 +156,8 @@ class VerificationReport:
         return {
             "file": self.file,
             "verified": self.verified,
+            "verdict": self.verdict.value,
+            "assumptions": [assumption.to_json() for assumption in self.assumptions],
             "errors": [
                 {
                     **ob.to_json(),

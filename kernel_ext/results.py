@@ -13,6 +13,17 @@ class Status(Enum):
     FAILED = "failed"
 
 
+class Verdict(Enum):
+    """A whole report's outcome: `verified-assuming` is verified, but only if its `assume`
+    statements hold (a grader refuses it); `error`: the program did not parse or type-check,
+    or the verifier failed."""
+
+    VERIFIED = "verified"
+    VERIFIED_ASSUMING = "verified-assuming"
+    FAILED = "failed"
+    ERROR = "error"
+
+
 class ReplayVerdict(Enum):
     """What a replay decided (see `replay.py`)."""
 

@@ -150,3 +150,12 @@ def test_a_reader_that_stops_reading_gets_no_traceback(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=repo, timeout=300)
     assert done.stdout.startswith(str(program))
     assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_proof_that_assumes_says_so_and_still_exits_zero(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "a.dfy"
+    path.write_text("method M(x: int) returns (y: int)\n  ensures y > 0\n{\n  assume x > 0;\n  y := x;\n}\n")
+    assert main(["verify", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "MiniDafny verifier finished with 1 proved, 0 errors; verified only assuming line 4 (x > 0)"
+    )

@@ -3,6 +3,7 @@ lesson intends: its cell metadata (`minidafny`: expect, error_lines, replay) say
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -40,6 +41,23 @@ def _check_wp(cell: nbformat.NotebookNode, intent: dict) -> None:
     assert f"precondition: {intent['precondition']}\n{intent['wp']}:" in text, text[-300:]
 
 
+def _check_words(cell: nbformat.NotebookNode, report: dict) -> None:
+    """Each proved obligation's row says what was proved; a failing method shows its failures
+    first and folds the proved ones under their count; the text has no backticks."""
+    (output,) = [out for out in cell.outputs if REPORT_MIMETYPE in out.get("data", {})]
+    html, text = output["data"]["text/html"], output["data"]["text/plain"]
+    assert "`" not in text
+    failed_owners = {error["owner"] for error in report["errors"]}
+    for ob in report["obligations"]:
+        if ob["status"] == "proved" and ob["owner"] in failed_owners:
+            row = rf"✔ proved · {ob['kind']} · line {ob['line']} · (?:[^·\n]+ · )?{re.escape(ob['success'])}"
+            assert re.search(row, text), ob
+    for owner in failed_owners:
+        proved = sum(1 for ob in report["obligations"] if ob["owner"] == owner and ob["status"] == "proved")
+        if proved:
+            assert f"✔ {proved} proved</summary>" in html
+
+
 def test_there_are_lessons() -> None:
     assert len(NOTEBOOKS) >= 2
 
@@ -66,6 +84,8 @@ def test_lesson_runs_as_intended(path: Path) -> None:
         report = _report(cell)
         assert not report["diagnostics"], report["diagnostics"]
         assert report["verified"] == (intent["expect"] == "verified"), cell.source[:80]
+        assert report["verdict"] == ("verified" if report["verified"] else "failed"), cell.source[:80]
+        _check_words(cell, report)
         assert sorted({error["line"] for error in report["errors"]}) == intent["error_lines"]
         verdicts = {str(e["line"]): e["trace"]["replay"]["verdict"] for e in report["errors"] if e["trace"]}
         for line, verdict in intent.get("replay", {}).items():

@@ -183,3 +183,17 @@ def test_modules_across_cells(shell) -> None:
     assert again is not None and again["verified"]
     _, out, _ = run(shell, use, '--run "Count(Nil)"')
     assert "there is no method named 'Count' (in a module: Use.Count)" in out
+
+
+def test_a_cell_that_assumes_is_verified_assuming_its_own_assumed_lines(shell) -> None:
+    run(shell, "method Other(x: int) {\n  assume x > 1;\n}\n")  # an earlier cell's assume is not this cell's
+    cell = "method Half(x: int) returns (y: int)\n  ensures y >= 0\n{\n  assume x >= 0;\n  y := x / 2;\n}\n"
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", "", cell)
+    (output,) = captured.outputs
+    report = output.data[REPORT_MIMETYPE]
+    assert report["verdict"] == "verified-assuming" and report["verified"]
+    assert [(a["line"], a["text"]) for a in report["assumptions"]] == [(5, "x >= 0")]
+    assert all(ob["success"] for ob in report["obligations"])
+    assert "⚠ verified assuming line 5 (x >= 0)" in output.data["text/plain"]
+    assert 'data-verdict="verified-assuming"' in output.data["text/html"]

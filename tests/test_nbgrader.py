@@ -211,7 +211,7 @@ def test_feedback_shows_the_failed_obligations(course: Path) -> None:
     assert "postcondition" in max_feedback and "line 5" in max_feedback
     assert "counterexample" in max_feedback
     sum_feedback = (course / "feedback" / "carol" / "hw1" / "03_sum.html").read_text()
-    assert "1 of 2 points: 1 of 2 postcondition part(s) proved" in sum_feedback
+    assert "1 of 2 points: 1 of 2 postcondition parts proved" in sum_feedback
 
 
 def test_grading_twice_gives_the_same_scores(course: Path) -> None:

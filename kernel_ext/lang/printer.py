@@ -249,3 +249,8 @@ def show_stmt_head(stmt: ast.Stmt) -> str:
     if isinstance(stmt, ast.AssertBy):
         return f"assert {_show(stmt.expr)} by {{ ... }}"
     return "{ ... }"
+
+
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """`1 error`, `2 errors` (`nouns` when the plural is not `noun` + s)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"

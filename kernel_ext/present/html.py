@@ -17,16 +17,33 @@ from html import escape
 
 from kernel_ext.explain.counterexample import Binding, Replay, Step, Trace
 from kernel_ext.lang.diagnostics import Diagnostic, Severity
+from kernel_ext.lang.printer import plural
 from kernel_ext.lang.source import SourceFile, Span
-from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, summary
+from kernel_ext.present.text import REPLAY_WORDS, STEP_NOTES, assumed_lines, plain, summary
 from kernel_ext.present.vc import LEGEND, vc_lines, vc_text
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport, worst
-from kernel_ext.results import ReplayVerdict, Status
+from kernel_ext.results import ReplayVerdict, Status, Verdict
 
 ROOT_CLASS = "mdy-report"
 
 _ICONS = {Status.PROVED: "✔", Status.FAILED: "✘", Status.UNKNOWN: "?"}
 _TINTS = {Status.PROVED: "0,160,0", Status.FAILED: "220,0,0", Status.UNKNOWN: "230,150,0"}
+# A status's own colour, for borders: the theme's (readable on its background, light or dark)
+# where JupyterLab defines one. Text keeps the theme's text colour.
+_COLOURS = {
+    Status.PROVED: "var(--jp-success-color0, rgb(0,160,0))",
+    Status.FAILED: "var(--jp-error-color0, rgb(220,0,0))",
+    Status.UNKNOWN: "var(--jp-warn-color0, rgb(230,150,0))",
+}
+ASSUMED_TINT = "230,150,0"  # verified assuming: neither green nor red, as a grader refuses it
+_VERDICT_TINTS = {
+    Verdict.VERIFIED: _TINTS[Status.PROVED],
+    Verdict.VERIFIED_ASSUMING: ASSUMED_TINT,
+    Verdict.FAILED: _TINTS[Status.FAILED],
+    Verdict.ERROR: _TINTS[Status.FAILED],
+}
+# In JupyterLab, rows are opaque, so a row's tint never mixes with its method's; elsewhere translucent.
+ROW_BASE = "var(--jp-layout-color0, transparent)"
 
 
 # --- what is shown (shared with the text view) -------------------------------------------
@@ -56,8 +73,17 @@ class MethodGroup:
 
     def rows(self) -> tuple[ObligationResult, ...]:
         """The obligations not proved first, then the proved ones, each part in source order."""
-        failing = tuple(ob for ob in self.obligations if ob.status != Status.PROVED)
-        return failing + tuple(ob for ob in self.obligations if ob.status == Status.PROVED)
+        return self.failing() + self.proved()
+
+    def failing(self) -> tuple[ObligationResult, ...]:
+        return tuple(ob for ob in self.obligations if ob.status != Status.PROVED)
+
+    def proved(self) -> tuple[ObligationResult, ...]:
+        return tuple(ob for ob in self.obligations if ob.status == Status.PROVED)
+
+    def distinctions(self, source: SourceFile | None) -> dict[int, str]:
+        """By `id` of each obligation, what tells its row apart from rows that would read the same."""
+        return dict(zip(map(id, self.obligations), distinctions(self.obligations, source), strict=True))
 
     def headline(self) -> str:
         """`Sum: 12 obligations proved`, or `Sum: 7 proved, 1 failed`."""
@@ -81,8 +107,65 @@ def method_groups(report: VerificationReport) -> tuple[MethodGroup, ...]:
 
 
 def verdict_label(report: VerificationReport) -> str:
-    """`✔ verified` or `✘ not verified`."""
-    return "✔ verified" if report.verified else "✘ not verified"
+    """`✔ verified`, `⚠ verified assuming line 4 (x > 0)` or `✘ not verified`."""
+    verdict = report.verdict
+    if verdict == Verdict.VERIFIED_ASSUMING:
+        return f"{WARNING_ICON} verified assuming {assumed_lines(report)}"
+    return "✔ verified" if verdict == Verdict.VERIFIED else "✘ not verified"
+
+
+ASSUMPTION_NOTE = (
+    "`assume` takes its condition as true without proof, so a grader does not accept it: "
+    "prove the condition instead."
+)
+
+
+def verdict_note(report: VerificationReport) -> str:
+    """What the verdict leaves to the student ("" when nothing)."""
+    return ASSUMPTION_NOTE if report.verdict == Verdict.VERIFIED_ASSUMING else ""
+
+
+def row_wording(ob: ObligationResult) -> str:
+    """What an obligation's row says: what was proved, or the message of what was not."""
+    return ob.success if ob.status == Status.PROVED else ob.message
+
+
+def distinctions(obligations: tuple[ObligationResult, ...], source: SourceFile | None) -> list[str]:
+    """For each obligation, what tells it apart from the others whose rows would read the same
+    (same status, kind, line, wording and checked expression): its column, the code it checks,
+    or what it is to show; "" when its row is unlike the others."""
+    alike: dict[tuple, list[int]] = {}
+    for index, ob in enumerate(obligations):
+        key = (ob.status, ob.kind, ob.span.start_line, row_wording(ob), ob.description)
+        alike.setdefault(key, []).append(index)
+    labels = [""] * len(obligations)
+    for indices in alike.values():
+        if len(indices) < 2:
+            continue
+        for tell in (lambda ob: _code_label(ob, source), _column_label, _goal_label):
+            found = [tell(obligations[index]) for index in indices]
+            if all(found) and len(set(found)) == len(found):
+                for index, label in zip(indices, found, strict=True):
+                    labels[index] = label
+                break
+    return labels
+
+
+def _column_label(ob: ObligationResult) -> str:
+    return f"column {ob.span.start_col}"
+
+
+def _code_label(ob: ObligationResult, source: SourceFile | None) -> str:
+    """`at `F(n - 1)``: the checked code, when it is on one line and short."""
+    span = ob.span
+    if source is None or span.end_line != span.start_line or span.start_line > len(source.lines()):
+        return ""
+    code = source.text_of(span).strip()
+    return f"at `{code}`" if 0 < len(code) <= 60 and "`" not in code else ""
+
+
+def _goal_label(ob: ObligationResult) -> str:
+    return f"to show: {ob.success}" if ob.status != Status.PROVED else ""
 
 
 def diagnostic_heading(diagnostic: Diagnostic) -> str:
@@ -96,12 +179,14 @@ WARNING_ICON = "\u26a0"  # ⚠
 
 
 def _warning(warning: Diagnostic, source: SourceFile | None) -> str:
-    heading = f"<div>{escape(WARNING_ICON)} {escape(diagnostic_heading(warning))}</div>"
+    heading = f"<div>{escape(WARNING_ICON)} {prose(diagnostic_heading(warning))}</div>"
     return f'<div style="{_box(_TINTS[Status.UNKNOWN])}">{heading}{_excerpt(source, warning.span)}</div>'
 
 
 def related_heading(ob: ObligationResult) -> str:
-    """What a related location of a failed obligation is."""
+    """What a related location of an obligation is."""
+    if ob.status == Status.PROVED:
+        return "This is what was proved."
     return ob.kind.related_message or "Related location."
 
 
@@ -165,7 +250,8 @@ def loop_use_sentence(loop: LoopSummary) -> str:
         return "use: nothing after the loop depends on it"
     failing = [ob for ob in loop.use if ob.status != Status.PROVED]
     if not failing:
-        return f"use: {status_label(Status.PROVED)}: the invariants and the loop's exit prove the {len(loop.use)} check(s) after it"
+        checks = plural(len(loop.use), "check")
+        return f"use: {status_label(Status.PROVED)}: the invariants and the loop's exit prove the {checks} after it"
     where = ", ".join(f"{ob.kind.id} at line {ob.span.start_line}" for ob in failing)
     return f"use: {status_label(loop.use_status)}: the invariants and the loop's exit do not prove {where}"
 
@@ -193,20 +279,34 @@ def _box(tint: str) -> str:
 
 
 def _header(report: VerificationReport, title: str) -> str:
-    tint = _TINTS[Status.PROVED if report.verified else Status.FAILED]
+    note = verdict_note(report)
     return (
-        f'<div style="{_box(tint)}"><strong>{escape(title)}</strong>: '
-        f"<strong>{escape(verdict_label(report))}</strong></div>"
+        f'<div data-verdict="{report.verdict.value}" style="{_box(_VERDICT_TINTS[report.verdict])}">'
+        f"<strong>{escape(title)}</strong>: <strong>{escape(verdict_label(report))}</strong>"
+        + (f"<div>{prose(note)}</div>" if note else "")
+        + "</div>"
     )
 
 
+def prose(text: str) -> str:
+    """Prose as HTML: escaped, and what it marks as code with backticks shown as code."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick marks nothing
+        return escape(text)
+    return "".join(_code(piece) if odd else escape(piece) for odd, piece in _alternating(pieces))
+
+
+def _alternating(pieces: list[str]) -> list[tuple[bool, str]]:
+    return [(index % 2 == 1, piece) for index, piece in enumerate(pieces) if piece]
+
+
 def _diagnostic(diagnostic: Diagnostic, source: SourceFile | None) -> str:
-    parts = [f"<div>{escape(status_icon(Status.FAILED))} {escape(diagnostic_heading(diagnostic))}</div>"]
+    parts = [f"<div>{escape(status_icon(Status.FAILED))} {prose(diagnostic_heading(diagnostic))}</div>"]
     parts.append(_excerpt(source, diagnostic.span))
     for span in diagnostic.related:
         parts.append(f"<div>related: line {span.start_line}</div>{_excerpt(source, span)}")
     if diagnostic.hint:
-        parts.append(f"<div>hint: {escape(diagnostic.hint)}</div>")
+        parts.append(f"<div>hint: {prose(diagnostic.hint)}</div>")
     return f'<div style="{_box(_TINTS[Status.FAILED])}">{"".join(parts)}</div>'
 
 
@@ -230,29 +330,57 @@ def _group(group: MethodGroup, source: SourceFile | None) -> str:
     head = f"{escape(status_icon(group.status))} <strong>{escape(group.headline())}</strong>"
     if group.status == Status.PROVED:
         return f'<div style="{_box(tint)}">{head}</div>'
-    rows = [_row(ob, source) for ob in group.rows()]
+    told = group.distinctions(source)
+    rows = [_row(ob, source, told[id(ob)]) for ob in group.failing()]
+    proved = group.proved()
+    if proved:
+        inner = "".join(_row(ob, source, told[id(ob)]) for ob in proved)
+        rows.append(
+            f'<details style="margin:.25em 0 .25em 1.2em"><summary style="{SUMMARY_STYLE}">'
+            f"{escape(status_icon(Status.PROVED))} {len(proved)} proved</summary>"
+            f"{inner}</details>"
+        )
     return f'<div style="{_box(tint)}"><div>{head}</div>{"".join(rows)}</div>'
+
+
+# `display:list-item` keeps the ▶ marker where a page's stylesheet makes summaries blocks (nbconvert)
+SUMMARY_STYLE = "cursor:pointer;display:list-item"
+
+
+def _row_style(status: Status) -> str:
+    """An opaque row with its status's border and a light tint of its own."""
+    tint = _TINTS[status]
+    return (
+        f"border:1px solid rgba({tint},.5);border-left:3px solid {_COLOURS[status]};border-radius:3px;"
+        f"background:linear-gradient(rgba({tint},.06),rgba({tint},.06)),{ROW_BASE}"
+    )
 
 
 def _code(text: str) -> str:
     return f"<code>{escape(text)}</code>"
 
 
-def _row_summary(ob: ObligationResult) -> str:
-    """The one line of a row: status, kind, line, then what was (not) proved."""
-    cells = [f"<strong>{escape(status_label(ob.status))}</strong>", _code(ob.kind.id)]
-    cells.append(f"line {ob.span.start_line}")
-    if ob.status != Status.PROVED:
-        cells.append(escape(ob.message))
+def _row_summary(ob: ObligationResult, distinction: str = "") -> str:
+    """The one line of a row: status, kind, line (and what tells it from a row like it), then
+    what was proved or what might not hold."""
+    cells = [
+        f"<strong>{escape(status_label(ob.status))}</strong>",
+        _code(ob.kind.id),
+        f"line {ob.span.start_line}",
+    ]
+    if distinction:
+        cells.append(prose(distinction))
+    cells.append(escape(row_wording(ob)))
     if ob.description:
         cells.append(_code(ob.description))
     return " · ".join(cells)
 
 
-def _row(ob: ObligationResult, source: SourceFile | None) -> str:
+def _row(ob: ObligationResult, source: SourceFile | None, distinction: str = "") -> str:
     if ob.status == Status.PROVED:
-        return f'<div style="margin-left:1.2em;opacity:.85">{_row_summary(ob)}</div>'
-    parts = [f"<div>why: {escape(ob.kind.explanation)}</div>"]
+        style = f"margin:.2em 0 .2em 1.2em;padding:.1em .5em;{_row_style(ob.status)}"
+        return f'<div data-status="proved" style="{style}">{_row_summary(ob, distinction)}</div>'
+    parts = [f"<div>why: {prose(ob.kind.explanation)}</div>"]
     if ob.status == Status.UNKNOWN:
         parts.append(f"<div>reason: {escape(ob.reason or 'limit reached')}</div>")
     parts.append(_excerpt(source, ob.span))
@@ -263,11 +391,10 @@ def _row(ob: ObligationResult, source: SourceFile | None) -> str:
         parts.append(_trace(ob.trace))
     if ob.vc is not None:
         parts.append(_vc(ob))
-    tint = _TINTS[ob.status]
     return (
-        f'<details style="margin:.25em 0 .25em 1.2em;border:1px solid rgba({tint},.5);'
-        f'border-radius:3px;padding:.15em .5em">'
-        f'<summary style="cursor:pointer">{_row_summary(ob)}</summary>'
+        f'<details data-status="{ob.status.value}" style="margin:.25em 0 .25em 1.2em;padding:.15em .5em;'
+        f'{_row_style(ob.status)}">'
+        f'<summary style="{SUMMARY_STYLE}">{_row_summary(ob, distinction)}</summary>'
         f'<div style="margin:.3em 0 .3em 1em">{"".join(parts)}</div></details>'
     )
 
@@ -278,7 +405,7 @@ def _trace(trace: Trace) -> str:
     parts = [f"<div>counterexample: inputs: {_code(inputs)}</div>"]
     if trace.steps:
         parts.append(_steps_table(trace.steps))
-    parts.append(f"<div>{escape(replay_sentence(trace.replay))}</div>")
+    parts.append(f"<div>{prose(replay_sentence(trace.replay))}</div>")
     return "".join(parts)
 
 
@@ -303,7 +430,7 @@ def _steps_table(steps: tuple[Step, ...]) -> str:
 def _vc(ob: ObligationResult) -> str:
     style = "background:rgba(127,127,127,.10);padding:.3em .5em;margin:.3em 0;overflow-x:auto"
     return (
-        '<details><summary style="cursor:pointer">verification condition</summary>'
+        f'<details><summary style="{SUMMARY_STYLE}">verification condition</summary>'
         f'<div style="opacity:.8">{escape(LEGEND)}</div>'
         f'<pre style="{style}">{escape(obligation_vc(ob))}</pre></details>'
     )
@@ -326,7 +453,7 @@ def _loop(loop: LoopSummary) -> str:
     ]
     if loop.table is not None:
         style = "background:rgba(127,127,127,.10);padding:.3em .5em;margin:.3em 0;overflow-x:auto"
-        parts.append(f'<pre style="{style}">{escape(loop.table.to_text())}</pre>')
+        parts.append(f'<pre style="{style}">{escape(plain(loop.table.to_text()))}</pre>')
     return f'<div style="{_box(_TINTS[worst_of_loop(loop)])}">{"".join(parts)}</div>'
 
 

@@ -26,6 +26,7 @@ from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.modules import declared_names, item_key
 from kernel_ext.lang.parser import parse, parse_expression, parse_items
+from kernel_ext.lang.printer import plural
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.pipeline import Options, OutcomeCache, verify
@@ -129,7 +130,7 @@ class VerifyMagics(Magics):
             print(f"%%verify: {error}")
             return
         if NOT_ATTEMPTED in cell:
-            print("Not attempted yet: write your solution in place of `raise NotImplementedError()`.")
+            print("Not attempted yet: write your solution in place of raise NotImplementedError().")
             return
         limits = Limits(rlimit=args.rlimit, timeout_ms=int(args.timeout * 1000))
         cell = "\n" + cell  # the `%%verify` line is line 1 of what the student sees
@@ -160,7 +161,8 @@ def _own_part(report: VerificationReport, own: set[str]) -> VerificationReport:
         return report
     obligations = tuple(ob for ob in report.obligations if ob.owner in own)
     loops = tuple(loop for loop in report.loops if loop.owner in own)
-    return dataclasses.replace(report, obligations=obligations, loops=loops)
+    assumptions = tuple(a for a in report.assumptions if a.owner in own)
+    return dataclasses.replace(report, obligations=obligations, loops=loops, assumptions=assumptions)
 
 
 def _mention_others(report: VerificationReport, own: set[str], before: set[str]) -> None:
@@ -196,7 +198,7 @@ def run_call(checked, call_text: str) -> str:  # noqa: ANN001 - a CheckedProgram
         also = f" (in a module: {', '.join(similar)})" if similar else ""
         return f"--run: there is no method named '{call.name}'{also}"
     if len(call.args) != len(method.params):
-        return f"--run: {call.name} takes {len(method.params)} argument(s)"
+        return f"--run: {call.name} takes {plural(len(method.params), 'argument')}"
     args: dict[str, object] = {}
     for arg, param in zip(call.args, method.params, strict=True):
         try:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from kernel_ext.lang.printer import plural
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.report import ObligationResult, VerificationReport
-from kernel_ext.results import MarkKind, ReplayVerdict, Status
+from kernel_ext.results import MarkKind, ReplayVerdict, Status, Verdict
+
+
+def plain(text: str) -> str:
+    """Prose for plain text: the backticks that mark code in it dropped (HTML shows code instead)."""
+    return text.replace("`", "")
 
 
 def _where(file: str, span: Span) -> str:
@@ -38,14 +44,22 @@ def _label(ob: ObligationResult) -> str:
 
 def summary(report: VerificationReport) -> str:
     if report.diagnostics:
-        return f"{len(report.diagnostics)} parse/type error(s) detected in {report.file}"
+        return f"{plural(len(report.diagnostics), 'parse/type error')} detected in {report.file}"
     proved = sum(1 for ob in report.obligations if ob.status == Status.PROVED)
     failed = sum(1 for ob in report.obligations if ob.status == Status.FAILED)
     unknown = sum(1 for ob in report.obligations if ob.status == Status.UNKNOWN)
-    text = f"MiniDafny verifier finished with {proved} proved, {failed} errors"
+    text = f"MiniDafny verifier finished with {proved} proved, {plural(failed, 'error')}"
     if unknown:
         text += f", {unknown} unknown"
+    if report.verdict == Verdict.VERIFIED_ASSUMING:
+        text += f"; verified only assuming {assumed_lines(report)}"
     return text
+
+
+def assumed_lines(report: VerificationReport) -> str:
+    """`line 4 (x > 0) and line 9 (y < n)`: each `assume` with what it takes as true."""
+    parts = [f"line {a.span.start_line} ({a.text})" for a in report.assumptions]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 
 def excerpts(report: VerificationReport, source: SourceFile) -> list[str]:
@@ -54,12 +68,12 @@ def excerpts(report: VerificationReport, source: SourceFile) -> list[str]:
     for diagnostic in report.diagnostics:
         lines += [f"line {diagnostic.span.start_line}: {diagnostic.message}", source.excerpt(diagnostic.span)]
         if diagnostic.hint:
-            lines.append(f"  hint: {diagnostic.hint}")
+            lines.append(f"  hint: {plain(diagnostic.hint)}")
     for ob in report.errors:
         lines += [f"line {ob.span.start_line}: {ob.message}", source.excerpt(ob.span)]
         for span in ob.related:
             lines.append(source.excerpt(span))
-        lines.append(f"  why: {ob.kind.explanation}")
+        lines.append(f"  why: {plain(ob.kind.explanation)}")
     return lines
 
 
@@ -97,5 +111,5 @@ def trace_lines(report: VerificationReport) -> list[str]:
         replay = ob.trace.replay
         if replay is not None:
             words = REPLAY_WORDS[replay.verdict]
-            lines.append(f"    replay: {words}." + (f" {replay.detail}" if replay.detail else ""))
+            lines.append(f"    replay: {words}." + (f" {plain(replay.detail)}" if replay.detail else ""))
     return lines

@@ -24,12 +24,14 @@ from kernel_ext.present.html import (
     related_heading,
     render_html,
     replay_sentence,
+    row_wording,
     status_icon,
     status_label,
     step_note,
     verdict_label,
+    verdict_note,
 )
-from kernel_ext.present.text import summary
+from kernel_ext.present.text import plain, summary
 from kernel_ext.present.vc import LEGEND
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
 from kernel_ext.results import Status
@@ -82,9 +84,11 @@ class ReportView(StaticView):
 def render_text(report: VerificationReport, source: SourceFile | None = None, *, title: str = "") -> str:
     """The whole report as plain text: the same facts as `render_html`, without markup."""
     lines = [f"{title or report.file}: {verdict_label(report)}"]
+    if verdict_note(report):
+        lines.append(INDENT + plain(verdict_note(report)))
     for warning in report.warnings:
         lines += [
-            f"{WARNING_ICON} {diagnostic_heading(warning)}",
+            f"{WARNING_ICON} {plain(diagnostic_heading(warning))}",
             *_excerpt_lines(source, warning.span, INDENT),
         ]
     for diagnostic in report.diagnostics:
@@ -104,13 +108,13 @@ def _excerpt_lines(source: SourceFile | None, span: Span, indent: str) -> list[s
 
 
 def _diagnostic_lines(diagnostic: Diagnostic, source: SourceFile | None) -> list[str]:
-    lines = [f"{status_icon(Status.FAILED)} {diagnostic_heading(diagnostic)}"]
+    lines = [f"{status_icon(Status.FAILED)} {plain(diagnostic_heading(diagnostic))}"]
     lines += _excerpt_lines(source, diagnostic.span, INDENT)
     for span in diagnostic.related:
         lines.append(f"{INDENT}related: line {span.start_line}")
         lines += _excerpt_lines(source, span, INDENT)
     if diagnostic.hint:
-        lines.append(f"{INDENT}hint: {diagnostic.hint}")
+        lines.append(f"{INDENT}hint: {plain(diagnostic.hint)}")
     return lines
 
 
@@ -118,27 +122,32 @@ def _group_lines(group: MethodGroup, source: SourceFile | None) -> list[str]:
     lines = [f"{status_icon(group.status)} {group.headline()}"]
     if group.status == Status.PROVED:
         return lines
-    for ob in group.rows():
-        lines += _row_lines(ob, source)
+    told = group.distinctions(source)
+    for ob in group.failing():
+        lines += _row_lines(ob, source, told[id(ob)])
+    proved = group.proved()
+    if proved:  # the HTML folds these away; text lists them, one line each, under their count
+        lines.append(f"{INDENT}{status_icon(Status.PROVED)} {len(proved)} proved")
+        lines += [INDENT * 2 + _row_summary(ob, told[id(ob)]) for ob in proved]
     return lines
 
 
-def _row_summary(ob: ObligationResult) -> str:
-    """The one line of a row: status, kind, line, then what was (not) proved."""
+def _row_summary(ob: ObligationResult, distinction: str = "") -> str:
+    """The one line of a row: status, kind, line (and what tells it from a row like it), then
+    what was proved or what might not hold."""
     cells = [status_label(ob.status), ob.kind.id, f"line {ob.span.start_line}"]
-    if ob.status != Status.PROVED:
-        cells.append(ob.message)
+    if distinction:
+        cells.append(plain(distinction))
+    cells.append(row_wording(ob))
     if ob.description:
         cells.append(ob.description)
     return " · ".join(cells)
 
 
-def _row_lines(ob: ObligationResult, source: SourceFile | None) -> list[str]:
-    lines = [INDENT + _row_summary(ob)]
-    if ob.status == Status.PROVED:
-        return lines
+def _row_lines(ob: ObligationResult, source: SourceFile | None, distinction: str = "") -> list[str]:
+    lines = [INDENT + _row_summary(ob, distinction)]
     detail = INDENT * 2
-    lines.append(f"{detail}why: {ob.kind.explanation}")
+    lines.append(f"{detail}why: {plain(ob.kind.explanation)}")
     if ob.status == Status.UNKNOWN:
         lines.append(f"{detail}reason: {ob.reason or 'limit reached'}")
     lines += _excerpt_lines(source, ob.span, detail)
@@ -159,7 +168,7 @@ def _loop_lines(loop: LoopSummary) -> list[str]:
         lines.append(f"{INDENT}{where}: invariant {text} · initiation {entry} · maintenance {maintained}")
     lines.append(INDENT + loop_use_sentence(loop))
     if loop.table is not None:
-        lines += [INDENT + line for line in loop.table.to_text().split("\n")]
+        lines += [INDENT + line for line in plain(loop.table.to_text()).split("\n")]
     return lines
 
 
@@ -170,5 +179,5 @@ def _trace_lines(trace: Trace, indent: str) -> list[str]:
         lines.append(f"{indent}  line {step.line}: {step.text}" + (f"    [{note}]" if note else ""))
         if step.values:
             lines.append(f"{indent}      {bindings_text(step.values)}")
-    lines.append(indent + replay_sentence(trace.replay))
+    lines.append(indent + plain(replay_sentence(trace.replay)))
     return lines

@@ -3,7 +3,17 @@
 // translucent tints over the theme's own background, so light and dark themes both read;
 // every status is also a word.
 
-const TINTS = { proved: "0,160,0", failed: "220,0,0", unknown: "230,150,0" };
+const TINTS = { proved: "0,160,0", failed: "220,0,0", unknown: "230,150,0", assumed: "230,150,0" };
+// A status's own colour, for borders and icons: the theme's, readable on its background in light
+// and dark themes. Text keeps the theme's text colour.
+const COLOURS = {
+  proved: "var(--jp-success-color0, rgb(0,160,0))",
+  failed: "var(--jp-error-color0, rgb(220,0,0))",
+  unknown: "var(--jp-warn-color0, rgb(230,150,0))",
+  assumed: "var(--jp-warn-color0, rgb(230,150,0))",
+};
+const ROW_BASE = "var(--jp-layout-color0, transparent)"; // opaque in JupyterLab, so tints never mix
+const VERDICT_STATUS = { verified: "proved", "verified-assuming": "assumed", failed: "failed", error: "failed" };
 const MONO = "var(--jp-code-font-family, monospace)";
 
 function h(tag, attrs = {}, ...children) {
@@ -30,9 +40,22 @@ function box(status) {
 
 const ICONS = { proved: "\u2714", failed: "\u2718", unknown: "?" };
 
+// Prose whose backticks mark code: the code shown as code.
+function prose(text) {
+  const pieces = String(text).split("`");
+  if (pieces.length % 2 === 0) return [text];
+  return pieces.map((piece, index) => (index % 2 ? h("code", {}, piece) : piece)).filter((piece) => piece !== "");
+}
+
+function icon(status) {
+  return h("span", { class: "md-icon", style: `color:${COLOURS[status]}` }, ICONS[status]);
+}
+
 function header(data) {
-  return h("div", { class: "md-header", style: box(data.verified ? "proved" : "failed") },
-    h("strong", {}, data.title), ": ", h("strong", { class: "md-verdict" }, data.verdict));
+  const state = data.state || (data.verified ? "verified" : "failed");
+  return h("div", { class: "md-header", "data-verdict": state, style: box(VERDICT_STATUS[state]) },
+    h("strong", {}, data.title), ": ", h("strong", { class: "md-verdict" }, data.verdict),
+    data.note ? h("div", { class: "md-note" }, ...prose(data.note)) : null);
 }
 
 function sourceLine(data, number, extra = {}) {
@@ -54,12 +77,14 @@ function diagnostic(data, d, status = "failed") {
   return h("div", { class: "md-diagnostic", "data-line": String(d.line), style: box(status) },
     h("div", {}, `${status === "failed" ? ICONS.failed : "\u26a0"} ${d.heading}`),
     h("div", { style: `font-family:${MONO};background:rgba(127,127,127,.10);padding:.3em .5em;overflow-x:auto` }, line),
-    d.hint ? h("div", {}, `hint: ${d.hint}`) : null);
+    d.hint ? h("div", {}, "hint: ", ...prose(d.hint)) : null);
 }
 
 function obligationRow(ob, select) {
-  const cells = [h("strong", {}, ob.label), " \u00b7 ", h("code", {}, ob.kind), " \u00b7 ", `line ${ob.line}`];
-  if (ob.status !== "proved") cells.push(" \u00b7 ", ob.message);
+  const label = h("strong", { class: "md-status" }, icon(ob.status), ` ${ob.status}`);
+  const cells = [label, " \u00b7 ", h("code", {}, ob.kind), " \u00b7 ", `line ${ob.line}`];
+  if (ob.distinction) cells.push(" \u00b7 ", h("span", { class: "md-distinction" }, ...prose(ob.distinction)));
+  cells.push(" \u00b7 ", h("span", { class: "md-wording" }, ob.wording ?? ob.message));
   if (ob.description) cells.push(" \u00b7 ", h("code", {}, ob.description));
   const tint = TINTS[ob.status];
   return h("button", {
@@ -68,25 +93,50 @@ function obligationRow(ob, select) {
     title: "show the verification condition" + (ob.trace ? " and the counterexample" : ""),
     style: `display:block;width:100%;text-align:left;font:inherit;color:inherit;cursor:pointer;` +
       `margin:.2em 0 .2em 1.2em;max-width:calc(100% - 1.2em);padding:.15em .5em;border-radius:3px;` +
-      `border:1px solid rgba(${tint},.5);background:rgba(${tint},.06)`,
+      `border:1px solid rgba(${tint},.5);border-left:3px solid ${COLOURS[ob.status]};` +
+      `background:linear-gradient(rgba(${tint},.06),rgba(${tint},.06)),${ROW_BASE}`,
     onclick: () => select(ob),
   }, ...cells);
 }
 
 function methodGroup(method, select, remember) {
   const head = h("div", { class: "md-method-head", style: "cursor:pointer" },
-    `${ICONS[method.status]} `, h("strong", {}, method.headline));
-  const rows = h("div", { class: "md-rows" }, method.obligations.map((ob) => {
+    icon(method.status), " ", h("strong", {}, method.headline));
+  const rowsOf = (obligations) => obligations.map((ob) => {
     const row = obligationRow(ob, select);
     remember(row, ob);
     return row;
-  }));
+  });
+  const proved = method.obligations.filter((ob) => ob.status === "proved");
   if (method.status === "proved") {
-    rows.style.display = "none"; // a verified method collapses to one line; a click opens it
+    const rows = h("div", { class: "md-rows", style: "display:none" }, rowsOf(proved));
+    // a verified method collapses to one line; a click opens it
     head.title = "show the proved obligations";
     head.addEventListener("click", () => {
       rows.style.display = rows.style.display === "none" ? "" : "none";
     });
+    return h("div", {
+      class: "md-method", "data-method": method.name, "data-status": method.status, style: box(method.status),
+    }, head, rows);
+  }
+  // a failing method: its failures first, its proved obligations folded under their count
+  const failing = method.obligations.filter((ob) => ob.status !== "proved");
+  const rows = h("div", { class: "md-rows" }, rowsOf(failing));
+  if (proved.length) {
+    const folded = h("div", { class: "md-proved", style: "display:none" }, rowsOf(proved));
+    const marker = h("span", { class: "md-marker" }, "\u25b6");
+    const toggle = h("button", {
+      class: "md-proved-toggle", type: "button", "aria-expanded": "false",
+      style: "display:block;font:inherit;color:inherit;cursor:pointer;background:none;border:none;" +
+        "margin:.2em 0 .2em 1.2em;padding:.1em .2em",
+      onclick: () => {
+        const open = folded.style.display === "none";
+        folded.style.display = open ? "" : "none";
+        marker.textContent = open ? "\u25bc" : "\u25b6";
+        toggle.setAttribute("aria-expanded", String(open));
+      },
+    }, marker, " ", icon("proved"), ` ${proved.length} proved`);
+    rows.append(toggle, folded);
   }
   return h("div", {
     class: "md-method", "data-method": method.name, "data-status": method.status, style: box(method.status),
@@ -166,9 +216,9 @@ function traceView(data, trace) {
 
 function detailView(data, ob) {
   const parts = [
-    h("div", {}, h("strong", {}, `${ob.label} \u00b7 ${ob.kind} \u00b7 line ${ob.line}`), ": ", ob.message),
-    h("div", {}, `why: ${ob.explanation}`),
+    h("div", {}, h("strong", {}, `${ob.label} \u00b7 ${ob.kind} \u00b7 line ${ob.line}`), ": ", ob.wording ?? ob.message),
   ];
+  if (ob.status !== "proved") parts.push(h("div", {}, "why: ", ...prose(ob.explanation)));
   if (ob.description) parts.push(h("div", {}, "checked: ", h("code", {}, ob.description)));
   if (ob.status === "unknown") parts.push(h("div", {}, `reason: ${ob.reason || "limit reached"}`));
   for (const [line, heading] of ob.related) parts.push(h("div", {}, `related: line ${line}: ${heading}`));

@@ -19,6 +19,7 @@ from kernel_ext.explain.counterexample import Trace
 from kernel_ext.lang.diagnostics import Diagnostic
 from kernel_ext.lang.source import SourceFile
 from kernel_ext.present.html import (
+    MethodGroup,
     bindings_text,
     diagnostic_heading,
     goal_label,
@@ -28,12 +29,14 @@ from kernel_ext.present.html import (
     method_groups,
     related_heading,
     replay_sentence,
+    row_wording,
     status_label,
     step_note,
     verdict_label,
+    verdict_note,
     worst_of_loop,
 )
-from kernel_ext.present.text import summary
+from kernel_ext.present.text import plain, summary
 from kernel_ext.present.vc import LEGEND, vc_lines
 from kernel_ext.present.views import ReportView
 from kernel_ext.report import LoopSummary, ObligationResult, VerificationReport
@@ -71,7 +74,7 @@ def _diagnostic(d: Diagnostic) -> dict:
         "line": d.span.start_line,
         "column": d.span.start_col,
         "end": d.span.end_col if d.span.end_line == d.span.start_line else 0,
-        "heading": diagnostic_heading(d),
+        "heading": plain(diagnostic_heading(d)),
         "hint": d.hint,
     }
 
@@ -82,26 +85,30 @@ def report_payload(report: VerificationReport, source: SourceFile, *, expanded: 
         "title": report.file,
         "verdict": verdict_label(report),
         "verified": report.verified,
+        "state": report.verdict.value,
+        "note": verdict_note(report),
         "summary": summary(report),
         "legend": LEGEND,
         "expanded": expanded,
         "source": source.text.split("\n"),
         "diagnostics": [_diagnostic(d) for d in report.diagnostics],
         "warnings": [_diagnostic(d) for d in report.warnings],
-        "methods": [
-            {
-                "name": group.owner,
-                "status": group.status.value,
-                "headline": group.headline(),
-                "obligations": [_obligation(ob) for ob in group.rows()],
-            }
-            for group in method_groups(report)
-        ],
+        "methods": [_method(group, source) for group in method_groups(report)],
         "loops": [_loop(loop) for loop in report.loops],
     }
 
 
-def _obligation(ob: ObligationResult) -> dict:
+def _method(group: MethodGroup, source: SourceFile) -> dict[str, Any]:
+    told = group.distinctions(source)
+    return {
+        "name": group.owner,
+        "status": group.status.value,
+        "headline": group.headline(),
+        "obligations": [_obligation(ob, told[id(ob)]) for ob in group.rows()],
+    }
+
+
+def _obligation(ob: ObligationResult, distinction: str = "") -> dict:
     return {
         "line": ob.span.start_line,
         "column": ob.span.start_col,
@@ -110,6 +117,9 @@ def _obligation(ob: ObligationResult) -> dict:
         "label": status_label(ob.status),
         "message": ob.message,
         "description": ob.description,
+        "success": ob.success,
+        "wording": row_wording(ob),
+        "distinction": distinction,
         "explanation": ob.kind.explanation,
         "reason": ob.reason,
         "related": [[span.start_line, related_heading(ob)] for span in ob.related],
@@ -131,7 +141,7 @@ def _trace(trace: Trace) -> dict:
             for step in trace.steps
         ],
         "replay": (trace.replay.verdict if trace.replay is not None else ReplayVerdict.NOT_RUN).value,
-        "replay_sentence": replay_sentence(trace.replay),
+        "replay_sentence": plain(replay_sentence(trace.replay)),
     }
 
 
@@ -144,5 +154,5 @@ def _loop(loop: LoopSummary) -> dict[str, Any]:
         "heading": loop_heading(loop),
         "invariants": [list(cells) for cells in invariant_cells(loop)],
         "use": loop_use_sentence(loop),
-        "table": table.to_text() if table is not None else "",
+        "table": plain(table.to_text()) if table is not None else "",
     }

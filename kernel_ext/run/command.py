@@ -19,6 +19,7 @@ from pathlib import Path
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import Diagnostic, DiagnosticError
 from kernel_ext.lang.parser import parse
+from kernel_ext.lang.printer import plural
 from kernel_ext.lang.resolver import CheckedProgram, resolve
 from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.run.inputs import choose_inputs, example_value
@@ -94,7 +95,7 @@ def _diagnostic_lines(file: str, diagnostics: list[Diagnostic]) -> list[str]:
         lines.append(f"{_where(file, diagnostic.span)}: Error: {diagnostic.message}")
         if diagnostic.hint:
             lines.append(f"    {diagnostic.hint}")
-    lines += ["", f"{len(diagnostics)} parse/type error(s) detected in {file}"]
+    lines += ["", f"{plural(len(diagnostics), 'parse/type error')} detected in {file}"]
     return lines
 
 
@@ -134,7 +135,7 @@ def _inputs(
         wanted = ", ".join(f"{param.name}: {ast.type_of(param)}" for param in method.params) or "none"
         raise _InputProblem(
             [
-                f"Error: {method.name} takes {len(method.params)} argument(s) ({wanted}), "
+                f"Error: {method.name} takes {plural(len(method.params), 'argument')} ({wanted}), "
                 f"but {len(texts)} given",
                 "    Give one literal per parameter; quote collections: --args 3 '[1, 2, 3]'",
             ]

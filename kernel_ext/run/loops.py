@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.printer import show_expr
+from kernel_ext.lang.printer import plural, show_expr
 from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.semantics import loop_measure
 from kernel_ext.lang.source import SourceFile
@@ -276,7 +276,7 @@ def _render(table: LoopTable) -> Iterator[str]:
     if table.rows:
         yield from _grid(table)
     if table.omitted:
-        yield f"({table.omitted} more row(s) not shown)"
+        yield f"({plural(table.omitted, 'more row')} not shown)"
     if table.first_violation is not None:
         row, invariant = table.first_violation
         found = table.rows[row]

@@ -2,7 +2,8 @@
 
 The server serves copies of the lesson notebooks from a temporary folder and runs from this
 Python, so its default `python3` kernel can `%load_ext kernel_ext`. Screenshots and the
-server's log go to `tests/browser/artifacts/`. Both the server and the browser are stopped
+server's log go to `tests/browser/artifacts/` (never committed). `use_theme` switches the
+page to JupyterLab's light or dark theme. Both the server and the browser are stopped
 when the browser tests end, also when a test fails.
 """
 
@@ -46,6 +47,11 @@ START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 DEFAULT_TIMEOUT_MS = 30_000  # any one browser action; the tests give longer waits their own
 INSTALL_HINT = "run .ci/run once: it installs Debian's chromium package and the dev dependencies (playwright)"
+
+
+# JupyterLab's two themes; `use_theme` switches between them
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+THEME_TIMEOUT_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -208,3 +214,17 @@ def _stop(process: subprocess.Popen) -> None:
 
 def _tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def use_theme(page: Page, theme: str) -> None:
+    """Switch the open JupyterLab to its "light" or "dark" theme and wait until it shows. The
+    theme is a saved user setting of the shared server: a test that switches to dark switches
+    back to light when it ends."""
+    page.evaluate(
+        "(theme) => window.jupyterapp.commands.execute('apputils:change-theme', { theme })", THEMES[theme]
+    )
+    page.wait_for_function(
+        "(light) => document.body.dataset.jpThemeLight === String(light)",
+        arg=theme == "light",
+        timeout=THEME_TIMEOUT_MS,
+    )

@@ -170,3 +170,19 @@ def test_constants_are_no_axioms_with_or_without_a_value() -> None:
     text = solution + "const Pick: bool\nconst Zero := 0\nmethod Unused() { assert Zero == 0;"
     result = grade(submit(text))
     assert (result.score, result.findings) == (2.0, ())
+
+
+def test_a_graded_solution_shows_its_report_once() -> None:
+    """Run in the sandbox, a solution cell has its own report; its check cell shows the graded one."""
+    import nbformat
+
+    from autograder.nbgrader_plugin import drop_repeated_reports
+
+    report = nbformat.v4.new_output("display_data", data={"text/plain": "Max: 1 proved"})
+    solution = nbformat.v4.new_code_cell(RELEASED, outputs=[report])
+    solution.metadata["nbgrader"] = {"grade_id": "max-solution"}
+    other = nbformat.v4.new_code_cell("%%verify\nmethod N() {}", outputs=[report])
+    other.metadata["nbgrader"] = {"grade_id": "context"}
+    nb = nbformat.v4.new_notebook(cells=[solution, other])
+    drop_repeated_reports(nb, {"max-solution"})
+    assert solution.outputs == [] and other.outputs == [report]

@@ -1344,7 +1344,7 @@ def test_the_run_command_prints_parse_errors_as_verify_does(
     code, out = command(["run", str(program), "--method", "M"], capsys)
     assert code == 2
     assert out.startswith(f"{program}(2,12): Error:")
-    assert "1 parse/type error(s) detected" in out
+    assert "1 parse/type error detected" in out
 
 
 # ------------------------------------------------------------------ proof statements
