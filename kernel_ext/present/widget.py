@@ -105,6 +105,8 @@ def _obligation(ob: ObligationResult) -> dict:
     return {
         "line": ob.span.start_line,
         "column": ob.span.start_col,
+        "end_line": ob.span.end_line,
+        "end_column": ob.span.end_col,
         "kind": ob.kind.id,
         "status": ob.status.value,
         "label": status_label(ob.status),
