@@ -6,6 +6,13 @@ import type { StreamParser } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
 
 export const MINIDAFNY_MIME = 'text/x-minidafny';
+const MAGIC_LINE = /^%%(verify|wp)\b/;
+
+/** Whether a cell's text is MiniDafny: its first line is `%%verify` or `%%wp`. */
+export function isMiniDafnyCell(source: string): boolean {
+  const newline = source.indexOf('\n');
+  return MAGIC_LINE.test(newline < 0 ? source : source.slice(0, newline));
+}
 
 const KEYWORDS = new Set([
   'as', 'assert', 'assume', 'by', 'calc', 'case', 'datatype', 'else', 'exists', 'for',

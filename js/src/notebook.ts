@@ -7,11 +7,10 @@ import type { INotebookTracker, Notebook, NotebookPanel } from '@jupyterlab/note
 import type { EditorView } from '@codemirror/view';
 
 import { GUTTER_OPEN_EVENT, showMarks, showTraceLine, selectSpan } from './editor';
-import { MINIDAFNY_MIME } from './language';
+import { MINIDAFNY_MIME, isMiniDafnyCell } from './language';
 import { CellMarks, NO_MARKS, ObligationRef, Position, marksOf } from './marks';
 import { REPORT_MIME, ReportJson } from './report';
 
-const MAGIC_LINE = /^%%(verify|wp)\b/;
 export const SELECT_EVENT = 'minidafny-select';
 export const OPEN_EVENT = 'minidafny-open';
 export const TRACE_STEP_EVENT = 'minidafny-trace-step';
@@ -21,11 +20,6 @@ interface SpanDetail {
   column: number;
   end_line?: number;
   end_column?: number;
-}
-
-export function isMiniDafnyCell(source: string): boolean {
-  const newline = source.indexOf('\n');
-  return MAGIC_LINE.test(newline < 0 ? source : source.slice(0, newline));
 }
 
 function reportOf(cell: CodeCell): ReportJson | null {

@@ -108,7 +108,7 @@ test('a parse or type error is underlined at its span and marks its line failed'
   assert.deepEqual(gutter.map(mark => [mark.line, mark.status, mark.opens]), [[3, 'failed', null]]);
 });
 
-test('an assume marks its line as verified assuming it, under a failure on the same line', () => {
+test('an assume marks its line as verified assuming it, above a proof on the same line', () => {
   const report: ReportJson = {
     verdict: 'verified-assuming',
     obligations: [{ ...provedRange, success: 'the index is within bounds' }],

@@ -249,8 +249,12 @@ function dispatchWhenAttached(node, name, detail, tries = ATTACH_TRIES) {
 
 function announceSelection(node, ob) {
   const { kind, line, column } = ob;
-  dispatchWhenAttached(node, "minidafny-select",
-    { kind, line, column, end_line: ob.end_line ?? line, end_column: ob.end_column ?? column + 1 });
+  if (node.isConnected) { // a student's click; a failure opened as the widget is built (--trace) moves no editor
+    const root = node.closest(".md-widget") || node;
+    root.dispatchEvent(new CustomEvent("minidafny-select", {
+      bubbles: true, detail: { kind, line, column, end_line: ob.end_line ?? line, end_column: ob.end_column ?? column + 1 },
+    }));
+  }
   if (!ob.trace) announceTraceStep(node, null);
 }
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import nbformat
 
+from kernel_ext import verify
 from tests.browser.test_lab import RUN_TIMEOUT_MS, UI_TIMEOUT_MS, _open_and_run
 
 with contextlib.suppress(ImportError):  # without it, the `browser` fixture fails and says how to install it
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from tests.browser.conftest import LabServer
 
 NOTEBOOK = "editor_marks.ipynb"
+SAVED_NOTEBOOK = "editor_saved.ipynb"
+REPORT_MIME = "application/vnd.minidafny.report+json"
 LONG_NOTEBOOK = "editor_typing.ipynb"
 VERIFY_CELL = """%%verify
 method Double(x: nat) returns (y: nat)
@@ -71,7 +74,7 @@ HAND_MADE_CELL = (
 FAILURE = ".md-squiggle-failed:not(.md-squiggle-related)"
 STALE = re.compile(r"(^|\s)md-marks-stale(\s|$)")
 LONG_LINES = 500
-KEYSTROKES = 30
+KEYSTROKES = 60
 LONG_METHOD = """method M{i}(x: int) returns (y: int)
   requires x >= 0
   ensures y >= x + {i}
@@ -99,8 +102,17 @@ KEYSTROKE_TIMER_JS = """() => {
     }, true);
 }"""
 MARKS_LATENCY_JS = """(index) => {
-    const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
-    let cleared = false, outputAt = null;
+    const panel = window.jupyterapp.shell.currentWidget;
+    const cell = panel.content.widgets[index];
+    const kernel = panel.sessionContext.session.kernel;
+    let cleared = false, messageAt = null, outputAt = null;
+    const onMessage = (_kernel, { msg, direction }) => {
+        const data = msg.content && msg.content.data;
+        if (direction === 'recv' && data && data['application/vnd.minidafny.report+json'] && messageAt === null) {
+            messageAt = performance.now();
+        }
+    };
+    kernel.anyMessage.connect(onMessage);
     window.__mdMarksLatency = new Promise((resolve) => {
         const observer = new MutationObserver(() => {
             const now = performance.now();
@@ -110,7 +122,8 @@ MARKS_LATENCY_JS = """(index) => {
             if (cleared && output && outputAt === null) outputAt = now;
             if (cleared && outputAt !== null && marks) {
                 observer.disconnect();
-                resolve(now - outputAt);
+                kernel.anyMessage.disconnect(onMessage);
+                resolve({ fromMessage: now - messageAt, fromOutput: now - outputAt });
             }
         });
         observer.observe(cell.node, { childList: true, subtree: true });
@@ -175,6 +188,27 @@ def test_verify_cells_are_marked_in_their_editor(page: Page, lab_server: LabServ
     _expect_dimmed_after_edit_until_run(page, verify_cell)
 
 
+def test_notebook_7_shows_a_saved_report(page: Page, lab_server: LabServer, artifacts: Path) -> None:
+    """Notebook 7 highlights the cell and marks the report of an output saved in the file."""
+    body = VERIFY_CELL.split("\n", 1)[1]
+    report = verify("\n" + body, "cell").to_json()  # as `%%verify` verifies it: line 1 is the magic line
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell(VERIFY_CELL)
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={REPORT_MIME: report, "text/plain": "report"})
+    ]
+    notebook.cells = [cell]
+    nbformat.write(notebook, lab_server.root / SAVED_NOTEBOOK)
+    page.goto(f"{lab_server.url}/notebooks/{SAVED_NOTEBOOK}")
+    editor = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-editor .cm-editor").first
+    expect(editor.locator(".tok-keyword", has_text="method").first).to_be_attached(timeout=RUN_TIMEOUT_MS)
+    expect(editor.locator(FAILURE)).to_have_text("{", timeout=UI_TIMEOUT_MS)
+    statuses = [mark.get_attribute("data-status") for mark in editor.locator(".md-gutter-mark").all()]
+    assert statuses == ["proved", "proved", "failed"], statuses
+    page.screenshot(path=artifacts / "08_notebook7.png")
+
+
 def test_typing_in_a_long_cell(page: Page, lab_server: LabServer) -> None:
     """Keystroke to paint in a 500-line `%%verify` cell with its marks, and in a Python cell of
     the same size (the baseline, measured in the same run); printed, not asserted."""
@@ -183,7 +217,8 @@ def test_typing_in_a_long_cell(page: Page, lab_server: LabServer) -> None:
     )
     _open_and_run(page, lab_server.url, LONG_NOTEBOOK)
     cells = page.locator(".jp-Notebook .jp-CodeCell")
-    cells.nth(1).evaluate("node => node.scrollIntoView({ block: 'start' })")  # the editor draws what is in view
+    # the editor draws only what is in view
+    cells.nth(1).evaluate("node => node.scrollIntoView({ block: 'start' })")
     expect(_editor(cells.nth(1)).locator(".md-squiggle-failed").first).to_be_attached(timeout=RUN_TIMEOUT_MS)
     page.evaluate(KEYSTROKE_TIMER_JS)
     figures = {
@@ -257,6 +292,11 @@ def _expect_language_follows_first_line(page: Page, cell: Locator) -> None:
     page.keyboard.type("%%verify\n")
     expect(editor.locator(".tok-keyword", has_text="method")).to_have_count(1, timeout=UI_TIMEOUT_MS)
     expect(editor.locator(".tok-meta", has_text="%%verify")).to_have_count(1)
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nmethod N() {\nx\n}")  # Enter indents after `{`; a `}` goes back out
+    lines = page.evaluate(f"({CELL_JS})(4).model.sharedModel.getSource()").split("\n")
+    assert lines[-3:-1] == ["method N() {", " " * (len(lines[-2]) - 1) + "x"] and len(lines[-2]) > 1, lines
+    assert lines[-1] == "}", lines
     page.keyboard.press("Control+Home")
     page.keyboard.press("Shift+End")
     page.keyboard.press("Backspace")
@@ -344,6 +384,11 @@ def _expect_trace_step_in_editor(page: Page, verify_cell: Locator) -> None:
         trace.locator(".md-next").click()
     seen = page.evaluate(TRACE_LINE_JS, 1)
     assert seen == [int(current.get_attribute("data-line"))]
+    # an obligation without a counterexample closes the stepper, and the editor's line with it
+    verify_cell.locator(".md-widget .md-ob[data-status='proved']").last.click()
+    page.wait_for_function(f"(index) => ({TRACE_LINE_JS})(index).length === 0", arg=1, timeout=UI_TIMEOUT_MS)
+    verify_cell.locator(f".md-widget .md-ob[data-status='failed'][data-line='{ABS_FAILS_AT}']").click()
+    expect(trace).to_be_visible(timeout=UI_TIMEOUT_MS)
 
 
 def _expect_dimmed_after_edit_until_run(page: Page, verify_cell: Locator) -> None:
@@ -361,4 +406,7 @@ def _expect_dimmed_after_edit_until_run(page: Page, verify_cell: Locator) -> Non
     expect(editor).not_to_have_class(STALE, timeout=RUN_TIMEOUT_MS)
     expect(editor.locator(FAILURE)).to_have_count(1, timeout=RUN_TIMEOUT_MS)
     latency = page.evaluate("() => window.__mdMarksLatency")
-    print(f"\nmarks after the output: {latency:.1f} ms (from the output in the page to the underline)")
+    print(
+        f"\nmarks after the output: {latency['fromMessage']:.1f} ms from the kernel's message reaching the "
+        f"page, {latency['fromOutput']:.1f} ms from the output's node, to the underline in the editor"
+    )
