@@ -115,9 +115,7 @@ function underlines(report: ReportJson, obligations: ObligationJson[]): Underlin
   });
   const unproved = obligations.filter(ob => ob.status === 'failed' || ob.status === 'unknown');
   return [
-    ...(report.diagnostics ?? []).map(d =>
-      spanMark(d, 'failed', diagnosticHover(d))
-    ),
+    ...(report.diagnostics ?? []).map(d => spanMark(d, 'failed', diagnosticHover(d))),
     ...(report.warnings ?? []).map(w => spanMark(w, 'warning', diagnosticHover(w, 'warning'))),
     ...unproved.map(ob => spanMark(ob, ob.status as Severity, obligationHover(ob))),
     ...unproved.flatMap(ob =>
@@ -126,28 +124,44 @@ function underlines(report: ReportJson, obligations: ObligationJson[]): Underlin
   ].filter(mark => mark.from.line > 0);
 }
 
-function gutter(report: ReportJson, obligations: ObligationJson[]): GutterMark[] {
+function lineStatus(ob: ObligationJson): LineStatus {
+  return ob.status === 'proved' || ob.status === 'failed' ? ob.status : 'unknown';
+}
+
+/** One mark per line: the worst status, every hover text (the worst first), and what it opens. */
+function worstPerLine(marks: GutterMark[]): GutterMark[] {
   const byLine = new Map<number, GutterMark>();
-  const add = (mark: GutterMark): void => {
+  for (const mark of marks) {
     const there = byLine.get(mark.line);
-    if (!there || RANK[mark.status] > RANK[there.status]) {
-      byLine.set(mark.line, { ...mark, hover: [...mark.hover, ...(there?.hover ?? [])] });
+    if (!there) {
+      byLine.set(mark.line, { ...mark, hover: [...mark.hover] });
+    } else if (RANK[mark.status] > RANK[there.status]) {
+      const opens = mark.opens ?? there.opens;
+      byLine.set(mark.line, { ...mark, opens, hover: [...mark.hover, ...there.hover] });
     } else {
       there.hover.push(...mark.hover);
+      there.opens = there.opens ?? mark.opens;
     }
-  };
-  for (const d of report.diagnostics ?? []) {
-    add({ line: d.line, status: 'failed', hover: diagnosticHover(d), opens: null });
   }
-  for (const a of report.assumptions ?? []) {
-    add({ line: a.line, status: 'assumed', hover: assumptionHover(a), opens: null });
-  }
-  for (const ob of obligations) {
-    const status: LineStatus = ob.status === 'proved' ? 'proved' : ob.status === 'failed' ? 'failed' : 'unknown';
-    const opens = { kind: ob.kind, line: ob.line, column: ob.column };
-    add({ line: ob.line, status, hover: obligationHover(ob), opens });
-  }
-  return [...byLine.values()].filter(mark => mark.line > 0).sort((a, b) => a.line - b.line);
+  return [...byLine.values()].sort((a, b) => a.line - b.line);
+}
+
+function gutter(report: ReportJson, obligations: ObligationJson[]): GutterMark[] {
+  const marks: GutterMark[] = [
+    ...(report.diagnostics ?? []).map(d => ({
+      line: d.line, status: 'failed' as const, hover: diagnosticHover(d), opens: null
+    })),
+    ...(report.assumptions ?? []).map(a => ({
+      line: a.line, status: 'assumed' as const, hover: assumptionHover(a), opens: null
+    })),
+    ...obligations.map(ob => ({
+      line: ob.line,
+      status: lineStatus(ob),
+      hover: obligationHover(ob),
+      opens: { kind: ob.kind, line: ob.line, column: ob.column }
+    }))
+  ];
+  return worstPerLine(marks.filter(mark => mark.line > 0));
 }
 
 /** The marks a report puts on its cell. */

@@ -118,6 +118,8 @@ test('an assume marks its line as verified assuming it, above a proof on the sam
   const { gutter, underlines } = marksOf(report);
   assert.deepEqual(gutter.map(mark => [mark.line, mark.status]), [[4, 'assumed'], [6, 'assumed']]);
   assert.deepEqual(gutter[0].hover, ['assumed, not proved: x > 0', 'proved: the index is within bounds']);
+  assert.deepEqual(gutter[0].opens, { kind: 'range', line: 4, column: 10 }); // the proof on its line
+  assert.equal(gutter[1].opens, null);
   assert.equal(underlines.length, 0);
 });
 
