@@ -27,7 +27,7 @@ import { CellMarks, GutterMark, NO_MARKS, ObligationRef, Position, Underline } f
 /** Dispatched (bubbling) from the editor when a gutter mark is clicked. */
 export const GUTTER_OPEN_EVENT = 'minidafny-gutter-open';
 
-const setMarks = StateEffect.define<CellMarks>();
+const setMarks = StateEffect.define<{ marks: CellMarks; stale: boolean }>();
 const setTraceLine = StateEffect.define<number | null>();
 
 class StatusMarker extends GutterMarker {
@@ -130,9 +130,9 @@ function nextState(value: MarksState, tr: Transaction): MarksState {
       const doc = tr.state.doc;
       next = {
         ...next,
-        underlines: underlineDecorations(doc, effect.value.underlines),
-        gutter: gutterMarkers(doc, effect.value.gutter),
-        stale: false
+        underlines: underlineDecorations(doc, effect.value.marks.underlines),
+        gutter: gutterMarkers(doc, effect.value.marks.gutter),
+        stale: effect.value.stale
       };
     } else if (effect.is(setTraceLine)) {
       next = { ...next, traceLine: traceDecoration(tr.state.doc, effect.value) };
@@ -213,12 +213,13 @@ const marksUiSlot = new Compartment();
 /** What every editor carries; cheap until a report gives it marks. */
 export const marksExtension: Extension = [marksField, marksUiSlot.of([])];
 
-/** Puts a report's marks on an editor, or takes them off (NO_MARKS). */
-export function showMarks(view: EditorView, marks: CellMarks): void {
+/** Puts a report's marks on an editor, or takes them off (NO_MARKS); `stale`: already dimmed
+ * (the text changed since the run that made them). */
+export function showMarks(view: EditorView, marks: CellMarks, stale = false): void {
   const any = marks.underlines.length > 0 || marks.gutter.length > 0;
   const ui = marksUiSlot.get(view.state);
   if (any && ui !== marksUi) view.dispatch({ effects: marksUiSlot.reconfigure(marksUi) });
-  view.dispatch({ effects: setMarks.of(marks) });
+  view.dispatch({ effects: setMarks.of({ marks, stale }) });
   if (!any && ui === marksUi) view.dispatch({ effects: marksUiSlot.reconfigure([]) });
 }
 

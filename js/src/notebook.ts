@@ -58,12 +58,16 @@ function followLanguage(cell: CodeCell, notebook: Notebook): void {
 
 function followReport(cell: CodeCell): void {
   let shown: CellMarks = NO_MARKS;
+  let ran: string | null = null; // the text when the outputs were cleared: the text that runs
   const update = (): void => {
+    const source = cell.model.sharedModel.getSource();
+    if (cell.model.outputs.length === 0) ran = source;
     const report = reportOf(cell);
     const marks = report ? marksOf(report) : NO_MARKS;
     if (marks === NO_MARKS && shown === NO_MARKS) return;
     shown = marks;
-    whenEditorReady(cell, view => showMarks(view, marks));
+    const editedWhileRunning = ran !== null && ran !== source;
+    whenEditorReady(cell, view => showMarks(view, marks, editedWhileRunning));
   };
   cell.model.outputs.changed.connect(update);
   update();

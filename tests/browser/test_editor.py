@@ -67,8 +67,9 @@ HAND_MADE_REPORT = {
     "assumptions": [{"line": 3, "column": 1, "end_line": 3, "end_column": 7, "text": "x > 0"}],
 }
 HAND_MADE_CELL = (
-    "from IPython.display import display\n"
+    "from IPython.display import display; import time\n"
     "report = " + json.dumps(HAND_MADE_REPORT) + "\n"
+    "time.sleep(2)  # time to edit the cell while it runs\n"
     "display({'application/vnd.minidafny.report+json': report, 'text/plain': 'report'}, raw=True)"
 )
 FAILURE = ".md-squiggle-failed:not(.md-squiggle-related)"
@@ -186,6 +187,21 @@ def test_verify_cells_are_marked_in_their_editor(page: Page, lab_server: LabServ
     verify_cell.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "07_editor_trace.png")
     _expect_dimmed_after_edit_until_run(page, verify_cell)
+    _expect_dimmed_when_edited_while_running(page, hand_made)
+
+
+def _expect_dimmed_when_edited_while_running(page: Page, cell: Locator) -> None:
+    """Marks of a run whose text was edited before its report came are dimmed at once."""
+    editor = _editor(cell)
+    expect(editor).not_to_have_class(STALE)
+    editor.locator(".cm-line").last.click()
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-cell'); }")
+    expect(editor.locator(".md-squiggle")).to_have_count(0, timeout=UI_TIMEOUT_MS)  # the run began
+    editor.locator(".cm-line").last.click()  # running left the editor
+    page.keyboard.press("End")
+    page.keyboard.type("  # edited while it runs")
+    expect(editor.locator(".md-squiggle-unknown")).to_have_count(1, timeout=RUN_TIMEOUT_MS)
+    expect(editor).to_have_class(STALE)
 
 
 def test_notebook_7_shows_a_saved_report(page: Page, lab_server: LabServer, artifacts: Path) -> None:
