@@ -238,22 +238,20 @@ function render({ model, el }) {
 const ROW_OBLIGATION = new WeakMap();
 const ATTACH_TRIES = 200; // a widget built before it is shown in the page: wait for it
 
+function dispatchFromRoot(node, name, detail) {
+  (node.closest(".md-widget") || node).dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+}
+
 function dispatchWhenAttached(node, name, detail, tries = ATTACH_TRIES) {
-  if (node.isConnected) {
-    const root = node.closest(".md-widget") || node;
-    root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
-  } else if (tries > 0) {
-    setTimeout(() => dispatchWhenAttached(node, name, detail, tries - 1), 16);
-  }
+  if (node.isConnected) dispatchFromRoot(node, name, detail);
+  else if (tries > 0) setTimeout(() => dispatchWhenAttached(node, name, detail, tries - 1), 16);
 }
 
 function announceSelection(node, ob) {
   const { kind, line, column } = ob;
   if (node.isConnected) { // a student's click; a failure opened as the widget is built (--trace) moves no editor
-    const root = node.closest(".md-widget") || node;
-    root.dispatchEvent(new CustomEvent("minidafny-select", {
-      bubbles: true, detail: { kind, line, column, end_line: ob.end_line ?? line, end_column: ob.end_column ?? column + 1 },
-    }));
+    dispatchFromRoot(node, "minidafny-select",
+      { kind, line, column, end_line: ob.end_line ?? line, end_column: ob.end_column ?? column + 1 });
   }
   if (!ob.trace) announceTraceStep(node, null);
 }
