@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo lab test lint bench golden soundness clean
 
-$(STAMP): pyproject.toml
+# the install builds the JupyterLab extension (js/, with node) and installs it enabled
+$(STAMP): pyproject.toml $(wildcard js/package.json js/yarn.lock js/src/*.ts js/style/*)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -46,4 +47,4 @@ golden: $(STAMP)
 	git diff --stat -- tests/golden
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis js/node_modules js/lib js/lib-test kernel_ext/labextension

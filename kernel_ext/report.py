@@ -43,13 +43,12 @@ class ObligationResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.id,
-            "line": self.span.start_line,
-            "column": self.span.start_col,
+            **_span_json(self.span),
             "owner": self.owner,
             "message": self.message,
             "success": self.success,
             "description": self.description,
-            "related": [_position(span) for span in self.related],
+            "related": [_span_json(span) for span in self.related],
             "status": self.status.value,
             "reason": self.reason,
             "vacuous": self.vacuous,
@@ -168,21 +167,19 @@ class VerificationReport:
             ],
             "diagnostics": [
                 {
-                    "line": d.span.start_line,
-                    "column": d.span.start_col,
+                    **_span_json(d.span),
                     "kind": d.phase.value,
                     "code": d.code.code,
                     "message": d.message,
                     "hint": d.hint,
-                    "related": [_position(span) for span in d.related],
+                    "related": [_span_json(span) for span in d.related],
                 }
                 for d in self.diagnostics
             ],
             "obligations": [ob.to_json() for ob in self.obligations],
             "warnings": [
                 {
-                    "line": d.span.start_line,
-                    "column": d.span.start_col,
+                    **_span_json(d.span),
                     "code": d.code.code,
                     "message": d.message,
                 }
@@ -192,5 +189,11 @@ class VerificationReport:
         }
 
 
-def _position(span: Span) -> dict[str, int]:
-    return {"line": span.start_line, "column": span.start_col}
+def _span_json(span: Span) -> dict[str, int]:
+    """Where a mark starts and ends (1-based, the end column exclusive), as editors mark it."""
+    return {
+        "line": span.start_line,
+        "column": span.start_col,
+        "end_line": span.end_line,
+        "end_column": span.end_col,
+    }

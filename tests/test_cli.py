@@ -56,7 +56,11 @@ def test_json_report(capsys) -> None:
     ]
     precondition = report["errors"][1]
     assert precondition["message"] == "A precondition for this call might not hold."
-    assert precondition["related"] == [{"line": 3, "column": 14}]
+    [related] = precondition["related"]  # the callee's `requires`, whole
+    assert (related["line"], related["column"], related["end_line"]) == (3, 14, 3)
+    assert related["end_column"] > related["column"]
+    division = report["errors"][0]  # an editor underlines from the start to the end
+    assert division["end_line"] == division["line"] and division["end_column"] > division["column"]
     assert report["diagnostics"] == []
     assert {ob["status"] for ob in report["obligations"]} == {"proved", "failed"}
     assert all({"kind", "line", "status", "time_ms"} <= ob.keys() for ob in report["obligations"])
@@ -71,6 +75,7 @@ def test_json_diagnostics_have_positions(tmp_path: Path, capsys) -> None:
     assert code == 2
     [diagnostic] = report["diagnostics"]
     assert (diagnostic["line"], diagnostic["column"], diagnostic["kind"]) == (2, 1, "unsupported")
+    assert (diagnostic["end_line"], diagnostic["end_column"]) == (2, 6)  # `class`
     assert diagnostic["message"] == "`class` is not part of MiniDafny"
 
 

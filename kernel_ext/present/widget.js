@@ -195,6 +195,7 @@ function traceView(data, trace) {
     note.textContent = step ? `line ${step.line}: ${step.text}` + (step.note ? `  [${step.note}]` : "") : "";
     values.replaceChildren(...(step ? step.values : []).map(([name, value]) =>
       h("div", { class: "md-value" }, `${name} = ${value}`)));
+    announceTraceStep(listing, step ? step.line : null);
   };
   const button = (cls, label, delta) => h("button", {
     class: cls, type: "button", style: "font:inherit;cursor:pointer", onclick: () => show(current + delta),
@@ -250,8 +251,9 @@ function build(data) {
     }
     detail.replaceChildren(...detailView(data, ob));
     detail.style.display = "";
+    announceSelection(detail, ob);
   };
-  const remember = (row, ob) => rows.set(row, ob);
+  const remember = (row, ob) => { rows.set(row, ob); ROW_OBLIGATION.set(row, ob); };
   const children = [header(data)];
   children.push(...(data.warnings || []).map((d) => diagnostic(data, d, "unknown")));
   children.push(...data.diagnostics.map((d) => diagnostic(data, d)));
@@ -273,7 +275,54 @@ function render({ model, el }) {
   const draw = () => root.replaceChildren(...build(JSON.parse(model.get("payload"))));
   model.on("change:payload", draw);
   draw();
+  listenForOpen(root);
   el.appendChild(root);
+}
+
+// ---- Event bridge with the editor (the JupyterLab extension; without it nothing listens) ----
+// Out: `minidafny-select` {kind, line, column, end_line, end_column} when an obligation is
+// selected, `minidafny-trace-step` {line} (null: no trace shown) as the stepper moves; both
+// bubble from inside the widget. In: `minidafny-open` {kind, line, column} on the root opens
+// that obligation.
+
+const ROW_OBLIGATION = new WeakMap();
+const ATTACH_TRIES = 200; // a widget built before it is shown in the page: wait for it
+
+function dispatchFromRoot(node, name, detail) {
+  (node.closest(".md-widget") || node).dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+}
+
+function dispatchWhenAttached(node, name, detail, tries = ATTACH_TRIES) {
+  if (node.isConnected) dispatchFromRoot(node, name, detail);
+  else if (tries > 0) setTimeout(() => dispatchWhenAttached(node, name, detail, tries - 1), 16);
+}
+
+function announceSelection(node, ob) {
+  const { kind, line, column } = ob;
+  if (node.isConnected) { // a student's click; a failure opened as the widget is built (--trace) moves no editor
+    dispatchFromRoot(node, "minidafny-select",
+      { kind, line, column, end_line: ob.end_line ?? line, end_column: ob.end_column ?? column + 1 });
+  }
+  if (!ob.trace) announceTraceStep(node, null);
+}
+
+function announceTraceStep(node, line) {
+  dispatchWhenAttached(node, "minidafny-trace-step", { line });
+}
+
+function listenForOpen(root) {
+  root.addEventListener("minidafny-open", (event) => {
+    const { kind, line, column } = event.detail || {};
+    const rows = [...root.querySelectorAll(".md-ob")];
+    const at = (row) => ROW_OBLIGATION.get(row) || {};
+    const row = rows.find((r) => at(r).kind === kind && at(r).line === line && at(r).column === column) ||
+      rows.find((r) => at(r).kind === kind && at(r).line === line);
+    if (!row) return;
+    const group = row.closest(".md-rows");
+    if (group) group.style.display = "";
+    row.click();
+    row.scrollIntoView({ block: "nearest" });
+  });
 }
 
 export default { render };

@@ -112,6 +112,8 @@ def _obligation(ob: ObligationResult, distinction: str = "") -> dict:
     return {
         "line": ob.span.start_line,
         "column": ob.span.start_col,
+        "end_line": ob.span.end_line,
+        "end_column": ob.span.end_col,
         "kind": ob.kind.id,
         "status": ob.status.value,
         "label": status_label(ob.status),
