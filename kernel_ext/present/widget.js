@@ -320,6 +320,8 @@ function listenForOpen(root) {
     if (!row) return;
     const group = row.closest(".md-rows");
     if (group) group.style.display = "";
+    const folded = row.closest(".md-proved");  // a failing method's proved obligations
+    if (folded && folded.style.display === "none") folded.previousElementSibling.click();
     row.click();
     row.scrollIntoView({ block: "nearest" });
   });

@@ -411,7 +411,12 @@ def _expect_trace_step_in_editor(page: Page, verify_cell: Locator) -> None:
     seen = page.evaluate(TRACE_LINE_JS, 1)
     assert seen == [int(current.get_attribute("data-line"))]
     # an obligation without a counterexample closes the stepper, and the editor's line with it
-    verify_cell.locator(".md-widget .md-ob[data-status='proved']").last.click()
+    proved = verify_cell.locator(".md-widget .md-ob[data-status='proved']").last
+    if not proved.is_visible():  # folded: under a failing method's "n proved", or a verified method
+        method = proved.locator("xpath=ancestor::div[contains(@class, 'md-method')]")
+        toggle = method.locator(".md-proved-toggle")
+        (toggle if toggle.count() else method.locator(".md-method-head")).click()
+    proved.click()
     page.wait_for_function(f"(index) => ({TRACE_LINE_JS})(index).length === 0", arg=1, timeout=UI_TIMEOUT_MS)
     verify_cell.locator(f".md-widget .md-ob[data-status='failed'][data-line='{ABS_FAILS_AT}']").click()
     expect(trace).to_be_visible(timeout=UI_TIMEOUT_MS)
