@@ -757,6 +757,10 @@ class ExprChecker:
         if pattern.args is None and not is_ctor:
             if pattern.name == "_":
                 return dataclasses.replace(pattern, ty=ty)
+            if self.names_constant(pattern):
+                constant = self.state.decls[pattern.name]
+                assert isinstance(constant, ast.Function)
+                return self.constant_pattern(pattern, constant, ty)
             uid = self.state.declare(pattern.name, pattern.span, ty, "bound")
             return dataclasses.replace(pattern, uid=uid, ty=ty)
         if not is_ctor:
@@ -782,6 +786,19 @@ class ExprChecker:
             pattern, args=checked, ctor=ctor.name, index=datatype.index(ctor.name), fields=fields, ty=ty
         )
 
+    def constant_pattern(self, pattern: ast.Pattern, constant: ast.Function, ty: Type) -> ast.Pattern:
+        """`case ZERO =>` of `const ZERO := 0`: the constant's value, as Dafny reads it, which
+        must then be a literal."""
+        value = _literal_value(constant.body)
+        if value is None:
+            raise self.state.fail(
+                TYPE_MISMATCH,
+                pattern.span,
+                f"{pattern.name} is not initialized as a constant literal",
+                f"A case names a constant only if its value is written as a literal (`const {pattern.name} := 1`).",
+            )
+        return self.literal_pattern(dataclasses.replace(pattern, literal=value), ty)
+
     def literal_pattern(self, pattern: ast.Pattern, ty: Type) -> ast.Pattern:
         """`0`, `-1`, `true`: a literal of the matched value's type."""
         is_bool = isinstance(pattern.literal, bool)
@@ -797,13 +814,20 @@ class ExprChecker:
         """What a match may take apart: a datatype value, or an int or bool matched against
         literals (with variables and `_`)."""
         ty = ast.type_of(subject)
-        literal_match = any(pattern.literal is not None for pattern in patterns) and all(
+        literal_match = any(
+            pattern.literal is not None or self.names_constant(pattern) for pattern in patterns
+        ) and all(
             pattern.args is None and (pattern.literal is not None or pattern.name not in self.state.ctors)
             for pattern in patterns
         )
         if (ty == BOOL or ty.is_numeric) and literal_match:
             return
         self.datatype_of(subject, "the value matched")
+
+    def names_constant(self, pattern: ast.Pattern) -> bool:
+        """`case ZERO =>` of a `const ZERO := 0` (see `constant_pattern`)."""
+        found = self.state.decls.get(pattern.name)
+        return pattern.args is None and isinstance(found, ast.Function) and found.constant
 
     def case(
         self, pattern: ast.Pattern, ty: Type, check: Callable[[Body, Context], Body], body: Body, ctx: Context
@@ -859,3 +883,14 @@ class ExprChecker:
 
 def _mentions(expr: ast.Expr, names: set[str]) -> bool:
     return any(isinstance(node, ast.Name) and node.name in names for node in ast.walk_expr(expr))
+
+
+def _literal_value(expr: ast.Expr | None) -> int | bool | None:
+    """The value of `0`, `-1` or `true`; None for anything else."""
+    match expr:
+        case ast.IntLit() | ast.BoolLit():
+            return expr.value
+        case ast.Unary(op="-", operand=ast.IntLit() as number):
+            return -number.value
+        case _:
+            return None
