@@ -423,13 +423,17 @@ class StmtChecker:
 
     def while_stmt(self, stmt: ast.While, ctx: Context) -> ast.While:
         ctx = self.guarded(stmt.cond, ctx)
-        cond = self.exprs.expr(stmt.cond, ctx)
-        self.state.expect(cond, BOOL, "a loop condition")
+        cond = self.state.attempt(lambda: self.condition(stmt.cond, ctx, "a loop condition"), stmt.cond)
         spec_ctx = dataclasses.replace(ctx, ghost=True)
         invariants = self.exprs.clauses(stmt.invariants, spec_ctx, "a loop invariant")
-        decreases = self.exprs.decreases(stmt.decreases, spec_ctx)
+        decreases = self.state.attempt(lambda: self.exprs.decreases(stmt.decreases, spec_ctx), stmt.decreases)
         body = self.block(stmt.body, ctx)
         return dataclasses.replace(stmt, cond=cond, invariants=invariants, decreases=decreases, body=body)
+
+    def condition(self, expr: ast.Expr, ctx: Context, what: str) -> ast.Expr:
+        checked = self.exprs.expr(expr, ctx)
+        self.state.expect(checked, BOOL, what)
+        return checked
 
     def for_stmt(self, stmt: ast.ForLoop, ctx: Context) -> ast.ForLoop:
         """The bounds (ints, evaluated once), the index (an int, in scope in the invariants
