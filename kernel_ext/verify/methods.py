@@ -559,18 +559,16 @@ class MethodLowering:
         cond = self.translate(loop.cond)
         measure = self.termination.loop_measure(loop)
         at = loop.span.start_line
-        body: list[Command] = [
-            Assume(cond, f"loop condition, line {at}: one more iteration"),
-            self.mark(loop, MarkKind.ITERATION),
-        ]
-        if loop.decreases is not None:
-            for expr in loop.decreases.exprs:
-                body += self.wf(expr)
+        body: list[Command] = [Assume(cond, f"loop condition, line {at}: one more iteration")]
         old_values = []
-        for term, _ in measure or []:
+        for term, _ in measure or []:  # before the mark: the VC view shows them where the iteration starts
             temp = t.measure(self.body.fresh_number(), t.sort_of(term))
             body.append(Assign(temp, term))
             old_values.append(temp)
+        body.append(self.mark(loop, MarkKind.ITERATION))
+        if loop.decreases is not None:
+            for expr in loop.decreases.exprs:
+                body += self.wf(expr)
         index = variable_of(loop.index) if isinstance(loop, ast.ForLoop) else None
         if isinstance(loop, ast.ForLoop) and loop.downto:
             body.append(Assign(index, t.app(t.Op.SUB, index, t.IntVal(1))))

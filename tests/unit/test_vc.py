@@ -52,8 +52,10 @@ def test_a_maintained_invariant_shows_the_loop_head_the_iteration_and_the_assign
     assert "line 6: while i < n  (loop head, after any number of iterations)" in text
     assert "s₃ == (i₂ * (i₂ + 1)) / 2   [invariant, line 8: assumed at the loop head]" in text
     assert "i₂ < n   [loop condition, line 6: one more iteration]" in text
+    iteration = text.split("(an arbitrary iteration starts)")[1].split("line 10")[0]
+    assert "decreases₁ == n - i₂" in iteration  # the measure where the iteration starts
     after_increment = text.split("line 10: i := i + 1;")[1].split("line 11")[0]
-    assert "i₃ == i₂ + 1" in after_increment and "decreases₁ == n - i₂" in after_increment
+    assert "i₃ == i₂ + 1" in after_increment
     *_, goal, note = text.splitlines()
     assert goal == "prove:  s₄ == (i₃ * (i₃ + 1)) / 2   [invariant-maintained]"
     assert note.startswith("note: decreases₁: the loop's decreases expression when the iteration starts")
