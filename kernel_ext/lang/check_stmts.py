@@ -411,8 +411,7 @@ class StmtChecker:
 
     def if_stmt(self, stmt: ast.If, ctx: Context) -> ast.If:
         ctx = self.guarded(stmt.cond, ctx)
-        cond = self.exprs.expr(stmt.cond, ctx)
-        self.state.expect(cond, BOOL, "an if condition")
+        cond = self.state.attempt(lambda: self.condition(stmt.cond, ctx, "an if condition"), stmt.cond)
         then = self.block(stmt.then, ctx)
         else_ = None
         if isinstance(stmt.else_, ast.Block):

@@ -324,3 +324,11 @@ def test_an_error_in_one_clause_or_part_does_not_hide_the_errors_in_the_others()
 def test_a_variable_whose_initialiser_has_an_error_stays_declared() -> None:
     found = errors("method M(x: int) {\n  var a: bool := 1;\n  var b := x + true;\n  assert a && b;\n}\n")
     assert len(found) == 2 and not any("unknown identifier" in message for message in found)
+
+
+def test_an_error_in_an_if_condition_does_not_hide_the_errors_in_its_branches() -> None:
+    with pytest.raises(DiagnosticError) as error:
+        check(
+            "method M(x: int) returns (y: int)\n{\n  if x + true > 0 {\n    y := false;\n  } else {\n    y := x && x;\n  }\n}\n"
+        )
+    assert [d.span.start_line for d in error.value.diagnostics] == [3, 4, 6]
