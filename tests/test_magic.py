@@ -197,3 +197,35 @@ def test_a_cell_that_assumes_is_verified_assuming_its_own_assumed_lines(shell) -
     assert all(ob["success"] for ob in report["obligations"])
     assert "⚠ verified assuming line 5 (x >= 0)" in output.data["text/plain"]
     assert 'data-verdict="verified-assuming"' in output.data["text/html"]
+
+
+def test_a_missing_semicolon_underlines_the_last_token_of_its_line(shell) -> None:
+    with capture_output() as captured:
+        shell.run_cell_magic(
+            "verify", "", "method M(x: int) returns (y: int)\n{\n  y := x + 1\n  y := y;\n}\n"
+        )
+    (output,) = captured.outputs
+    report = output.data[REPORT_MIMETYPE]
+    (diagnostic,) = report["diagnostics"]
+    assert (diagnostic["line"], diagnostic["column"]) == (4, 12)  # `1`, the last token of `  y := x + 1`
+    assert 'wavy rgba(220,0,0,.9)">1</span>' in output.data["text/html"]
+    assert "4 |   y := x + 1\n" in output.data["text/plain"]
+    assert "|            ^\n" in output.data["text/plain"]
+
+
+THREE_TYPE_ERRORS = (
+    "method M(x: int) returns (y: int)\n{\n  var a: bool := 1;\n  var b := a && true;\n"
+    "  y := unknown;\n}\nfunction F(n: int): bool { n + 1 }\n"
+)
+
+
+def test_every_type_error_of_a_cell_is_shown_not_only_the_first(shell) -> None:
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", "", THREE_TYPE_ERRORS)
+    (output,) = captured.outputs
+    lines = [d["line"] for d in output.data[REPORT_MIMETYPE]["diagnostics"]]
+    assert lines == [4, 6, 8]  # `a` keeps its declared type: its use on line 5 is no error
+    for line in lines:
+        assert f"line {line}, column" in output.data["text/plain"]
+        assert f"line {line}, column" in output.data["text/html"]
+    assert "unknown identifier 'a'" not in output.data["text/plain"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import partial
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.check_exprs import ExprChecker, settle
@@ -194,13 +195,17 @@ class DeclChecker:
         params = self.params(method.params, "in", ghost=method.is_ghost)
         spec_ctx = Context(method, ghost=True)
         requires = self.exprs.clauses(method.requires, spec_ctx, "a precondition")
-        decreases = self.exprs.decreases(method.decreases, spec_ctx)
+        decreases = self.state.attempt(
+            lambda: self.exprs.decreases(method.decreases, spec_ctx), method.decreases
+        )
         self.state.scopes.append({})
         returns = self.params(method.returns, "out", ghost=method.is_ghost)
         ensures = self.exprs.clauses(
             method.ensures, dataclasses.replace(spec_ctx, allow_old=True), "a postcondition"
         )
-        modifies = self.exprs.frame(method.modifies, spec_ctx, "a modifies clause")
+        modifies = self.state.attempt(
+            lambda: self.exprs.frame(method.modifies, spec_ctx, "a modifies clause"), method.modifies
+        )
         body = None
         if method.body is not None:
             body_ctx = Context(method, allow_old=True, ghost=method.is_ghost)
@@ -235,15 +240,18 @@ class DeclChecker:
         result_ty = BOOL if function.is_predicate else self.state.type_of_ref(function.result_ref)
         ctx = Context(function, ghost=True, in_function=True)
         requires = self.exprs.clauses(function.requires, ctx, "a precondition")
-        decreases = self.exprs.decreases(function.decreases, ctx)
-        reads = self.exprs.frame(function.reads, ctx, "a reads clause")
+        decreases = self.state.attempt(
+            lambda: self.exprs.decreases(function.decreases, ctx), function.decreases
+        )
+        reads = self.state.attempt(
+            lambda: self.exprs.frame(function.reads, ctx, "a reads clause"), function.reads
+        )
         ensures = self.exprs.clauses(function.ensures, ctx, "a postcondition")
         body = None
         if function.body is not None:
-            body = self.exprs.expr(function.body, ctx)
-            part = "value" if function.constant else "body"
-            self.state.expect(body, result_ty, f"the {part} of {function.kind_word} '{function.name}'")
-            body = settle(body, result_ty)
+            body = self.state.attempt(
+                partial(self.function_body, function, function.body, result_ty, ctx), function.body
+            )
         return dataclasses.replace(
             function,
             params=params,
@@ -254,6 +262,14 @@ class DeclChecker:
             body=body,
             result_ty=result_ty,
         )
+
+    def function_body(
+        self, function: ast.Function, body: ast.Expr, result_ty: Type, ctx: Context
+    ) -> ast.Expr:
+        checked = self.exprs.expr(body, ctx)
+        part = "value" if function.constant else "body"
+        self.state.expect(checked, result_ty, f"the {part} of {function.kind_word} '{function.name}'")
+        return settle(checked, result_ty)
 
     def params(self, params: tuple[ast.Param, ...], role: str, ghost: bool = False) -> tuple[ast.Param, ...]:
         checked = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from kernel_ext.lang import syntax as ast
@@ -859,12 +860,14 @@ class ExprChecker:
     def clauses(
         self, clauses: tuple[ast.SpecClause, ...], ctx: Context, what: str
     ) -> tuple[ast.SpecClause, ...]:
-        checked = []
-        for clause in clauses:
-            expr = self.expr(clause.expr, ctx)
-            self.state.expect(expr, BOOL, what)
-            checked.append(dataclasses.replace(clause, expr=expr))
-        return tuple(checked)
+        return tuple(
+            self.state.attempt(partial(self.clause, clause, ctx, what), clause) for clause in clauses
+        )
+
+    def clause(self, clause: ast.SpecClause, ctx: Context, what: str) -> ast.SpecClause:
+        expr = self.expr(clause.expr, ctx)
+        self.state.expect(expr, BOOL, what)
+        return dataclasses.replace(clause, expr=expr)
 
     def decreases(self, decreases: ast.Decreases | None, ctx: Context) -> ast.Decreases | None:
         if decreases is None:

@@ -24,7 +24,7 @@ from kernel_ext.lang.diagnostics import (
 )
 from kernel_ext.lang.scopes import Abort, CheckState, Confined, Context
 from kernel_ext.lang.source import Span
-from kernel_ext.lang.types import BOOL, INT, Type, array_of, assignable, substitute
+from kernel_ext.lang.types import BOOL, INT, UNKNOWN, Type, array_of, assignable, substitute
 
 # What a confined body may not do, in Dafny's words: update a variable declared outside it,
 # call a compiled method, return.
@@ -117,19 +117,11 @@ class StmtChecker:
         declared = [self.state.type_of_ref(var.type_ref) if var.type_ref else None for var in stmt.variables]
         rhs: tuple[ast.Expr, ...] = ()
         if stmt.rhs:
-            receivers = tuple(var.is_ghost or ctx.ghost for var in stmt.variables)
-            rhs, value_types = self.right_hand_sides(stmt.rhs, receivers, stmt.span, ctx)
-            for index, value_ty in enumerate(value_types):
-                if declared[index] is None:
-                    declared[index] = value_ty
-                elif not assignable(declared[index], value_ty):
-                    raise self.state.fail(
-                        TYPE_MISMATCH,
-                        rhs[min(index, len(rhs) - 1)].span,
-                        f"cannot initialise '{stmt.variables[index].name}' of type {declared[index].shown} "
-                        f"with a value of type {value_ty}",
-                    )
-            rhs = self.settle_all(rhs, declared)
+            try:
+                rhs = self.initialisers(stmt, declared, ctx)
+            except Abort:
+                self.declare_after_error(stmt, declared, ctx)
+                raise
         variables = []
         for var, ty in zip(stmt.variables, declared, strict=True):
             if ty is None:
@@ -141,6 +133,32 @@ class StmtChecker:
             uid = self.state.declare(var.name, var.span, ty, "local", var.is_ghost or ctx.ghost)
             variables.append(dataclasses.replace(var, uid=uid, ty=ty))
         return dataclasses.replace(stmt, variables=tuple(variables), rhs=rhs)
+
+    def initialisers(
+        self, stmt: ast.VarDecl, declared: list[Type | None], ctx: Context
+    ) -> tuple[ast.Expr, ...]:
+        """The checked right-hand sides of `var x: T := e`; fills in the types not written."""
+        receivers = tuple(var.is_ghost or ctx.ghost for var in stmt.variables)
+        rhs, value_types = self.right_hand_sides(stmt.rhs, receivers, stmt.span, ctx)
+        for index, value_ty in enumerate(value_types):
+            if declared[index] is None:
+                declared[index] = value_ty
+            elif not assignable(declared[index], value_ty):
+                raise self.state.fail(
+                    TYPE_MISMATCH,
+                    rhs[min(index, len(rhs) - 1)].span,
+                    f"cannot initialise '{stmt.variables[index].name}' of type {declared[index].shown} "
+                    f"with a value of type {value_ty}",
+                )
+        return self.settle_all(rhs, declared)
+
+    def declare_after_error(self, stmt: ast.VarDecl, declared: list[Type | None], ctx: Context) -> None:
+        """The variables of a declaration whose initialiser has an error stay declared, so that
+        their uses are not reported as unknown names too (of type `?` when none is written,
+        which takes any use without a further error)."""
+        for var, ty in zip(stmt.variables, declared, strict=True):
+            if var.name not in self.state.scopes[-1]:
+                self.state.declare(var.name, var.span, ty or UNKNOWN, "local", var.is_ghost or ctx.ghost)
 
     def right_hand_sides(
         self, rhs: tuple[ast.Expr, ...], receivers: tuple[bool, ...], span: Span, ctx: Context
@@ -393,8 +411,7 @@ class StmtChecker:
 
     def if_stmt(self, stmt: ast.If, ctx: Context) -> ast.If:
         ctx = self.guarded(stmt.cond, ctx)
-        cond = self.exprs.expr(stmt.cond, ctx)
-        self.state.expect(cond, BOOL, "an if condition")
+        cond = self.state.attempt(lambda: self.condition(stmt.cond, ctx, "an if condition"), stmt.cond)
         then = self.block(stmt.then, ctx)
         else_ = None
         if isinstance(stmt.else_, ast.Block):
@@ -405,13 +422,17 @@ class StmtChecker:
 
     def while_stmt(self, stmt: ast.While, ctx: Context) -> ast.While:
         ctx = self.guarded(stmt.cond, ctx)
-        cond = self.exprs.expr(stmt.cond, ctx)
-        self.state.expect(cond, BOOL, "a loop condition")
+        cond = self.state.attempt(lambda: self.condition(stmt.cond, ctx, "a loop condition"), stmt.cond)
         spec_ctx = dataclasses.replace(ctx, ghost=True)
         invariants = self.exprs.clauses(stmt.invariants, spec_ctx, "a loop invariant")
-        decreases = self.exprs.decreases(stmt.decreases, spec_ctx)
+        decreases = self.state.attempt(lambda: self.exprs.decreases(stmt.decreases, spec_ctx), stmt.decreases)
         body = self.block(stmt.body, ctx)
         return dataclasses.replace(stmt, cond=cond, invariants=invariants, decreases=decreases, body=body)
+
+    def condition(self, expr: ast.Expr, ctx: Context, what: str) -> ast.Expr:
+        checked = self.exprs.expr(expr, ctx)
+        self.state.expect(checked, BOOL, what)
+        return checked
 
     def for_stmt(self, stmt: ast.ForLoop, ctx: Context) -> ast.ForLoop:
         """The bounds (ints, evaluated once), the index (an int, in scope in the invariants

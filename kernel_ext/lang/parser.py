@@ -315,8 +315,22 @@ def _missing_semicolon(token: Token, expected: set[str], source: SourceFile) -> 
     previous = _previous_token(source, token)
     if previous is None or previous.end_line == token.line:
         return None
-    line, col = previous.end_line or previous.line, previous.end_column or previous.column
-    return Diagnostic(SYNTAX, Span.point(line, col), "missing ';' at the end of the statement")
+    # the span covers the statement's last token: a point past the end of the line shows nothing
+    return Diagnostic(SYNTAX, _token_span(previous), "missing ';' at the end of the statement")
+
+
+def _last_token_span(source: SourceFile) -> Span:
+    """The text's last token (a point after its last character if it cannot be lexed)."""
+    last = None
+    try:
+        for last in _lark().lex(source.text):  # noqa: B007 - the loop finds the last one
+            pass
+    except UnexpectedInput:
+        last = None
+    if last is not None:
+        return _token_span(last)
+    lines = source.text.rstrip().splitlines() or [""]
+    return Span.point(len(lines), len(lines[-1]) + 1)
 
 
 def _previous_token(source: SourceFile, token: Token) -> Token | None:
@@ -332,8 +346,7 @@ def _previous_token(source: SourceFile, token: Token) -> Token | None:
 
 
 def _at_end(expected: set[str], source: SourceFile) -> Diagnostic:
-    lines = source.text.rstrip().splitlines() or [""]
-    span = Span.point(len(lines), len(lines[-1]) + 1)
+    span = _last_token_span(source)
     if "RBRACE" in expected:
         return Diagnostic(SYNTAX, span, "the text ends before a '{' is closed: expected '}'")
     return Diagnostic(SYNTAX, span, f"the text ends too early: expected {_expected_words(expected)}")

@@ -9,9 +9,10 @@ expression or statement may call and refer to where it stands.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import (
@@ -36,6 +37,9 @@ class Variable:
     ty: Type
     role: str  # "in", "out", "local", "bound"
     is_ghost: bool = False
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,15 @@ class CheckState:
     def fail(self, code: DiagnosticCode, span: Span, message: str, hint: str = "") -> Abort:
         self.error(code, span, message, hint)
         return Abort()
+
+    def attempt(self, check: Callable[[], T], unchecked: T) -> T:
+        """`check()`, or `unchecked` after an error in it (recorded already): the other clauses
+        and parts of a declaration are checked too, so that one error does not hide the next.
+        A program with an error never gets past the resolver, so nothing reads `unchecked`."""
+        try:
+            return check()
+        except Abort:
+            return unchecked
 
     def expect(self, expr: ast.Expr, expected: Type, what: str) -> None:
         actual = ast.type_of(expr)

@@ -208,6 +208,9 @@ def replay_sentence(replay: Replay | None) -> str:
     return f"replay: {words}." + (f" {replay.detail}" if replay.detail else "")
 
 
+PAST_THE_END = "\u00a0"  # a no-break space, highlighted where a span starts after the line's text
+
+
 def _excerpt_parts(source: SourceFile, span: Span) -> tuple[str, str, str, str, str] | None:
     """(gutter, before, underlined, after, caret line) for a span's first line, as `excerpt` cuts it."""
     if span.start_line <= 0 or span.start_line > len(source.lines()):
@@ -217,7 +220,8 @@ def _excerpt_parts(source: SourceFile, span: Span) -> tuple[str, str, str, str, 
     end_col = span.end_col if span.end_line == span.start_line else len(text) + 1
     end = max(start + 1, min(end_col - 1, len(text)))
     caret = source.excerpt(span).split("\n")[1]
-    return f"{span.start_line:>4} | ", text[:start], text[start:end], text[end:], caret
+    marked = text[start:end] or PAST_THE_END  # a span after the line's end still shows
+    return f"{span.start_line:>4} | ", text[:start], marked, text[end:], caret
 
 
 def goal_label(ob: ObligationResult) -> str:

@@ -32,7 +32,8 @@ LEGEND = "x is a variable's value on entry; x₁, x₂, ... are the values it ta
 
 @dataclass(frozen=True)
 class VcLine:
-    """One printed line: `role` is 'statement', 'fact', 'paths', 'path' or 'goal'."""
+    """One printed line: `role` is 'statement', 'fact', 'paths', 'path', 'goal' or 'note' (under
+    the goal: what a name or notation that a program does not show means)."""
 
     depth: int
     role: str
@@ -46,10 +47,19 @@ class VcLine:
 def vc_lines(sequent: Sequent, goal_label: str) -> list[VcLine]:
     """The sequent's facts by statement, then the goal labelled with the obligation."""
     facts = _without_copies(sequent.facts)
-    printer = _Printer(Names((*_sequent_terms(facts), sequent.goal)))
+    printer = _Printer(_names(facts, sequent.goal))
     lines = printer.facts_lines(facts, 0)
     lines.append(VcLine(0, "goal", goal_label, printer.formula(sequent.goal)))
-    return lines
+    return lines + [VcLine(0, "note", note) for note in printer.notes.lines()]
+
+
+def sequent_names(sequent: Sequent) -> dict[str, str]:
+    """The readable name of each constant that the sequent's VC view shows, by its SMT name."""
+    return dict(_names(_without_copies(sequent.facts), sequent.goal).names)
+
+
+def _names(facts: tuple[Fact, ...], goal: t.Term) -> Names:
+    return Names((*_sequent_terms(facts), goal))
 
 
 def _without_copies(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
@@ -101,6 +111,8 @@ def vc_text(lines: list[VcLine]) -> str:
         indent = "  " * line.depth
         if line.role == "goal":
             out.append(f"{indent}prove:  {line.formula}   [{line.label}]")
+        elif line.role == "note":
+            out.append(f"{indent}note: {line.label}")
         elif line.role == "fact":
             label = f"   [{line.label}]" if line.label else ""
             out.append(f"{indent}  {line.formula}{label}")
@@ -162,15 +174,29 @@ class Names:
     numbered in the order they first appear."""
 
     def __init__(self, terms: Iterable[t.Term]):
+        constants = _constants(terms)
         groups: dict[tuple[str, t.Sort | None], dict[str, t.Var]] = {}
-        for var in _constants(terms):
+        for var in constants:
             groups.setdefault(_group(var), {})[var.name] = var
         self.names: dict[str, str] = {}
         for (base, _), members in groups.items():
             self.names.update(_numbered(base, list(members.values())))
+        self._distinguish(constants)
 
     def __call__(self, var: t.Var) -> str:
         return self.names.get(var.name) or _base(var.symbol)
+
+    def _distinguish(self, constants: list[t.Var]) -> None:
+        """Constants of different groups that got one name (a variable named `heap` and the
+        heap): a program variable keeps it, the others are primed (`heap′`)."""
+        ordered = sorted(constants, key=lambda var: var.symbol.role != t.Role.VARIABLE)
+        taken: set[str] = set()
+        for var in ordered:
+            name = self.names[var.name]
+            while name in taken:
+                name += "′"
+            self.names[var.name] = name
+            taken.add(name)
 
 
 def _group(var: t.Var) -> tuple[str, t.Sort | None]:
@@ -227,6 +253,67 @@ def _sequent_terms(facts: tuple[Fact, ...]) -> Iterator[t.Term]:
                 yield from _sequent_terms(alternative)
 
 
+# ------------------------------------------------------------ notes
+
+NOTES = {
+    "rank": "rank(x) is the size of the datatype value x, how deeply its constructors nest: "
+    "the datatype argument of a recursive call must be smaller",
+    "tag": "tag(x) says which constructor built the datatype value x",
+    "argument": "{names}: what a call passes to its method's parameter {detail} (each call its own)",
+    "result": "{names}: what a call's method returns in {detail} (each call its own)",
+    "measure": "{names}: the loop's decreases expression when the iteration starts; "
+    "by the end of the iteration it must have decreased",
+    "heap": "{names}: the contents of every array, a new name after each change; heapₖ[a] is array a "
+    "in that state, a alone is a as on entry",
+    "alloc": "{names}: the arrays allocated so far",
+    "oldalloc": "{names}: the arrays allocated when the method was called",
+    "contents": "{names}: the contents of the array parameter {detail} when the function is called",
+    "unnamed": "{names}: the arguments of the constructor {detail}, by position (they have no names)",
+    "rhs": "{names}: the values on the right of a multiple assignment, computed before any variable changes",
+    "array": "{names}: the array that an assignment to an element writes",
+    "index": "{names}: the index of the element that an assignment writes",
+    "new": "{names}: the array that `new` allocates",
+    "new-contents": "{names}: new contents of an array: what `new`, a call or a forall statement leaves in it",
+}
+# what a constant of each role is noted as; a temporary by what it holds
+ROLE_NOTES = {
+    t.Role.ARGUMENT: "argument",
+    t.Role.RESULT: "result",
+    t.Role.MEASURE: "measure",
+    t.Role.HEAP: "heap",
+    t.Role.ALLOC: "alloc",
+    t.Role.OLD_ALLOC: "oldalloc",
+    t.Role.CONTENTS: "contents",
+}
+TEMPORARY_NOTES = {"rhs": "rhs", "array": "array", "index": "index", "new": "new", "contents": "new-contents"}
+
+
+class Notes:
+    """What the names and notations of a VC that its program does not show mean, each said
+    once under the VC, in the order they first appear."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, concept: str, name: str = "", detail: str = "") -> None:
+        names = self.found.setdefault((concept, detail), [])
+        if name and name not in names:
+            names.append(name)
+
+    def constant(self, symbol: t.Symbol, name: str) -> None:
+        concept = ROLE_NOTES.get(symbol.role)
+        if symbol.role == t.Role.TEMPORARY:
+            concept = TEMPORARY_NOTES.get(symbol.source)
+        if concept is not None:
+            self.add(concept, name, symbol.source if "{detail}" in NOTES[concept] else "")
+
+    def lines(self) -> list[str]:
+        return [
+            NOTES[concept].format(names=", ".join(names), detail=detail)
+            for (concept, detail), names in self.found.items()
+        ]
+
+
 # ------------------------------------------------------------ formulas
 
 
@@ -252,7 +339,17 @@ LOOSE_SEQUENCE_FORMS = frozenset({"Build", "Append", "Contains", "Equal"})
 
 class _Printer:
     def __init__(self, names: Names):
-        self.name = names
+        self.names = names
+        self.notes = Notes()
+        self.bound: dict[str, str] = {}  # a quantifier's variables while its body is printed
+
+    def name(self, var: t.Var) -> str:
+        """The constant's name; what it is goes to the notes."""
+        if var.name in self.bound:
+            return self.bound[var.name]
+        name = self.names(var)
+        self.notes.constant(var.symbol, name)
+        return name
 
     # ---- facts
 
@@ -303,6 +400,7 @@ class _Printer:
     # ---- formulas
 
     def formula(self, term: t.Term, context: int = 0) -> str:
+        term = _as_written(term)
         if isinstance(term, t.Var):
             return self.name(term)
         if isinstance(term, t.IntVal | t.BoolVal | t.RealVal):
@@ -310,13 +408,28 @@ class _Printer:
         if isinstance(term, t.FunApp):
             return self.function(term, context)
         if isinstance(term, t.Forall):
-            bound = ", ".join(self.name(var) for var in term.bound if var.sort != t.FUEL)
-            text = f"{'exists' if term.is_exists else 'forall'} {bound} :: {self.formula(term.body)}"
-            return f"({text})" if context else text
+            return self.quantifier(term, context)
         if isinstance(term, t.SortedConst):
             return "multiset{}" if term.value == t.IntVal(0) else "{}"
         assert isinstance(term, t.App)
         return self.application(term, context)
+
+    def quantifier(self, term: t.Forall, context: int) -> str:
+        """`forall k :: ...`; a bound variable named like a constant of its body is primed (`k′`)."""
+        own = {var.name for var in term.bound} | self.bound.keys()
+        free = {self.names(var) for var in _constants((term.body,)) if var.name not in own}
+        outer = dict(self.bound)
+        for var in term.bound:
+            name = _base(var.symbol)
+            while name in free or name in self.bound.values():
+                name += "′"
+            self.bound[var.name] = name
+        try:
+            bound = ", ".join(self.bound[var.name] for var in term.bound if var.sort != t.FUEL)
+            text = f"{'exists' if term.is_exists else 'forall'} {bound} :: {self.formula(term.body)}"
+        finally:
+            self.bound = outer
+        return f"({text})" if context else text
 
     def application(self, term: t.App, context: int) -> str:
         op, args = term.op, term.args
@@ -357,10 +470,9 @@ class _Printer:
         assert isinstance(heap, t.Var)
         if heap.symbol.role == t.Role.OLD_HEAP:
             return f"old({self.formula(array)})"
-        heap_name = self.name(heap)
-        if heap_name == _base(heap.symbol):
+        if heap.symbol.version in (None, 0):  # the heap on entry
             return self.formula(array, 9)
-        return f"{heap_name}[{self.formula(array)}]"
+        return f"{self.name(heap)}[{self.formula(array)}]"
 
     def function(self, term: t.FunApp, context: int) -> str:
         symbol, args = term.symbol, term.args
@@ -394,6 +506,7 @@ class _Printer:
         """`Cons(x, xs)`, `xs.head`, `xs.Cons?`, `rank(xs)` (the structural order of termination)."""
         role = symbol.role
         if role in (t.Role.RANK, t.Role.TAG):
+            self.notes.add(role.value)
             return f"{symbol.source}({self.formula(args[0])})"
         if role == t.Role.CONSTRUCTOR:
             inside = ", ".join(self.formula(arg) for arg in args)
@@ -401,8 +514,51 @@ class _Printer:
         if role == t.Role.DISCRIMINATOR:
             return f"{self.formula(args[0], 9)}.{symbol.source}?"
         if symbol.position is not None:  # an argument without a name of its own
-            return f"{self.formula(args[0], 9)}.{symbol.ctor}.{symbol.position + 1}"
+            text = f"{self.formula(args[0], 9)}.{symbol.ctor}.{symbol.position + 1}"
+            self.notes.add("unnamed", text, symbol.ctor)
+            return text
         return f"{self.formula(args[0], 9)}.{symbol.source}"
+
+
+def _as_written(term: t.Term) -> t.Term:
+    """The term as a student writes it: `x != y` for `!(x == y)`, and without the conjuncts
+    that the others imply (`xs.Cons?` for `!xs.Nil? && xs.Cons?`; `a == b` for Dafny's
+    `a == b && tag(a) == tag(b)`, the tags' equality said for the solver's sake)."""
+    if not isinstance(term, t.App):
+        return term
+    if term.op == t.Op.AND:
+        kept = [arg for arg in term.args if not _implied(arg, term.args)]
+        return t.and_(*kept) if len(kept) < len(term.args) else term
+    if term.op == t.Op.NOT:
+        inner = _as_written(term.args[0])
+        if isinstance(inner, t.App) and inner.op == t.Op.EQ:
+            return t.App(t.Op.NE, inner.args)
+        return term if inner is term.args[0] else t.App(t.Op.NOT, (inner,))
+    return term
+
+
+def _implied(conjunct: t.Term, conjuncts: tuple[t.Term, ...]) -> bool:
+    """`tag(a) == tag(b)` beside `a == b`; `!x.C?` beside `x.D?` (a value has one constructor)."""
+    if not isinstance(conjunct, t.App):
+        return False
+    tags = [_argument_of(arg, t.Role.TAG) for arg in conjunct.args]
+    if conjunct.op == t.Op.EQ and None not in tags:
+        return t.App(t.Op.EQ, tuple(tags)) in conjuncts  # type: ignore[arg-type]
+    if conjunct.op == t.Op.NOT and _argument_of(conjunct.args[0], t.Role.DISCRIMINATOR) is not None:
+        tested = conjunct.args[0]
+        return any(
+            other != tested
+            and _argument_of(other, t.Role.DISCRIMINATOR) == _argument_of(tested, t.Role.DISCRIMINATOR)
+            for other in conjuncts
+        )
+    return False
+
+
+def _argument_of(term: t.Term, role: t.Role) -> t.Term | None:
+    """The argument of a datatype function of the role (`x` of `tag(x)`, of `x.C?`), else None."""
+    if isinstance(term, t.FunApp) and term.symbol.role == role:
+        return term.args[0]
+    return None
 
 
 DATATYPE_ROLES = frozenset(

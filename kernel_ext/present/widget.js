@@ -70,7 +70,7 @@ function diagnostic(data, d, status = "failed") {
   const end = d.end > d.column ? d.end - 1 : start + 1;
   const underlined = h("span", {
     style: "background:rgba(220,0,0,.25);text-decoration:underline wavy rgba(220,0,0,.9)",
-  }, text.slice(start, end));
+  }, text.slice(start, end) || "\u00a0"); // past the line's end: a highlighted space
   const line = h("div", { style: "white-space:pre" },
     h("span", { style: "opacity:.6" }, String(d.line).padStart(4) + " | "),
     text.slice(0, start), underlined, text.slice(end));

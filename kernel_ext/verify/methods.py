@@ -382,7 +382,7 @@ class MethodLowering:
         commands += self.havoc_heap_for_call(callee.modifies, mapping, callee.returns)
         outs = []
         for out in callee.returns:
-            temp = self.body.temp(out.name, sort_of(ast.type_of(out)))
+            temp = t.call_value(t.Role.RESULT, out.name, self.body.fresh_number(), sort_of(ast.type_of(out)))
             outs.append(temp)
             mapping[out.name] = temp
         if outs:
@@ -406,7 +406,9 @@ class MethodLowering:
             commands += self.wf(arg)
             value = lit.marked_value(self.translate(arg))
             commands += self.body.subset_checks_of(arg, self.translate, ast.type_of(param))
-            temp = self.body.temp(param.name, sort_of(ast.type_of(param)))
+            temp = t.call_value(
+                t.Role.ARGUMENT, param.name, self.body.fresh_number(), sort_of(ast.type_of(param))
+            )
             commands.append(Assign(temp, value))
             mapping[param.name] = temp
         return commands, mapping
@@ -557,18 +559,16 @@ class MethodLowering:
         cond = self.translate(loop.cond)
         measure = self.termination.loop_measure(loop)
         at = loop.span.start_line
-        body: list[Command] = [
-            Assume(cond, f"loop condition, line {at}: one more iteration"),
-            self.mark(loop, MarkKind.ITERATION),
-        ]
+        body: list[Command] = [Assume(cond, f"loop condition, line {at}: one more iteration")]
+        old_values = []
+        for term, _ in measure or []:  # before the mark: the VC view shows them where the iteration starts
+            temp = t.measure(self.body.fresh_number(), t.sort_of(term))
+            body.append(Assign(temp, term))
+            old_values.append(temp)
+        body.append(self.mark(loop, MarkKind.ITERATION))
         if loop.decreases is not None:
             for expr in loop.decreases.exprs:
                 body += self.wf(expr)
-        old_values = []
-        for term, _ in measure or []:
-            temp = self.body.temp("decreases", t.sort_of(term))
-            body.append(Assign(temp, term))
-            old_values.append(temp)
         index = variable_of(loop.index) if isinstance(loop, ast.ForLoop) else None
         if isinstance(loop, ast.ForLoop) and loop.downto:
             body.append(Assign(index, t.app(t.Op.SUB, index, t.IntVal(1))))

@@ -90,7 +90,10 @@ class Role(Enum):
     for small models) ask the symbol, never its name."""
 
     VARIABLE = "variable"  # a program variable: `source` is its name, `key` the resolver's unique id
-    TEMPORARY = "temporary"  # a value the lowering names: a call's argument or result, a right-hand side
+    TEMPORARY = "temporary"  # a value the lowering names: a right-hand side, an array and index written
+    ARGUMENT = "argument"  # a call's argument: `source` is the callee's parameter it is passed to
+    RESULT = "result"  # a call's result: `source` is the callee's out-parameter it comes from
+    MEASURE = "measure"  # a loop's decreases value when an iteration starts
     SNAPSHOT = "snapshot"  # the heap or allocation kept before a loop or a call: `source` says which
     HEAP = "heap"  # the contents of the arrays of one element sort
     OLD_HEAP = "old-heap"  # the heap on entry, that `old` reads
@@ -122,6 +125,9 @@ STATE_ROLES = frozenset(
     {
         Role.VARIABLE,
         Role.TEMPORARY,
+        Role.ARGUMENT,
+        Role.RESULT,
+        Role.MEASURE,
         Role.SNAPSHOT,
         Role.HEAP,
         Role.OLD_HEAP,
@@ -204,6 +210,17 @@ def bound(name: str, sort: Sort, key: str | None = None) -> Var:
 def temporary(hint: str, number: int, sort: Sort) -> Var:
     """A value the lowering names (`hint` is what it holds: a parameter, `rhs`, ...)."""
     return Var.of(Symbol(Role.TEMPORARY, f"{hint}%{number}", hint), sort)
+
+
+def call_value(role: Role, name: str, number: int, sort: Sort) -> Var:
+    """A call's argument or result (`role`), for the callee's parameter `name` (named as a
+    temporary of that hint is: the SMT-LIB text does not change)."""
+    return Var.of(Symbol(role, f"{name}%{number}", name), sort)
+
+
+def measure(number: int, sort: Sort) -> Var:
+    """A loop's decreases value when an iteration starts."""
+    return Var.of(Symbol(Role.MEASURE, f"decreases%{number}", "decreases"), sort)
 
 
 @dataclass(frozen=True)

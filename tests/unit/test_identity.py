@@ -126,6 +126,23 @@ def test_two_invariants_on_one_line_each_get_their_own_status() -> None:
     assert (fails.text, fails.entry) == ("i == 1", Status.FAILED)
 
 
+TWO_LOOPS_ON_ONE_LINE = """method Count(n: nat) returns (i: int, j: int)
+{
+  i := 0; j := 0;
+  while i < n invariant i <= n { i := i + 1; } while j < n invariant j == 0 { j := j + 1; }
+}"""
+
+
+def test_two_loops_on_one_line_each_get_their_own_invariants_and_table() -> None:
+    report = verify(TWO_LOOPS_ON_ONE_LINE, "t", Options(loop_views=frozenset({"Count"})))
+    first, second = report.loops
+    assert first.line == second.line == 4
+    assert [(inv.text, inv.maintained) for inv in first.invariants] == [("i <= n", Status.PROVED)]
+    assert [(inv.text, inv.maintained) for inv in second.invariants] == [("j == 0", Status.FAILED)]
+    assert first.table is not None and second.table is not None
+    assert (first.table.condition, second.table.condition) == ("i < n", "j < n")
+
+
 # ------------------------------------------------------------------ obligations and violations
 
 

@@ -1331,7 +1331,7 @@ def test_the_run_command_reports_a_bad_literal_with_its_position(
     program.write_text("method First(s: seq<int>) returns (x: int) requires |s| > 0 { x := s[0]; }")
     code, out = command(["run", str(program), "--args", "[1, 2"], capsys)
     assert code == 2
-    assert "argument 1 (s), line 1, column 6: Error:" in out
+    assert "argument 1 (s), line 1, column 5: Error:" in out  # under its last token, `2`
     code, out = command(["run", str(program), "--args", "[4, 2]"], capsys)
     assert code == 0 and "x = 4" in out
 

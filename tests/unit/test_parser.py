@@ -74,10 +74,10 @@ def test_negative_literals_fold() -> None:
     assert only_expr("-3") == ast.IntLit(span=Span(0, 0, 0, 0), value=-3)
 
 
-def test_missing_semicolon_points_at_the_end_of_the_line() -> None:
+def test_missing_semicolon_underlines_the_last_token_of_the_line() -> None:
     diagnostic = parse_error("method M() {\n  var x := 1\n  x := 2;\n}")
     assert diagnostic.message == "missing ';' at the end of the statement"
-    assert (diagnostic.span.start_line, diagnostic.span.start_col) == (2, 13)
+    assert (diagnostic.span.start_line, diagnostic.span.start_col, diagnostic.span.end_col) == (2, 12, 13)
 
 
 def test_error_names_expected_things_in_words() -> None:

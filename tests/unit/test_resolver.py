@@ -291,3 +291,44 @@ def test_every_node_of_a_resolved_golden_program_has_a_type() -> None:
                 assert node.ty is not None, f"{path.name}: {type(node).__name__} at {node.span}"
                 checked_nodes += 1
     assert checked_nodes > 10_000
+
+
+EVERY_PART_WRONG = """method M(x: int) returns (y: int)
+  requires x + true > 0
+  requires x && x
+  ensures y == false
+{
+  var i := 0;
+  while i < true
+    invariant i <= true
+    invariant i + false == 0
+  {
+    i := i + true;
+  }
+  y := F(true, false);
+}
+function F(a: int, b: int): int
+  requires a + true > 0
+  ensures F(a, b) && true
+{ a + false }
+"""
+
+
+def test_an_error_in_one_clause_or_part_does_not_hide_the_errors_in_the_others() -> None:
+    with pytest.raises(DiagnosticError) as error:
+        resolve(parse(SourceFile("t", EVERY_PART_WRONG)))
+    lines = [d.span.start_line for d in error.value.diagnostics]
+    assert lines == [2, 3, 4, 7, 8, 9, 11, 13, 16, 17, 18]
+
+
+def test_a_variable_whose_initialiser_has_an_error_stays_declared() -> None:
+    found = errors("method M(x: int) {\n  var a: bool := 1;\n  var b := x + true;\n  assert a && b;\n}\n")
+    assert len(found) == 2 and not any("unknown identifier" in message for message in found)
+
+
+def test_an_error_in_an_if_condition_does_not_hide_the_errors_in_its_branches() -> None:
+    with pytest.raises(DiagnosticError) as error:
+        check(
+            "method M(x: int) returns (y: int)\n{\n  if x + true > 0 {\n    y := false;\n  } else {\n    y := x && x;\n  }\n}\n"
+        )
+    assert [d.span.start_line for d in error.value.diagnostics] == [3, 4, 6]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
-from kernel_ext.present.vc import vc_lines, vc_text
+from kernel_ext.present.vc import formula, vc_lines, vc_text
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
@@ -125,3 +125,19 @@ def test_the_passifier_versions_program_variables_and_leaves_the_fuel_alone() ->
     y = next(var for var in defined if var.symbol.source == "y")
     assert y.name == "y@2" and y.symbol.version == 2 and y.symbol.role == t.Role.VARIABLE
     assert t.FUEL_ZERO.symbol.role == t.Role.FUEL and not t.FUEL_ZERO.symbol.is_state
+
+
+def test_a_variable_named_like_the_heap_keeps_its_name_and_the_heap_is_primed() -> None:
+    text = postcondition_vc(
+        "method M(a: array<int>, heap: int) returns (r: int)\n  requires a.Length > 0\n  modifies a\n"
+        "  ensures a[0] == heap\n{\n  a[0] := heap;\n}\n"
+    )
+    assert "heap₁ == heap′[array₁ := heap′[array₁][index₁ := heap]]" in text
+    assert "prove:  heap₁[a][0] == heap" in text
+
+
+def test_a_bound_variable_named_like_a_constant_of_its_body_is_primed() -> None:
+    k = t.variable("k#1", "k", t.INT)
+    bound = t.bound("k", t.INT)
+    assert formula(t.Forall((bound,), t.app(t.Op.LT, bound, k))) == "forall k′ :: k′ < k"
+    assert formula(t.Forall((bound,), t.app(t.Op.LT, bound, k.at(1)))) == "forall k :: k < k₁"

@@ -12,7 +12,7 @@ from kernel_ext.lang.diagnostics import DiagnosticError
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
 from kernel_ext.lang.source import SourceFile
-from kernel_ext.present.vc import formula, vc_lines, vc_text
+from kernel_ext.present.vc import formula, sequent_names, vc_lines, vc_text
 from kernel_ext.verify import encoding as enc
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.lower import lower
@@ -52,9 +52,13 @@ def test_a_maintained_invariant_shows_the_loop_head_the_iteration_and_the_assign
     assert "line 6: while i < n  (loop head, after any number of iterations)" in text
     assert "s₃ == (i₂ * (i₂ + 1)) / 2   [invariant, line 8: assumed at the loop head]" in text
     assert "i₂ < n   [loop condition, line 6: one more iteration]" in text
+    iteration = text.split("(an arbitrary iteration starts)")[1].split("line 10")[0]
+    assert "decreases₁ == n - i₂" in iteration  # the measure where the iteration starts
     after_increment = text.split("line 10: i := i + 1;")[1].split("line 11")[0]
-    assert "i₃ == i₂ + 1" in after_increment and "decreases₁ == n - i₂" in after_increment
-    assert text.splitlines()[-1] == "prove:  s₄ == (i₃ * (i₃ + 1)) / 2   [invariant-maintained]"
+    assert "i₃ == i₂ + 1" in after_increment
+    *_, goal, note = text.splitlines()
+    assert goal == "prove:  s₄ == (i₃ * (i₃ + 1)) / 2   [invariant-maintained]"
+    assert note.startswith("note: decreases₁: the loop's decreases expression when the iteration starts")
 
 
 def test_the_use_of_an_invariant_is_the_invariant_and_the_negated_condition() -> None:
@@ -118,7 +122,8 @@ def test_formulas_read_as_minidafny(term: t.Term, expected: str) -> None:
 
 def print_every_vc(programs: list[Path]) -> tuple[int, list[Path], list[str]]:
     """Print every VC of the programs: how many were printed, the programs that have none
-    (rejected before verification), and each encoding name that leaked into a VC."""
+    (rejected before verification), and each encoding name that leaked into a VC or name that
+    two constants share."""
     printed, rejected, leaks = 0, [], []
     for path in programs:
         try:
@@ -130,6 +135,10 @@ def print_every_vc(programs: list[Path]) -> tuple[int, list[Path], list[str]]:
             printed += 1
             line = task.obligation.span.start_line
             leaks += [f"{path.name}:{line}: {leak!r}" for leak in ENCODING_NAME.findall(shown(task))]
+            assert task.sequent is not None
+            names = sequent_names(task.sequent)
+            if len(set(names.values())) < len(names):  # two constants under one name
+                leaks.append(f"{path.name}:{line}: {sorted(names.values())}")
     return printed, rejected, leaks
 
 
@@ -169,3 +178,67 @@ def test_the_sequent_proves_exactly_what_the_task_proves() -> None:
                 )
     assert programs >= 60 and checked >= 1000, (programs, checked)
     assert not mismatches, mismatches
+
+
+LIST = "datatype List = Nil | Cons(head: int, tail: List)\n"
+
+
+def test_a_match_case_reads_as_its_constructor_and_rank_is_explained_once() -> None:
+    text = shown(
+        the_task(
+            LIST + "function Len(xs: List): nat {\n  match xs\n  case Nil => 0\n"
+            "  case Cons(_, t) => 1 + Len(t)\n}\n",
+            "termination",
+            5,
+        )
+    )
+    assert "prove:  xs.Cons? ==> rank(xs.tail) < rank(xs)" in text
+    assert "Nil?" not in text
+    notes = [line for line in text.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: rank(x) is the size of the datatype value x, how deeply its constructors nest: "
+        "the datatype argument of a recursive call must be smaller"
+    ]
+
+
+def test_a_datatype_comparison_reads_as_written_and_the_decreases_value_is_explained() -> None:
+    program = (
+        LIST
+        + "function Len(xs: List): nat {\n  match xs\n  case Nil => 0\n  case Cons(_, t) => 1 + Len(t)\n}\n"
+        "method Count(xs: List) returns (n: int)\n{\n  n := 0;\n  var ys := xs;\n  while ys != Nil\n"
+        "    decreases Len(ys)\n  {\n    n := n + 1;\n    ys := ys.tail;\n  }\n}\n"
+    )
+    text = shown(the_task(program, "decreases", 11))
+    assert "ys₂ != Nil   [loop condition, line 11: one more iteration]" in text
+    assert "tag" not in text
+    assert "prove:  Len(ys₃) < decreases₁   [decreases]" in text
+    assert "note: decreases₁: the loop's decreases expression when the iteration starts" in text
+
+
+def test_the_arguments_of_calls_are_explained_by_the_parameter_they_are_passed_to() -> None:
+    program = (
+        "datatype Tree = Leaf | Node(left: Tree, right: Tree)\n"
+        "method Size(t: Tree) returns (n: nat)\n{\n  match t\n  case Leaf => n := 0;\n"
+        "  case Node(l, r) =>\n    var a := Size(l);\n    var b := Size(r);\n    n := a + b + 1;\n}\n"
+    )
+    text = shown(the_task(program, "termination", 8))
+    assert "t₁ == l₁" in text and "t₂ == r₁" in text and "prove:  rank(t₂) < rank(t)" in text
+    assert "note: t₁, t₂: what a call passes to its method's parameter t (each call its own)" in text
+    assert "note: n₂: what a call's method returns in n (each call its own)" in text  # n₁: its own n
+
+
+def test_the_bookkeeping_of_array_assignments_is_explained() -> None:
+    program = (
+        "method M(a: array<int>) returns (x: int, y: int)\n  requires a.Length > 0\n  modifies a\n"
+        "  ensures a[0] == x\n{\n  a[0] := 1;\n  x, y := y, x;\n}\n"
+    )
+    text = shown(the_task(program, "postcondition", 5))
+    notes = [line for line in text.splitlines() if line.startswith("note: ")]
+    assert [note.split(":")[1].strip() for note in notes] == [
+        "alloc",
+        "array₁",
+        "index₁",
+        "oldalloc₁",
+        "heap₁, heap",
+        "rhs₁, rhs₂",
+    ]

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 import pytest
 
 from kernel_ext import verify
-from kernel_ext.lang.source import SourceFile
+from kernel_ext.lang.diagnostics import SYNTAX, Diagnostic
+from kernel_ext.lang.source import SourceFile, Span
 from kernel_ext.present.text import plain
 from kernel_ext.present.views import ReportView
 from kernel_ext.report import VerificationReport
@@ -283,3 +284,10 @@ def test_the_cell_s_own_part_of_a_report_keeps_every_other_field() -> None:
     assert {ob.owner for ob in part.obligations} == {"B"}
     kept = [f.name for f in dataclasses.fields(report) if f.name not in ("obligations", "loops")]
     assert all(getattr(part, name) == getattr(report, name) for name in kept)
+
+
+def test_a_span_after_the_end_of_its_line_is_still_highlighted() -> None:
+    text = "method M() {\n  var x := 1\n}\n"
+    past = Diagnostic(SYNTAX, Span.point(2, 13), "something is missing here")
+    html = ReportView(VerificationReport("t", (past,)), SourceFile("t", text)).to_html()
+    assert re.search(r'var x := 1<span style="[^"]*underline[^"]*">\u00a0</span>', html)

@@ -46,6 +46,24 @@ def test_loops_carry_invariant_statuses_use_and_an_iteration_table() -> None:
     assert "iter | n | s | i" in loop["table"]
 
 
+def test_a_vc_ends_with_its_notes_after_the_goal() -> None:
+    data = payload_of(SUM_OK.replace("invariant s == i * (i + 1) / 2", "invariant s == i * i"))
+    (maintained,) = [
+        ob
+        for method in data["methods"]
+        for ob in method["obligations"]
+        if ob["kind"] == "invariant-maintained" and ob["status"] == "failed"
+    ]
+    roles = [line[1] for line in maintained["vc"]]
+    assert roles[-2:] == ["goal", "note"] and maintained["vc"][-1][2].startswith("decreases₁: ")
+
+
+def test_a_missing_semicolon_is_underlined_on_the_last_token_of_its_line() -> None:
+    data = payload_of("method M() {\n  var x := 1\n  x := 2;\n}\n")
+    (diagnostic,) = data["diagnostics"]
+    assert (diagnostic["line"], diagnostic["column"], diagnostic["end"]) == (2, 12, 13)
+
+
 def test_no_loop_view_unless_asked() -> None:
     assert payload_of(SUM_OK)["loops"] == []
 
