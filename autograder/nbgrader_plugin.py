@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 import nbformat
@@ -84,6 +84,46 @@ def find_check(code: str) -> CheckCall | None:
             except (ValueError, TypeError):
                 return None
     return None
+
+
+@dataclass(frozen=True)
+class SpecCheckCall:
+    """`check_spec("abs-solution", method="Abs")` and, in the check cell's hidden part, the same call
+    with the reference body, the wrong bodies and the task's precondition; read without running
+    them, the later calls' arguments over the earlier ones'."""
+
+    solution_id: str
+    method: str
+    reference: str | None = None
+    wrong: dict[str, str] = field(default_factory=dict)
+    precondition: str = "true"
+    rlimit: int = GRADING_RLIMIT
+
+
+def find_spec_check(code: str) -> SpecCheckCall | None:
+    """The `check_spec(...)` calls of a cell's code, merged, if there are any with literal arguments."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    merged: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _is_named(node.func, "check_spec") and node.args:
+            try:
+                merged["solution_id"] = ast.literal_eval(node.args[0])
+                merged.update({keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords})
+            except (ValueError, TypeError, SyntaxError):
+                return None
+    try:
+        return SpecCheckCall(**merged) if merged else None  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _is_named(func: ast.expr, name: str) -> bool:
+    return (isinstance(func, ast.Name) and func.id == name) or (
+        isinstance(func, ast.Attribute) and func.attr == name
+    )
 
 
 def _is_check(func: ast.expr) -> bool:
@@ -173,8 +213,14 @@ class VerifiedGrades(NbGraderPreprocessor):
             check_cell = _test_cell(trusted, cell)
             if check_cell is None:
                 continue
+            spec_call = find_spec_check(check_cell.source)
             call = find_check(check_cell.source)
-            if call is not None:
+            if spec_call is not None:
+                request = _spec_request(
+                    spec_call, check_cell.points or 0.0, solutions, trusted, context, problems
+                )
+                cell.outputs = _outputs(self._run(request))
+            elif call is not None:
                 request = _request(call, check_cell.points or 0.0, solutions, trusted, context, problems)
                 cell.outputs = _outputs(self._run(request))
             elif not self.notebook_was_run:
@@ -246,6 +292,22 @@ def _request(
         "rlimit": call.rlimit,
         "problems": [problem.text for problem in problems_about(problems, {call.solution_id})],
     }
+
+
+def _spec_request(
+    call: SpecCheckCall,
+    points: float,
+    solutions: dict[str | None, str],
+    trusted: TrustedNotebook,
+    context: tuple[str, ...],
+    problems: tuple[Problem, ...],
+) -> dict:
+    """A specification check's request: the hidden bodies come from the gradebook's check cell."""
+    check = CheckCall(call.solution_id, call.method, rlimit=call.rlimit)
+    request = _request(check, points, solutions, trusted, context, problems)
+    del request["partial"]
+    hidden = {"reference": call.reference, "wrong": call.wrong, "precondition": call.precondition}
+    return {**request, **hidden, "kind": "spec"}
 
 
 def _worker_failure(returncode: int) -> str:
