@@ -104,12 +104,12 @@ def _options(submission: SpecSubmission, jobs: int | None) -> Options:
 
 
 def _judge(submission: SpecSubmission, spec: _Spec, options: Options) -> Grade:
-    whole = _program_with(submission, spec, submission.reference) + _allowance(submission, spec)
+    whole = _program_with(submission, spec, submission.reference)
     report = verify(whole, CELL, options)
     if report.diagnostics:
         findings = [f"line {d.span.start_line}: {d.message}" for d in report.diagnostics]
         return _graded(submission, 0.0, "the specification has errors", findings, report, whole)
-    refusal = list(_reference_refused(submission, spec, report))
+    refusal = [*_reference_refused(spec, report), *_allowance_refused(submission, spec, whole, options)]
     if refusal:
         verdict = "the given code does not meet your specification, or meets it only vacuously"
         return _graded(submission, 0.0, verdict, refusal, report, whole)
@@ -206,8 +206,24 @@ def _allowance(submission: SpecSubmission, spec: _Spec) -> str:
     return f"\n\nlemma {ALLOWANCE_LEMMA}({params})\n  requires {submission.precondition}\n  ensures {requires}\n{{\n}}\n"
 
 
-def _reference_refused(submission: SpecSubmission, spec: _Spec, report: VerificationReport) -> Iterator[str]:
-    own = {decl.name for decl in spec.program.decls} | {ALLOWANCE_LEMMA}
+def _allowance_refused(
+    submission: SpecSubmission, spec: _Spec, whole: str, options: Options
+) -> Iterator[str]:
+    """Checked apart from the report the feedback shows, which so never states the task's precondition."""
+    if not spec.method.requires:
+        return
+    only = dataclasses.replace(options, only=ALLOWANCE_LEMMA, vacuity=frozenset())
+    report = verify(whole + _allowance(submission, spec), CELL, only)
+    checks = [ob for ob in report.obligations if ob.owner == ALLOWANCE_LEMMA]
+    if report.diagnostics or not checks or any(ob.status != Status.PROVED for ob in checks):
+        yield (
+            "your `requires` excludes inputs the task is about: a precondition that rules them out makes "
+            "any code meet the specification on them"
+        )
+
+
+def _reference_refused(spec: _Spec, report: VerificationReport) -> Iterator[str]:
+    own = {decl.name for decl in spec.program.decls}
     yield from (_finding(ob) for ob in report.obligations if ob.owner in own and ob.status != Status.PROVED)
     posts = [
         ob
@@ -219,16 +235,9 @@ def _reference_refused(submission: SpecSubmission, spec: _Spec, report: Verifica
         if not reached:
             first = next(ob for ob in posts if ob.site == site)
             yield f"line {first.span.start_line}: postcondition `{first.description}` holds only vacuously: no input reaches it"
-    if spec.method.requires and not any(ob.owner == ALLOWANCE_LEMMA for ob in report.obligations):
-        yield "the check that your `requires` allows every input of the task did not run"
 
 
 def _finding(ob: ObligationResult) -> str:
-    if ob.owner == ALLOWANCE_LEMMA:
-        return (
-            "your `requires` excludes inputs the task is about: a precondition that rules them out makes "
-            "any code meet the specification on them"
-        )
     what = f" `{ob.description}`" if ob.description else ""
     return f"line {ob.span.start_line}: {ob.kind.id}{what}: {ob.status.value} ({ob.message})"
 
