@@ -220,6 +220,7 @@ class VerifiedGrades(NbGraderPreprocessor):
                     spec_call, check_cell.points or 0.0, solutions, trusted, context, problems
                 )
                 cell.outputs = _outputs(self._run(request))
+                cell.source = without_hidden_tests(check_cell.source)  # the feedback shows no wrong version
             elif call is not None:
                 request = _request(call, check_cell.points or 0.0, solutions, trusted, context, problems)
                 cell.outputs = _outputs(self._run(request))
@@ -292,6 +293,22 @@ def _request(
         "rlimit": call.rlimit,
         "problems": [problem.text for problem in problems_about(problems, {call.solution_id})],
     }
+
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def without_hidden_tests(code: str) -> str:
+    """The code as released: without the lines from nbgrader's hidden-tests delimiters to their end."""
+    kept, hidden = [], False
+    for line in code.split("\n"):
+        if line.strip() == HIDDEN_BEGIN:
+            hidden = True
+        elif line.strip() == HIDDEN_END:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _spec_request(
