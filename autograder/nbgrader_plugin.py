@@ -39,6 +39,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
+from autograder.course_report import GRADE_MIME
 from autograder.grading import GRADING_RLIMIT
 from autograder.isolation import WorkerLimits, run_worker
 from autograder.marks import METADATA_KEY, mark_graded
@@ -334,7 +335,13 @@ def _worker_failure(returncode: int) -> str:
 
 
 def _outputs(result: dict) -> list[NotebookNode]:
-    view = new_output("display_data", data={"text/plain": result["text"], "text/html": result["html"]})
+    record = {
+        key: result[key]
+        for key in ("score", "points", "verdict", "findings", "failed", "refused", "assume")
+        if key in result
+    }
+    data = {"text/plain": result["text"], "text/html": result["html"], GRADE_MIME: record}
+    view = new_output("display_data", data=data)
     score = new_output(
         "execute_result", data={"text/plain": repr(float(result["score"]))}, execution_count=None
     )

@@ -230,6 +230,29 @@ def test_grade_all_again_skips_everyone_graded_and_grades_a_deleted_folder_again
     assert scores(course) == before
 
 
+def test_the_course_report_shows_scores_failures_and_refusals(course: Path) -> None:
+    done = run(course, [sys.executable, "-m", "autograder", "report", "hw1"])
+    assert done.stdout.strip() == f"hw1: report written to {course / 'reports' / 'hw1.html'}"
+    page = (course / "reports" / "hw1.html").read_text()
+    assert page.count("<img alt='plot' src='data:image/png;base64,") == 4
+    assert f"<p>{len(STUDENTS)} student(s), 2 exercise(s).</p>" in page
+    # graded, mean score, full marks (alice, bob, carol), refused (assumer, spec-weakener), used assume
+    assert "<tr><td>01_max</td><td>12</td><td>0.25 / 1</td><td>3</td><td>2</td><td>1</td></tr>" in page
+    assert "<tr><td>03_sum</td><td>12</td><td>0.42 / 2</td><td>2</td><td>2</td><td>1</td></tr>" in page
+    # `m := a` (dave, and four cheats who submit it) fails `m >= b`, line 3 of the cell
+    assert (
+        "<tr><td>01_max</td><td>3</td><td>postcondition</td><td><code>m &gt;= b</code></td><td>5</td></tr>"
+        in page
+    )
+
+
+def test_the_course_report_of_an_assignment_not_graded_says_so(course: Path) -> None:
+    command = [sys.executable, "-m", "autograder", "report", "hw9"]
+    done = subprocess.run(command, cwd=course, capture_output=True, text=True, env=environment(), check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "nothing of hw9 is graded" in done.stderr and "grade-all hw9" in done.stderr
+
+
 # ------------------------------------------------------------------ every homework set, end to end
 
 SETS = ("hw1", "hw2", "hw3", "hw4")
