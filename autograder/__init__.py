@@ -30,7 +30,7 @@ def check_spec(
     method: str,
     reference: str | None = None,
     wrong: dict[str, str] | None = None,
-    precondition: str = "true",
+    precondition: str | None = None,
     rlimit: int | None = None,
 ) -> float:
     """Check the specification written in the notebook's latest `%%verify` cell declaring `method`:

@@ -39,7 +39,7 @@ def self_check(solution_id: str, *, method: str, partial: bool, rlimit: int) -> 
 
 
 def self_check_spec(
-    solution_id: str, *, method: str, hidden: tuple[str | None, dict[str, str], str], rlimit: int
+    solution_id: str, *, method: str, hidden: tuple[str | None, dict[str, str], str | None], rlimit: int
 ) -> float:
     """Show how the latest specification of `method` fares: without the hidden bodies (a
     student's notebook), whether the cell's own code meets it, 1 if it does; with them (an
@@ -51,7 +51,9 @@ def self_check_spec(
     reference, wrong, precondition = hidden
     own_code = reference is None
     if own_code:
-        reference = _own_body(solution, method)
+        reference = _own_body(solution, method)  # and the task's precondition is not known here
+    else:
+        precondition = precondition or "true"
     submission = SpecSubmission(
         solution,
         None,

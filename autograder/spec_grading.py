@@ -7,10 +7,10 @@ wrong body that fails to verify against it earns its share of the points. A spec
 earns nothing if the reference does not verify, if it meets a postcondition only vacuously
 (no input reaches it), or if its `requires` excludes inputs the exercise's own precondition
 allows (`requires false` accepts every body, so does any precondition narrower than the
-task's). A wrong body counts as rejected only when a postcondition of the method fails with
-a counterexample that running the wrong body does not contradict: a check that ran out of
-resources, or a failed check elsewhere (an index the student's `requires` no longer
-guarantees), rejects nothing.
+task's). A wrong body counts as rejected only when a postcondition of the method fails and
+running the wrong body on the counterexample's inputs confirms it: a check that ran out of
+resources, a failure the run does not confirm, or a failed check elsewhere (an index the
+student's `requires` no longer guarantees) rejects nothing.
 
 The student's text is only read for its method's contracts and its own functions and
 predicates (the vocabulary of a specification); its method body is replaced, and no method,
@@ -62,7 +62,7 @@ class SpecSubmission:
     points: float
     reference: str
     wrong: dict[str, str] = field(default_factory=dict)
-    precondition: str = "true"
+    precondition: str | None = "true"  # None: not checked (a student's self-check does not know it)
     context: tuple[str, ...] = ()
     rlimit: int = GRADING_RLIMIT
 
@@ -210,7 +210,7 @@ def _allowance_refused(
     submission: SpecSubmission, spec: _Spec, whole: str, options: Options
 ) -> Iterator[str]:
     """Checked apart from the report the feedback shows, which so never states the task's precondition."""
-    if not spec.method.requires:
+    if not spec.method.requires or submission.precondition is None:
         return
     only = dataclasses.replace(options, only=ALLOWANCE_LEMMA, vacuity=frozenset())
     report = verify(whole + _allowance(submission, spec), CELL, only)
@@ -243,8 +243,10 @@ def _finding(ob: ObligationResult) -> str:
 
 
 def _rejects(submission: SpecSubmission, spec: _Spec, body: str, options: Options) -> bool:
-    """Whether a wrong body fails a postcondition of the student's specification, and running it on
-    the counterexample's inputs (or small ones) does not show it meeting the specification."""
+    """Whether a wrong body fails a postcondition of the student's specification, and running it
+    on the counterexample's inputs (or small ones) confirms it: a failure the solver reports
+    without a run that breaks the specification (it gave up, or its model is not a real run)
+    rejects nothing, so a specification cannot earn points from the solver's incompleteness."""
     report = verify(
         _program_with(submission, spec, body), CELL, dataclasses.replace(options, vacuity=frozenset())
     )
@@ -255,7 +257,7 @@ def _refutes(ob: ObligationResult, method: str) -> bool:
     if ob.owner != method or ob.kind != ObligationKind.POSTCONDITION or ob.status != Status.FAILED:
         return False
     replay = ob.trace.replay if ob.trace is not None else None
-    return replay is None or replay.verdict != ReplayVerdict.NOT_REPRODUCED
+    return replay is not None and replay.verdict == ReplayVerdict.CONFIRMED
 
 
 def _replace(text: str, span: Span, replacement: str) -> str:

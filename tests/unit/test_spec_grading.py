@@ -159,3 +159,26 @@ def test_the_check_cell_is_read_without_running_it_and_its_hidden_call_completes
     assert find_spec_check('check_spec("c", method=__import__("os").getcwd())') is None
     assert find_spec_check('check_spec("c", method="M", surprise=1)') is None
     assert find_spec_check("check(") is None
+
+
+def test_the_students_self_check_says_whether_the_given_code_meets_the_specification() -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from autograder import check_spec
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_line_magic("load_ext", "kernel_ext")
+        with capture_output() as captured:
+            shell.run_cell(cell(PRECISE), store_history=True)
+            accepted = check_spec("c-solution", method="Clamp")
+            shell.run_cell(cell("  requires lo <= hi\n  ensures y == x"), store_history=True)
+            refused = check_spec("c-solution", method="Clamp")
+            graded = check_spec(
+                "c-solution", method="Clamp", reference=BODY, wrong=WRONG, precondition="lo <= hi"
+            )
+        assert (accepted, refused, graded) == (1.0, 0.0, 0.0)
+        assert "the given code meets your specification" in str(captured.outputs[1].data)
+    finally:
+        InteractiveShell.clear_instance()
