@@ -178,7 +178,17 @@ class RebuildFromGradebook(NbGraderPreprocessor):
         trusted = _trusted(resources)
         salvaged = resources.pop(METADATA_KEY, None)
         submitted = salvaged if isinstance(salvaged, SubmittedNotebook) else submitted_notebook(nb)
-        return rebuild(trusted, submitted), resources
+        return hide_spec_implementations(rebuild(trusted, submitted)), resources
+
+
+def hide_spec_implementations(nb: NotebookNode) -> NotebookNode:
+    """The specification checks' cells as released: their hidden reference and wrong versions stay
+    in the gradebook, out of the notebook that may run (sandbox mode) next to the student's code
+    and that becomes the feedback. `VerifiedGrades` reads them from the gradebook."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and find_spec_check(cell.source) is not None:
+            cell.source = without_hidden_tests(cell.source)
+    return nb
 
 
 def _trusted(resources: dict) -> TrustedNotebook:

@@ -182,3 +182,17 @@ def test_the_students_self_check_says_whether_the_given_code_meets_the_specifica
         assert "the given code meets your specification" in str(captured.outputs[1].data)
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_the_notebook_that_is_graded_or_run_holds_no_hidden_implementation() -> None:
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from autograder.nbgrader_plugin import hide_spec_implementations
+
+    visible = 'from autograder import check_spec\ncheck_spec("c-solution", method="Clamp")'
+    hidden = f'\n### BEGIN HIDDEN TESTS\ncheck_spec("c-solution", method="Clamp", wrong={WRONG!r})\n### END HIDDEN TESTS'
+    other = 'from autograder import check\ncheck("m-solution", method="Max")'
+    nb = hide_spec_implementations(
+        new_notebook(cells=[new_code_cell(visible + hidden), new_code_cell(other)])
+    )
+    assert [cell.source for cell in nb.cells] == [visible, other]
