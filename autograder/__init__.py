@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Grade", "Submission", "check", "grade"]
+__all__ = ["Grade", "Submission", "check", "check_spec", "grade"]
 
 
 def check(solution_id: str, *, method: str, partial: bool = False, rlimit: int | None = None) -> float:
@@ -22,6 +22,25 @@ def check(solution_id: str, *, method: str, partial: bool = False, rlimit: int |
     from autograder.notebook import self_check
 
     return self_check(solution_id, method=method, partial=partial, rlimit=rlimit or GRADING_RLIMIT)
+
+
+def check_spec(
+    solution_id: str,
+    *,
+    method: str,
+    reference: str | None = None,
+    wrong: dict[str, str] | None = None,
+    precondition: str | None = None,
+    rlimit: int | None = None,
+) -> float:
+    """Check the specification written in the notebook's latest `%%verify` cell declaring `method`:
+    the student's self-check says whether the given code meets it; the grader (and an instructor's
+    notebook, whose check cell has the hidden wrong bodies) also counts the wrong bodies it rejects."""
+    from autograder.grading import GRADING_RLIMIT
+    from autograder.notebook import self_check_spec
+
+    hidden = (reference, wrong or {}, precondition)
+    return self_check_spec(solution_id, method=method, hidden=hidden, rlimit=rlimit or GRADING_RLIMIT)
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401

@@ -1,4 +1,5 @@
-"""`python -m autograder grade-all ASSIGNMENT [--course DIR] [--jobs N] [--force]`."""
+"""`python -m autograder grade-all ASSIGNMENT [--course DIR] [--jobs N] [--force]` and
+`python -m autograder report ASSIGNMENT [--course DIR] [--output FILE]`."""
 
 from __future__ import annotations
 
@@ -34,6 +35,18 @@ def parser() -> argparse.ArgumentParser:
         help="students graded at once (default: as many as the cores, here %(default)s)",
     )
     grade.add_argument("--force", action="store_true", help="grade everyone again, even if up to date")
+    report = commands.add_parser(
+        "report",
+        help="after grading, an HTML report on the whole class, with plots",
+        description="Write an HTML page about an assignment's grades: the score distribution per exercise, "
+        "the obligations students failed most often (by kind and by line), and how many solutions were "
+        "refused or used `assume`.",
+    )
+    report.add_argument("assignment", help="the assignment's name, as in source/ASSIGNMENT")
+    report.add_argument("--course", type=Path, default=Path.cwd(), help="the course folder (default: here)")
+    report.add_argument(
+        "--output", "-o", type=Path, default=None, help="the page to write (default: reports/ASSIGNMENT.html)"
+    )
     return main
 
 
@@ -99,8 +112,24 @@ def _ignore(signum: int, frame: object) -> None:
     """A Python handler, not SIG_IGN, which nbgrader processes started meanwhile would inherit."""
 
 
+def report_command(args: argparse.Namespace) -> int:
+    from autograder.course_report import NothingGraded, write_report
+
+    try:
+        target = write_report(args.course.resolve(), args.assignment, args.output)
+    except NothingGraded as error:
+        print(error, file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"the report could not be written: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.assignment}: report written to {target}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    return grade_all_command(parser().parse_args(argv))
+    args = parser().parse_args(argv)
+    return report_command(args) if args.command == "report" else grade_all_command(args)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Running a grading worker where nothing of the course or of a student can reach it.
 
-A worker is a fresh `python -I -m MODULE` process: isolated mode, so neither the working
-folder nor `PYTHON*` variables nor the user's site-packages are on its import path. It starts
+A worker is a fresh `python -I` process running MODULE: isolated mode, so neither the working
+folder nor `PYTHON*` variables nor the user's site-packages are on its import path, only the
+folder the grading side's own code came from. It starts
 in an empty temporary folder of its own, with an environment that holds nothing but a plain
 `PATH`, a locale and that folder as home, under limits on CPU time and memory, in a process
 group of its own that is killed whole when its wall-clock limit passes. It reads its request
@@ -18,6 +19,7 @@ import sys
 import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 
 KILLED_BY_LIMIT = -signal.SIGKILL
 
@@ -44,8 +46,15 @@ def worker_environment(home: str) -> dict[str, str]:
     return {"PATH": os.defpath, "LANG": "C.UTF-8", "HOME": home, "TMPDIR": tempfile.gettempdir()}
 
 
+# Isolated mode keeps the working folder and PYTHONPATH off the worker's import path; this puts
+# back only the folder the grading side's own code came from, so the worker runs that very code
+# (the checkout under test, or the installed package), never whatever an install elsewhere holds.
+_BOOTSTRAP = "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); runpy.run_module(sys.argv[1], run_name='__main__')"
+CODE_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
 def worker_command(module: str) -> list[str]:
-    return [sys.executable, "-I", "-m", module]
+    return [sys.executable, "-I", "-c", _BOOTSTRAP, CODE_ROOT, module]
 
 
 def run_worker(module: str, request: str, limits: WorkerLimits = WorkerLimits()) -> WorkerResult:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 import nbformat
@@ -39,6 +39,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
+from autograder.course_report import GRADE_MIME
 from autograder.grading import GRADING_RLIMIT
 from autograder.isolation import WorkerLimits, run_worker
 from autograder.marks import METADATA_KEY, mark_graded
@@ -84,6 +85,46 @@ def find_check(code: str) -> CheckCall | None:
             except (ValueError, TypeError):
                 return None
     return None
+
+
+@dataclass(frozen=True)
+class SpecCheckCall:
+    """`check_spec("abs-solution", method="Abs")` and, in the check cell's hidden part, the same call
+    with the reference body, the wrong bodies and the task's precondition; read without running
+    them, the later calls' arguments over the earlier ones'."""
+
+    solution_id: str
+    method: str
+    reference: str | None = None
+    wrong: dict[str, str] = field(default_factory=dict)
+    precondition: str = "true"
+    rlimit: int = GRADING_RLIMIT
+
+
+def find_spec_check(code: str) -> SpecCheckCall | None:
+    """The `check_spec(...)` calls of a cell's code, merged, if there are any with literal arguments."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    merged: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _is_named(node.func, "check_spec") and node.args:
+            try:
+                merged["solution_id"] = ast.literal_eval(node.args[0])
+                merged.update({keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords})
+            except (ValueError, TypeError, SyntaxError):
+                return None
+    try:
+        return SpecCheckCall(**merged) if merged else None  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _is_named(func: ast.expr, name: str) -> bool:
+    return (isinstance(func, ast.Name) and func.id == name) or (
+        isinstance(func, ast.Attribute) and func.attr == name
+    )
 
 
 def _is_check(func: ast.expr) -> bool:
@@ -137,7 +178,17 @@ class RebuildFromGradebook(NbGraderPreprocessor):
         trusted = _trusted(resources)
         salvaged = resources.pop(METADATA_KEY, None)
         submitted = salvaged if isinstance(salvaged, SubmittedNotebook) else submitted_notebook(nb)
-        return rebuild(trusted, submitted), resources
+        return hide_spec_implementations(rebuild(trusted, submitted)), resources
+
+
+def hide_spec_implementations(nb: NotebookNode) -> NotebookNode:
+    """The specification checks' cells as released: their hidden reference and wrong versions stay
+    in the gradebook, out of the notebook that may run (sandbox mode) next to the student's code
+    and that becomes the feedback. `VerifiedGrades` reads them from the gradebook."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and find_spec_check(cell.source) is not None:
+            cell.source = without_hidden_tests(cell.source)
+    return nb
 
 
 def _trusted(resources: dict) -> TrustedNotebook:
@@ -174,8 +225,15 @@ class VerifiedGrades(NbGraderPreprocessor):
             check_cell = _test_cell(trusted, cell)
             if check_cell is None:
                 continue
+            spec_call = find_spec_check(check_cell.source)
             call = find_check(check_cell.source)
-            if call is not None:
+            if spec_call is not None:
+                request = _spec_request(
+                    spec_call, check_cell.points or 0.0, solutions, trusted, context, problems
+                )
+                cell.outputs = _outputs(self._run(request))
+                cell.source = without_hidden_tests(check_cell.source)  # the feedback shows no wrong version
+            elif call is not None:
                 request = _request(call, check_cell.points or 0.0, solutions, trusted, context, problems)
                 cell.outputs = _outputs(self._run(request))
                 graded.add(call.solution_id)
@@ -263,6 +321,38 @@ def _request(
     }
 
 
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def without_hidden_tests(code: str) -> str:
+    """The code as released: without the lines from nbgrader's hidden-tests delimiters to their end."""
+    kept, hidden = [], False
+    for line in code.split("\n"):
+        if line.strip() == HIDDEN_BEGIN:
+            hidden = True
+        elif line.strip() == HIDDEN_END:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _spec_request(
+    call: SpecCheckCall,
+    points: float,
+    solutions: dict[str | None, str],
+    trusted: TrustedNotebook,
+    context: tuple[str, ...],
+    problems: tuple[Problem, ...],
+) -> dict:
+    """A specification check's request: the hidden bodies come from the gradebook's check cell."""
+    check = CheckCall(call.solution_id, call.method, rlimit=call.rlimit)
+    request = _request(check, points, solutions, trusted, context, problems)
+    del request["partial"]
+    hidden = {"reference": call.reference, "wrong": call.wrong, "precondition": call.precondition}
+    return {**request, **hidden, "kind": "spec"}
+
+
 def _worker_failure(returncode: int) -> str:
     if returncode < 0:
         return "the grader stopped on this solution: it used more memory or CPU time than grading allows"
@@ -270,7 +360,13 @@ def _worker_failure(returncode: int) -> str:
 
 
 def _outputs(result: dict) -> list[NotebookNode]:
-    view = new_output("display_data", data={"text/plain": result["text"], "text/html": result["html"]})
+    record = {
+        key: result[key]
+        for key in ("score", "points", "verdict", "findings", "failed", "refused", "assume")
+        if key in result
+    }
+    data = {"text/plain": result["text"], "text/html": result["html"], GRADE_MIME: record}
+    view = new_output("display_data", data=data)
     score = new_output(
         "execute_result", data={"text/plain": repr(float(result["score"]))}, execution_count=None
     )

@@ -228,3 +228,136 @@ def test_grade_all_again_skips_everyone_graded_and_grades_a_deleted_folder_again
     assert grade_all(course).startswith(f"hw1: 1 graded, {len(STUDENTS) - 1} skipped, 0 failed in ")
     assert (course / "autograded" / "carol" / "hw1" / "03_sum.ipynb").exists()
     assert scores(course) == before
+
+
+def test_the_course_report_shows_scores_failures_and_refusals(course: Path) -> None:
+    done = run(course, [sys.executable, "-m", "autograder", "report", "hw1"])
+    assert done.stdout.strip() == f"hw1: report written to {course / 'reports' / 'hw1.html'}"
+    page = (course / "reports" / "hw1.html").read_text()
+    assert page.count("<img alt='plot' src='data:image/png;base64,") == 4
+    assert f"<p>{len(STUDENTS)} student(s), 2 exercise(s).</p>" in page
+    # graded, mean score, full marks (alice, bob, carol), refused (assumer, spec-weakener), used assume
+    assert "<tr><td>01_max</td><td>12</td><td>0.25 / 1</td><td>3</td><td>2</td><td>1</td></tr>" in page
+    assert "<tr><td>03_sum</td><td>12</td><td>0.42 / 2</td><td>2</td><td>2</td><td>1</td></tr>" in page
+    # `m := a` (dave, and four cheats who submit it) fails `m >= b`, line 3 of the cell
+    assert (
+        "<tr><td>01_max</td><td>3</td><td>postcondition</td><td><code>m &gt;= b</code></td><td>5</td></tr>"
+        in page
+    )
+
+
+def test_the_course_report_of_an_assignment_not_graded_says_so(course: Path) -> None:
+    command = [sys.executable, "-m", "autograder", "report", "hw9"]
+    done = subprocess.run(command, cwd=course, capture_output=True, text=True, env=environment(), check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "nothing of hw9 is graded" in done.stderr and "grade-all hw9" in done.stderr
+
+
+# ------------------------------------------------------------------ every homework set, end to end
+
+SETS = ("hw1", "hw2", "hw3", "hw4")
+SET_STUDENTS = ("reference", "wrong", "spec-gamer")
+SPEC_SETS = ("hw2", "hw3")  # the sets with specification exercises, which the spec-gamer games
+
+
+def _students(assignment: str) -> tuple[str, ...]:
+    return SET_STUDENTS if assignment in SPEC_SETS else SET_STUDENTS[:2]
+
+
+GAMED_CHECK = '\ncheck_spec("{id}", method="{method}", reference="{{ }}", wrong={{"none": "{{ }}"}}, precondition="true")'
+
+
+def _set_notebooks(assignment: str) -> list[Path]:
+    return sorted((REPO / "exercises" / assignment).glob("*.ipynb"))
+
+
+def _solution_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return next(cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution"))
+
+
+def _case(name: str, student: str) -> tuple[list[str | None] | None, float]:
+    """What `student` submits for the exercise `name` ("hw2/01_clamp_spec") and what it must score."""
+    from tests.exercise_cases import CASES
+    from tests.test_exercises import _regions
+
+    source = nbformat.read(REPO / "exercises" / f"{name}.ipynb", as_version=4)
+    regions = len(_regions(_solution_cell(source).source))
+    cases = CASES.get(name, [("the reference", None, float(source.cells[-1].metadata["nbgrader"]["points"]))])
+    reference = next(score for _, texts, score in cases if texts is None)
+    if student == "reference":
+        return [None] * regions, reference
+    if student == "spec-gamer":
+        return (
+            (["  ensures true"], 0.0) if "check_spec" in source.cells[-1].source else ([""] * regions, -1.0)
+        )
+    wrong = [(texts, score) for _, texts, score in cases if texts is not None]
+    return wrong[0] if wrong else ([""] * regions, -1.0)
+
+
+def _submit_set(root: Path, assignment: str, student: str) -> dict[str, float]:
+    """The student's notebooks of the set; the expected score of each (-1: not checked)."""
+    from tests.test_exercises import _filled
+
+    folder = root / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    expected = {}
+    for path in _set_notebooks(assignment):
+        regions, score = _case(f"{assignment}/{path.stem}", student)
+        source = nbformat.read(path, as_version=4)
+        nb = nbformat.read(root / "release" / assignment / path.name, as_version=4)
+        _solution_cell(nb).source = _filled(_solution_cell(source).source, regions)
+        if student == "spec-gamer" and "check_spec" in nb.cells[-1].source:
+            solution_id = nb.cells[-1].metadata["nbgrader"]["grade_id"].replace("-check", "-solution")
+            method = source.cells[-1].source.split('method="')[1].split('"')[0]
+            nb.cells[-1].source += GAMED_CHECK.format(id=solution_id, method=method)
+        nbformat.write(nb, folder / path.name)
+        expected[path.stem] = score
+    return expected
+
+
+@pytest.fixture(scope="module")
+def every_set(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """One course with every set released, submitted by a student who hands in the references,
+    one who hands in a wrong submission for each exercise and one who games the specification
+    checks, each set graded by one grade-all and given feedback: a few nbgrader runs in all."""
+    root = tmp_path_factory.mktemp("sets")
+    shutil.copy(REPO / "autograder" / "course" / "nbgrader_config.py", root / "nbgrader_config.py")
+    expected: dict = {}
+    for assignment in SETS:
+        shutil.copytree(REPO / "exercises" / assignment, root / "source" / assignment)
+        nbgrader(root, "generate_assignment", assignment, "--force")
+        for student in _students(assignment):
+            expected[assignment, student] = _submit_set(root, assignment, student)
+        command = [sys.executable, "-m", "autograder", "grade-all", assignment, "--jobs", "2"]
+        summary = run(root, command).stdout.strip().splitlines()[-1]
+        assert summary.startswith(
+            f"{assignment}: {len(_students(assignment))} graded, 0 skipped, 0 failed in "
+        )
+        nbgrader(root, "generate_feedback", assignment)
+    return root, expected
+
+
+@pytest.mark.parametrize(
+    ("assignment", "student"),
+    [(assignment, student) for assignment in SETS for student in _students(assignment)],
+)
+def test_every_exercise_of_every_set_scores_what_it_should(
+    every_set: tuple[Path, dict], assignment: str, student: str
+) -> None:
+    root, expected = every_set
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        graded = {
+            name: gradebook.find_submission_notebook(name, assignment, student).score
+            for name in expected[assignment, student]
+        }
+    wanted = {name: score for name, score in expected[assignment, student].items() if score >= 0}
+    assert {name: graded[name] for name in wanted} == wanted
+
+
+@pytest.mark.parametrize("assignment", SETS)
+def test_every_set_has_feedback_for_every_notebook(every_set: tuple[Path, dict], assignment: str) -> None:
+    root, _ = every_set
+    for path in _set_notebooks(assignment):
+        page = (root / "feedback" / "wrong" / assignment / f"{path.stem}.html").read_text()
+        assert "points" in page
+        assert "BEGIN HIDDEN TESTS" not in page and "wrong=" not in page

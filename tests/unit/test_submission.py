@@ -8,10 +8,12 @@ import os
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+import autograder
 from autograder.isolation import KILLED_BY_LIMIT, WorkerLimits, run_isolated, run_worker, worker_command
 from autograder.marks import is_marked_graded, mark_graded
 from autograder.submission import (
@@ -213,7 +215,7 @@ def test_the_worker_runs_isolated_in_an_empty_folder_with_a_clean_environment(tm
     limits = WorkerLimits(cpu_seconds=30, memory_bytes=2 * 1024**3)
     done = run_isolated([sys.executable, "-I", "-c", PROBE], "the request", limits)
     seen = json.loads(done.stdout)
-    assert worker_command("m")[1:] == ["-I", "-m", "m"] and seen["isolated"] == 1
+    assert worker_command("m")[1:2] == ["-I"] and worker_command("m")[-1] == "m" and seen["isolated"] == 1
     assert str(tmp_path) not in seen["path"] and "" not in seen["path"]
     assert seen["cwd"] != str(tmp_path) and os.path.basename(seen["cwd"]).startswith("minidafny-grade-")
     assert not os.path.exists(seen["cwd"])  # removed afterwards
@@ -249,6 +251,12 @@ def test_a_module_in_the_graders_folder_or_python_path_is_not_the_one_the_worker
     done = run_worker("autograder.worker", json.dumps(request))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["score"] == 0.0
+
+
+def test_the_worker_imports_the_grading_sides_own_code_whatever_else_is_installed() -> None:
+    command = worker_command("autograder.worker")
+    assert command[1] == "-I" and command[-1] == "autograder.worker"
+    assert Path(command[-2]) / "autograder" == Path(autograder.__file__).resolve().parent
 
 
 def test_a_worker_past_its_wall_clock_limit_is_killed_with_everything_it_started(tmp_path) -> None:  # noqa: ANN001
