@@ -31,6 +31,7 @@ from kernel_ext.verify.vcgen import ProgramPoint, ProofTask
 SHOWN_ELEMENTS = 20  # longer arrays and sequences are cut, with "…"
 SHOWN_DEPTH = 5  # datatype values are read this many constructors deep, then "…"
 ANY_VALUE = "any value"
+MAX_UNFOLDINGS = 8  # definitions followed back to read a value the proof did not need
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def build_trace(
 ) -> Trace:
     """The trace of a failed task; `datatypes` (the program's) let it show datatype values."""
     variables = variables_of(decl)
-    reader = _Reader(model, datatypes or {})
+    reader = _Reader(model, datatypes or {}, {var.name: value for var, value in task.unneeded})
     on_path = [point for point in task.points if reader.holds(point.reach)]
     entry = next((p for p in on_path if p.kind == MarkKind.ENTRY), None)
     names = dict(entry.names) if entry is not None else {}
@@ -214,9 +215,15 @@ def _step(point: ProgramPoint, variables: tuple[Variable, ...], reader: _Reader)
 class _Reader:
     """Reads source-level values out of the model."""
 
-    def __init__(self, model: ModelView, datatypes: Mapping[str, ast.Datatype]):
+    def __init__(
+        self,
+        model: ModelView,
+        datatypes: Mapping[str, ast.Datatype],
+        unneeded: Mapping[str, t.Term] | None = None,
+    ):
         self.model = model
         self.datatypes = datatypes
+        self.unneeded = unneeded or {}
 
     def holds(self, condition: t.Term) -> bool:
         if isinstance(condition, t.BoolVal):
@@ -228,9 +235,28 @@ class _Reader:
         sort = sort_of(variable.ty)
         term = names.get(variable.uid) or t.variable(variable.uid, variable.name, sort).at(0)
         if self.model.is_free(term):
-            return Binding(variable.name, ANY_VALUE, FREE)
+            fixed = self.fixed(term)
+            if fixed is None:
+                return Binding(variable.name, ANY_VALUE, FREE)
+            term = fixed
         value = self.decode(term, variable.ty, names)
         return Binding(variable.name, show(value), value)
+
+    def fixed(self, term: t.Term) -> t.Term | None:
+        """What the program computed a variable the proof does not need from (`s@1 := 0`,
+        `tail@1 := xs@0.tail`), when everything it is computed from has a value in the model;
+        None for a variable nothing fixes."""
+        if not (isinstance(term, t.Var) and term.name in self.unneeded):
+            return None
+        for _ in range(MAX_UNFOLDINGS):
+            pending = term.free_names & self.unneeded.keys()
+            if not pending:
+                break
+            term = t.substitute(term, {name: self.unneeded[name] for name in pending})
+        leaves = _leaves(term)
+        if leaves is None or term.free_names & self.unneeded.keys():
+            return None
+        return None if any(self.model.is_free(leaf) for leaf in leaves) else term
 
     def decode(self, term: t.Term, ty: Type, names: dict[str, t.Var]) -> Any:
         kind = ty.base.name
@@ -352,3 +378,23 @@ def show(value: Any) -> str:
 
 def _items(elements: tuple[Any, ...]) -> str:
     return "[" + ", ".join(show(e) for e in elements) + "]"
+
+
+def _leaves(term: t.Term) -> list[t.Var] | None:
+    """The constants a quantifier-free term is built from; None for a term with a quantifier."""
+    match term:
+        case t.Var():
+            return [term]
+        case t.IntVal() | t.RealVal() | t.BoolVal() | t.SortedConst():
+            return []
+        case t.App() | t.FunApp():
+            parts = [*term.args, *([term.fuel] if isinstance(term, t.FunApp) and term.fuel else [])]
+            found: list[t.Var] = []
+            for part in parts:
+                leaves = _leaves(part)
+                if leaves is None:
+                    return None
+                found += leaves
+            return found
+        case _:
+            return None

@@ -150,6 +150,9 @@ class ProofTask:
     goal: t.Term
     points: tuple[ProgramPoint, ...] = field(default=(), compare=False)
     sequent: Sequent | None = field(default=None, compare=False)
+    # The definitions the proof does not need of the variables at the points (`s@1 := 0` when
+    # the goal does not mention it): the counterexample shows what the program fixed there.
+    unneeded: tuple[tuple[t.Var, t.Term], ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> str:
@@ -374,7 +377,25 @@ class _Passifier:
             if point.reach == t.TRUE or (isinstance(point.reach, t.Var) and point.reach.name in defined)
         )
         sequent = Sequent(_facts_since(facts, None), goal)
-        return ProofTask(obligation, self.procedure.name, axioms, definitions, reach, goal, points, sequent)
+        unneeded = self.unneeded_definitions(points, defined)
+        return ProofTask(
+            obligation, self.procedure.name, axioms, definitions, reach, goal, points, sequent, unneeded
+        )
+
+    def unneeded_definitions(
+        self, points: tuple[ProgramPoint, ...], defined: set[str]
+    ) -> tuple[tuple[t.Var, t.Term], ...]:
+        """The definitions left out of a task of the variables its points name, and of what
+        those refer to (the solver never sees them)."""
+        work = [var.name for point in points for _, var in point.names]
+        found: dict[str, tuple[t.Var, t.Term]] = {}
+        while work:
+            name = work.pop()
+            if name in defined or name in found or name not in self.definitions:
+                continue
+            found[name] = self.definitions[name]
+            work.extend(self.definitions[name][1].free_names)
+        return tuple(found.values())
 
     def axioms_for(self, functions: set[str]) -> tuple[t.Term, ...]:
         chosen: list[t.Term] = []

@@ -223,3 +223,41 @@ def test_the_case_a_match_statement_takes_is_a_step_with_its_bound_variables() -
     assert tree_value(shown["t"]).args[1] == int(shown["k"])
     assert values(trace.steps[-1].values)["m"] == shown["k"]
     assert trace.replay is not None and trace.replay.verdict.value == "confirmed"
+
+
+def test_a_value_the_program_fixed_is_shown_even_where_the_proof_does_not_need_it() -> None:
+    text = """method Sum(n: nat) returns (s: int)
+{
+  s := 0;
+  var i := 0;
+  while i < n
+    invariant i < n
+  {
+    i := i + 1;
+    s := s + i;
+  }
+}"""
+    entry, maintained = (failure.trace for failure in failures(text))
+    assert entry is not None and maintained is not None
+    assert [values(step.values)["s"] for step in entry.steps] == ["0", "0"]
+    after_head = [values(step.values)["s"] for step in maintained.steps]
+    # `s` is set to 0, then the loop head stands for any number of iterations: any `s`
+    assert after_head[:2] == ["0", "0"] and after_head[2:] == [ANY_VALUE] * (len(after_head) - 2)
+
+
+def test_a_pattern_variable_agrees_with_the_value_it_is_taken_from() -> None:
+    text = """datatype List = Nil | Cons(head: int, tail: List)
+
+method Second(xs: List) returns (r: int)
+  ensures r > 0
+{
+  match xs {
+    case Nil => r := 1;
+    case Cons(h, tail) =>
+      r := h;
+  }
+}"""
+    trace = trace_of(text)
+    for step in trace.steps:
+        shown = values(step.values)
+        assert shown["xs"] == f"Cons({shown['h']}, {shown['tail']})", shown
