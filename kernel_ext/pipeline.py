@@ -13,8 +13,9 @@ from kernel_ext.lang.diagnostics import INTERNAL, SYNTAX, TOO_LARGE, Diagnostic,
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.printer import show_expr
 from kernel_ext.lang.resolver import CheckedProgram, resolve
+from kernel_ext.lang.return_paths import return_path
 from kernel_ext.lang.source import SourceFile, Span
-from kernel_ext.obligations import ObligationKind
+from kernel_ext.obligations import Obligation, ObligationKind
 from kernel_ext.report import Assumption, LoopSummary, ObligationResult, VerificationReport
 from kernel_ext.results import ReplayVerdict, Status
 from kernel_ext.verify.limits import Limits
@@ -244,7 +245,16 @@ def _result(task: ProofTask, found: _TaskOutcome, checked: CheckedProgram) -> Ob
         vc=task.sequent,
         vacuous=found.vacuous,
         site=ob.site,
+        path=_return_path(ob, checked),
     )
+
+
+def _return_path(ob: Obligation, checked: CheckedProgram) -> str:
+    """A postcondition's return path in words (the report keeps Dafny's position of it)."""
+    decl = checked.decl(ob.owner)
+    if ob.kind != ObligationKind.POSTCONDITION or not isinstance(decl, ast.Method):
+        return ""
+    return return_path(decl, ob.span)
 
 
 def _unreachable(task: ProofTask, prover: Prover) -> bool:

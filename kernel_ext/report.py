@@ -34,11 +34,20 @@ class ObligationResult:
     vc: Sequent | None = field(default=None, compare=False)
     vacuous: bool = False  # proved, but no input reaches it (asked for only when grading)
     site: CheckSite = NO_SITE  # the clause, conjunct and call or loop it checks
+    path: str = ""  # a postcondition's return path in words ("when Max returns after ...")
 
     @property
     def success(self) -> str:
         """What the check shows when it is proved."""
         return success_text(self.kind, self.message, self.site)
+
+    @property
+    def checked_line(self) -> int:
+        """The line of what is checked: a postcondition's `ensures` (its own position is the
+        return path's, as Dafny reports it), else the check's own line."""
+        if self.kind == ObligationKind.POSTCONDITION and self.related:
+            return self.related[0].start_line
+        return self.span.start_line
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +60,7 @@ class ObligationResult:
             "related": [_span_json(span) for span in self.related],
             "status": self.status.value,
             "reason": self.reason,
+            "path": self.path,
             "vacuous": self.vacuous,
             "time_ms": round(self.time_ms, 3),
         }

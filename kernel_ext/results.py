@@ -47,6 +47,7 @@ class MarkKind(Enum):
     ITERATION = "iteration"
     LOOP_EXIT = "loop-exit"
     CALL = "call"
+    RETURN = "return"  # the method returns: the postcondition that fails, with the values then
 
     @property
     def in_loop(self) -> bool:

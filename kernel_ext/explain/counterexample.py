@@ -19,6 +19,7 @@ import z3
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.types import Type
+from kernel_ext.obligations import ObligationKind
 from kernel_ext.results import MarkKind, ReplayVerdict
 from kernel_ext.run.values import DataValue, Multiset, show_data, show_value
 from kernel_ext.verify import datatypes as dt
@@ -198,7 +199,18 @@ def build_trace(
     names = dict(entry.names) if entry is not None else {}
     inputs = tuple(reader.binding(v, names) for v in variables if v.is_input)
     steps = tuple(_step(point, variables, reader) for point in on_path if point.kind != MarkKind.ENTRY)
-    return Trace(inputs, steps)
+    return Trace(inputs, steps + _return_step(task, steps, inputs))
+
+
+def _return_step(task: ProofTask, steps: tuple[Step, ...], inputs: tuple[Binding, ...]) -> tuple[Step, ...]:
+    """A failed postcondition's last step: the method returns, and the `ensures` clause that
+    is false there is shown with the values it is false for (those of the last step)."""
+    ob = task.obligation
+    if ob.kind != ObligationKind.POSTCONDITION or not ob.related:
+        return ()
+    clause = ob.related[0]
+    values = steps[-1].values if steps else inputs
+    return (Step(clause.start_line, clause.start_col, MarkKind.RETURN, f"ensures {ob.description}", values),)
 
 
 def _step(point: ProgramPoint, variables: tuple[Variable, ...], reader: _Reader) -> Step:

@@ -127,7 +127,11 @@ def verdict_note(report: VerificationReport) -> str:
 
 def row_wording(ob: ObligationResult) -> str:
     """What an obligation's row says: what was proved, or the message of what was not."""
-    return ob.success if ob.status == Status.PROVED else ob.message
+    if ob.status == Status.PROVED:
+        return ob.success
+    if ob.path:  # Dafny's "on this return path", said: "when Max returns after the then branch"
+        return f"A postcondition might not hold {ob.path}."
+    return ob.message
 
 
 def distinctions(obligations: tuple[ObligationResult, ...], source: SourceFile | None) -> list[str]:
@@ -225,8 +229,9 @@ def _excerpt_parts(source: SourceFile, span: Span) -> tuple[str, str, str, str, 
 
 
 def goal_label(ob: ObligationResult) -> str:
-    """`postcondition at line 5`: what the VC's goal checks."""
-    return f"{ob.kind.id} at line {ob.span.start_line}"
+    """`postcondition at line 5`: what the VC's goal checks (a postcondition: its `ensures`
+    line, not the return path's)."""
+    return f"{ob.kind.id} at line {ob.checked_line}"
 
 
 def obligation_vc(ob: ObligationResult) -> str:

@@ -70,6 +70,11 @@ def excerpts(report: VerificationReport, source: SourceFile) -> list[str]:
         if diagnostic.hint:
             lines.append(f"  hint: {plain(diagnostic.hint)}")
     for ob in report.errors:
+        if ob.path:  # a return path: the `ensures` that fails first, then where the method returns
+            lines += [f"line {ob.span.start_line}: A postcondition might not hold {ob.path}."]
+            lines += [source.excerpt(span) for span in ob.related] + [source.excerpt(ob.span)]
+            lines.append(f"  why: {plain(ob.kind.explanation)}")
+            continue
         lines += [f"line {ob.span.start_line}: {ob.message}", source.excerpt(ob.span)]
         for span in ob.related:
             lines.append(source.excerpt(span))
@@ -85,6 +90,7 @@ STEP_NOTES = {
     MarkKind.ITERATION: "an arbitrary iteration begins",
     MarkKind.LOOP_EXIT: "after the loop",
     MarkKind.CALL: "after the call: the callee's postcondition holds",
+    MarkKind.RETURN: "the method returns here, and this postcondition is false",
 }
 
 REPLAY_WORDS = {

@@ -181,11 +181,18 @@ function traceView(data, trace) {
     style: "vertical-align:middle;width:12em",
   });
   let current = 0;
+  const button = (cls, label, delta) => h("button", {
+    class: cls, type: "button", style: "font:inherit;cursor:pointer", onclick: () => show(current + delta),
+  }, label);
+  const previous = button("md-prev", "\u25c0 previous", -1);
+  const next = button("md-next", "next \u25b6", 1);
   const show = (index) => {
     current = Math.max(0, Math.min(index, steps.length - 1));
     const step = steps[current];
     slider.value = String(current);
     position.textContent = `step ${current + 1} of ${steps.length}`;
+    previous.disabled = current === 0;  // nothing before the first step, nothing after the last
+    next.disabled = current >= steps.length - 1;
     for (const line of listing.querySelectorAll(".md-src-line")) {
       const here = step && line.getAttribute("data-line") === String(step.line);
       line.classList.toggle("md-current", Boolean(here));
@@ -197,9 +204,6 @@ function traceView(data, trace) {
       h("div", { class: "md-value" }, `${name} = ${value}`)));
     announceTraceStep(listing, step ? step.line : null);
   };
-  const button = (cls, label, delta) => h("button", {
-    class: cls, type: "button", style: "font:inherit;cursor:pointer", onclick: () => show(current + delta),
-  }, label);
   slider.addEventListener("input", () => show(Number(slider.value)));
   const replayStatus = trace.replay === "confirmed" ? "failed" : "unknown";
   const view = h("div", { class: "md-trace", style: "margin:.4em 0" },
@@ -207,7 +211,7 @@ function traceView(data, trace) {
     h("div", {}, "inputs: ", h("code", {}, trace.inputs)),
     steps.length
       ? h("div", { class: "md-controls", style: "margin:.3em 0" },
-        button("md-prev", "\u25c0 previous", -1), position, slider, " ", button("md-next", "next \u25b6", 1))
+        previous, position, slider, " ", next)
       : h("div", {}, "(the failure is on entry: no statement ran)"),
     listing, note, values,
     h("div", { class: "md-replay", "data-verdict": trace.replay, style: box(replayStatus) }, trace.replay_sentence));

@@ -155,6 +155,22 @@ def _step_trace(trace: Locator) -> None:
     expect(current).not_to_have_attribute("data-line", first_line)
     expect(position).not_to_have_text(first_position)
     expect(slider).not_to_have_value(first_value)
+    _step_to_the_ends(trace, steps)
+
+
+def _step_to_the_ends(trace: Locator, steps: int) -> None:
+    """*previous* is disabled on the first step, *next* on the last (the return, where the
+    postcondition is false), and the counter says where the student is."""
+    position, previous, forward = (trace.locator(f".md-{part}") for part in ("position", "prev", "next"))
+    slider = trace.locator("input[type=range].md-slider")
+    slider.fill("0")
+    expect(position).to_have_text(f"step 1 of {steps}")
+    expect(previous).to_be_disabled()
+    for number in range(2, steps + 1):
+        forward.click()
+        expect(position).to_have_text(f"step {number} of {steps}")
+        expect(previous).to_be_enabled()
+    expect(forward).to_be_disabled()
 
 
 def test_lesson_two_shows_each_loops_invariants_and_a_run(

@@ -77,7 +77,7 @@ def test_a_loop_shows_its_head_and_an_arbitrary_iteration() -> None:
     post = next(ob for ob in failures(text) if ob.kind.id == "postcondition")
     assert post.trace is not None
     kinds = [s.kind.value for s in post.trace.steps]
-    assert kinds[-2:] == ["loop-head", "loop-exit"]
+    assert kinds[-3:] == ["loop-head", "loop-exit", "return"]
     head = values(post.trace.steps[-2].values)
     assert head["i"] == values(post.trace.inputs)["n"]  # the loop ended: i == n
 

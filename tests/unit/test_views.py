@@ -11,6 +11,7 @@ import pytest
 from kernel_ext import verify
 from kernel_ext.lang.diagnostics import SYNTAX, Diagnostic
 from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.present.html import row_wording
 from kernel_ext.present.text import plain
 from kernel_ext.present.views import ReportView
 from kernel_ext.report import VerificationReport
@@ -144,7 +145,7 @@ def test_a_failing_obligation_shows_its_line_message_explanation_and_trace(faili
     assert ob.trace is not None and ob.trace.replay is not None
     inputs = ", ".join(f"{b.name} = {b.text}" for b in ob.trace.inputs)
     expected = [
-        f"✘ failed · {ob.kind.id} · line {ob.span.start_line} · {ob.message}",
+        f"✘ failed · {ob.kind.id} · line {ob.span.start_line} · {row_wording(ob)}",
         plain(ob.kind.explanation),
         ob.description,
         f"inputs: {inputs}",
@@ -245,7 +246,7 @@ def test_without_source_there_are_no_excerpts_but_the_same_facts(failing) -> Non
     assert text.startswith("Exercise 1: ✘ not verified")
     assert " | " not in text
     (ob,) = report.errors
-    assert f"line {ob.span.start_line} · {ob.message}" in text
+    assert f"line {ob.span.start_line} · {row_wording(ob)}" in text
     seen, _ = html_text(view.to_html())
     assert "Exercise 1" in seen and plain(ob.kind.explanation) in seen
 

@@ -30,7 +30,11 @@ def test_a_failing_method_has_its_rows_traces_and_vcs() -> None:
     failing = [ob for ob in method["obligations"] if ob["status"] == "failed"]
     assert [ob["line"] for ob in failing] == [5, 7]
     trace = failing[0]["trace"]
-    assert [step["line"] for step in trace["steps"]] == [5, 6]
+    assert [step["line"] for step in trace["steps"]] == [
+        5,
+        6,
+        3,
+    ]  # the branch, its assignment, then the `ensures` (line 3) when Max returns
     assert trace["replay"] == "confirmed"
     assert ["a", "0"] in trace["steps"][1]["values"]
     goal = failing[0]["vc"][-1]
