@@ -119,3 +119,26 @@ def test_not_reproduced_names_the_loop() -> None:
     replay = report.errors[0].trace.replay  # type: ignore[union-attr]
     assert replay.verdict.value == "not-reproduced" and replay.through == "the loop at line 7"
     assert "invariant" in replay.detail
+
+
+def test_every_failure_gets_a_verdict_not_only_a_methods() -> None:
+    """A lemma is run, and so is a function, on the counterexample's inputs: a false lemma and
+    a function that breaks a precondition or does not terminate are confirmed; a true lemma
+    whose proof misses a step is not reproduced, with advice about the step."""
+    path = REPLAY / "every_failure.dfy"
+    report = verify(path.read_text(), path.name)
+    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    verdicts = {owner: replay.verdict.value for owner, replay in replays.items()}
+    assert verdicts == {
+        "False": "confirmed",
+        "UseDiv": "confirmed",
+        "Loop": "confirmed",
+        "Pow2Grows": "not-reproduced",
+        "Bigger": "not-reproduced",
+    }
+    assert "Calling UseDiv(1) fails the same check" in replays["UseDiv"].detail
+    assert "Div(10, 0) is called" in replays["UseDiv"].detail
+    assert re.search(r"Calling Loop\(\d+\) fails the same check", replays["Loop"].detail)
+    assert "an induction hypothesis: call Pow2Grows on a smaller argument" in replays["Pow2Grows"].detail
+    assert "which a helper lemma can prove" in replays["Bigger"].detail
+    assert all("no code to run" not in replay.detail for replay in replays.values())

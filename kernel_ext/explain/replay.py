@@ -27,7 +27,7 @@ from kernel_ext.lang.resolver import CheckedProgram
 from kernel_ext.lang.types import Type
 from kernel_ext.obligations import Obligation, same_check
 from kernel_ext.results import MarkKind, ReplayVerdict
-from kernel_ext.run.interp import Outcome, RunResult, run_method
+from kernel_ext.run.interp import Outcome, RunResult, run_function, run_method
 from kernel_ext.run.values import DataValue, Multiset, default_value, make_array, show_value
 
 STEP_LIMIT = 50_000
@@ -50,6 +50,8 @@ class Abstraction(Enum):
 
 def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Replay:
     method = checked.decl(obligation.owner)
+    if isinstance(method, ast.Function) and method.body is not None:
+        return _replay_function(trace, obligation, checked, method)
     if not isinstance(method, ast.Method) or method.body is None or obligation.specification:
         return Replay(ReplayVerdict.NOT_RUN, "This check is about a specification, which has no code to run.")
     types = {p.name: ast.type_of(p) for p in method.params}
@@ -76,7 +78,51 @@ def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Rep
         )
     through, line = _abstraction(trace)
     where = f"the {through.value} at line {line}" if through != Abstraction.UNFOLDING else ""
+    if method.is_lemma and through == Abstraction.UNFOLDING:
+        return Replay(ReplayVerdict.NOT_REPRODUCED, _lemma_advice(method), where)
     return Replay(ReplayVerdict.NOT_REPRODUCED, _advice(through, where), where)
+
+
+def _replay_function(
+    trace: Trace, obligation: Obligation, checked: CheckedProgram, function: ast.Function
+) -> Replay:
+    """A check in a function: the function called on the counterexample's arguments."""
+    types = {p.name: ast.type_of(p) for p in function.params}
+    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
+    try:
+        args = _arguments(trace, types, datatypes)
+    except _NotReplayable as reason:
+        return Replay(ReplayVerdict.NOT_RUN, str(reason))
+    result = run_function(checked, function.name, args, step_limit=STEP_LIMIT)
+    shown = ", ".join(show_value(args[p.name]) for p in function.params)
+    if _fails_here(result, obligation):
+        return Replay(
+            ReplayVerdict.CONFIRMED,
+            f"Calling {function.name}({shown}) fails the same check, at line {obligation.span.start_line}: "
+            f"{_what(result)}.",
+        )
+    if result.outcome != Outcome.OK:
+        return _undecided(result, obligation)
+    return Replay(
+        ReplayVerdict.NOT_REPRODUCED,
+        f"Calling {function.name}({shown}) succeeds. The verifier knows a function only up to a few "
+        "unfoldings of its body: a fact about a recursive call may need its own `ensures` or a lemma.",
+    )
+
+
+def _lemma_advice(lemma: ast.Method) -> str:
+    """A lemma whose claim holds for the inputs tried: its proof misses a step."""
+    recursive = any(
+        isinstance(node, ast.CallStmt) and node.call.name == lemma.name
+        for node in (ast.walk_stmts(lemma.body) if lemma.body is not None else ())
+    )
+    step = (
+        "a fact its recursive call does not give, which a helper lemma can prove"
+        if recursive
+        else f"an induction hypothesis: call {lemma.name} on a smaller argument (as `{lemma.name}(n - 1);` "
+        "in the case n > 0), or a helper lemma for the step that does not follow"
+    )
+    return f"The claim holds for these inputs: the lemma is probably true, and its proof is missing a step: {step}."
 
 
 def _fails_here(result: RunResult, obligation: Obligation) -> bool:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
@@ -96,9 +96,35 @@ class _Interpreter:
         self.calls.connect(self.statements.exec_block)
 
     def run(self, method: ast.Method, values: list[object]) -> RunResult:
+        return self.guarded(lambda: self.calls.run_entry(method, values))
+
+    def call(self, function: ast.Function, values: list[object]) -> RunResult:
+        """`function` called on `values` as from outside the program: its precondition, the
+        checks of its body and of the calls it makes (termination too) and its postcondition."""
+        params = {param.name: value for param, value in zip(function.params, values, strict=True)}
+        outside = Frame(
+            ast.Method(name="", span=function.span, name_span=function.name_span),
+            params,
+            {name: name for name in params},
+            0,
+            0,
+        )
+        call = ast.Call(
+            span=function.name_span,
+            name=function.name,
+            name_span=function.name_span,
+            args=tuple(
+                ast.Name(span=param.span, name=param.name, ty=param.ty, uid=param.name)
+                for param in function.params
+            ),
+            ty=function.result_ty,
+        )
+        return self.guarded(lambda: self.calls.call_function(call, outside, None))
+
+    def guarded(self, run: Callable[[], object]) -> RunResult:
         try:
             with _recursion_room(self.machine.max_depth * PYTHON_FRAMES_PER_CALL):
-                self.calls.run_entry(method, values)
+                run()
             return self.result(Outcome.OK)
         except Stop as stop:
             return self.result(stop.outcome, stop.violation, stop.message, stop.span)
@@ -187,6 +213,26 @@ def execute(
     values = bind_arguments(decl, args)
     machine = Machine(checked, step_limit, max_depth, source, trace_limit)
     return _Interpreter(checked, machine, observer).run(decl, values)
+
+
+def run_function(
+    checked: CheckedProgram,
+    function: str,
+    args: Mapping[str, object],
+    *,
+    step_limit: int = DEFAULT_STEP_LIMIT,
+) -> RunResult:
+    """Call a function of a checked program on `args` (parameter name -> value), checking
+    everything a call checks; never raises for a program that type-checks (ValueError if
+    the function does not exist or an argument does not fit)."""
+    decl = checked.decl(function)
+    if not isinstance(decl, ast.Function) or decl.body is None:
+        raise ValueError(f"there is no function with a body named '{function}'")
+    values = [
+        coerce(args[param.name], ast.type_of(param), f"the argument '{param.name}'") for param in decl.params
+    ]
+    machine = Machine(checked, step_limit, DEFAULT_MAX_DEPTH, None, DEFAULT_TRACE_LIMIT)
+    return _Interpreter(checked, machine).call(decl, values)
 
 
 def run_method(
