@@ -142,3 +142,19 @@ def test_every_failure_gets_a_verdict_not_only_a_methods() -> None:
     assert "an induction hypothesis: call Pow2Grows on a smaller argument" in replays["Pow2Grows"].detail
     assert "which a helper lemma can prove" in replays["Bigger"].detail
     assert all("no code to run" not in replay.detail for replay in replays.values())
+
+
+def test_a_calc_step_is_evaluated_at_the_counterexample() -> None:
+    """Both sides of a failed calc step are computed: a wrong step is confirmed with its two
+    values, a true one that needs a hint is not reproduced."""
+    path = REPLAY / "calc_steps.dfy"
+    report = verify(path.read_text(), path.name)
+    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    assert {owner: replay.verdict.value for owner, replay in replays.items()} == {
+        "Wrong": "confirmed",
+        "WrongStep": "confirmed",
+        "NeedsHint": "not-reproduced",
+    }
+    assert "3 * x is 3 and x + x is 2, so the step `==` is false there" in replays["WrongStep"].detail
+    assert re.search(r"n \+ Sum\(n - 1\) is (\d+) and n \* \(n \+ 1\) / 2 is \1", replays["NeedsHint"].detail)
+    assert "needs a hint" in replays["NeedsHint"].detail

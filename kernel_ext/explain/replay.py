@@ -23,11 +23,13 @@ from typing import Any
 from kernel_ext.explain import counterexample as ce
 from kernel_ext.explain.counterexample import Replay, Trace
 from kernel_ext.lang import syntax as ast
+from kernel_ext.lang.printer import show_expr
 from kernel_ext.lang.resolver import CheckedProgram
-from kernel_ext.lang.types import Type
+from kernel_ext.lang.types import BOOL, Type
 from kernel_ext.obligations import Obligation, same_check
 from kernel_ext.results import MarkKind, ReplayVerdict
-from kernel_ext.run.interp import Outcome, RunResult, run_function, run_method
+from kernel_ext.run.interp import Outcome, RunResult, evaluate_in, run_function, run_method
+from kernel_ext.run.results import EvaluationFailed
 from kernel_ext.run.values import DataValue, Multiset, default_value, make_array, show_value
 
 STEP_LIMIT = 50_000
@@ -54,6 +56,9 @@ def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Rep
         return _replay_function(trace, obligation, checked, method)
     if not isinstance(method, ast.Method) or method.body is None or obligation.specification:
         return Replay(ReplayVerdict.NOT_RUN, "This check is about a specification, which has no code to run.")
+    step = _calc_step(method, obligation)
+    if step is not None:
+        return _replay_calc_step(trace, method, step, checked)
     types = {p.name: ast.type_of(p) for p in method.params}
     datatypes = {decl.name: decl for decl in checked.program.datatypes()}
     try:
@@ -108,6 +113,62 @@ def _replay_function(
         f"Calling {function.name}({shown}) succeeds. The verifier knows a function only up to a few "
         "unfoldings of its body: a fact about a recursive call may need its own `ensures` or a lemma.",
     )
+
+
+def _calc_step(method: ast.Method, obligation: Obligation) -> tuple[ast.Expr, ast.CalcStep, ast.Expr] | None:
+    """The calc step a failed check is about: the line before, the step, the line after."""
+    if obligation.site.clause is None or method.body is None:
+        return None
+    for stmt in ast.walk_stmts(method.body):
+        if isinstance(stmt, ast.Calc):
+            for index, step in enumerate(stmt.steps):
+                if step.nid == obligation.site.clause:
+                    return stmt.lines[index], step, stmt.lines[index + 1]
+    return None
+
+
+def _replay_calc_step(
+    trace: Trace, method: ast.Method, found: tuple[ast.Expr, ast.CalcStep, ast.Expr], checked: CheckedProgram
+) -> Replay:
+    """Both sides of a calc step, evaluated at the counterexample's values."""
+    before, step, after = found
+    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
+    env = _values_at_end(trace, method, datatypes)
+    relation = ast.Binary(span=step.span, op=step.op, left=before, right=after, op_span=step.op_span, ty=BOOL)
+    try:
+        left, right = (evaluate_in(checked, method, side, env) for side in (before, after))
+        holds = evaluate_in(checked, method, relation, env)
+    except EvaluationFailed as failed:
+        return Replay(ReplayVerdict.NOT_RUN, f"The step's two sides cannot be evaluated here ({failed}).")
+    at = ", ".join(f"{name} = {show_value(value)}" for name, value in _shown(method, env))
+    sides = f"{show_expr(before)} is {show_value(left)} and {show_expr(after)} is {show_value(right)}"
+    if holds is False:
+        return Replay(ReplayVerdict.CONFIRMED, f"With {at}: {sides}, so the step `{step.op}` is false there.")
+    return Replay(
+        ReplayVerdict.NOT_REPRODUCED,
+        f"With {at}: {sides}, so the step `{step.op}` holds there. It is probably true: the verifier "
+        "needs a hint for it (a lemma call in `{ }` before the line, or a smaller step).",
+    )
+
+
+def _values_at_end(
+    trace: Trace, method: ast.Method, datatypes: Mapping[str, ast.Datatype]
+) -> dict[str, object]:
+    """The run-time values of the variables the trace shows last, by unique id."""
+    last = {b.name: b.value for b in (trace.steps[-1].values if trace.steps else trace.inputs)}
+    last.update({b.name: b.value for b in trace.inputs if b.name not in last})
+    env: dict[str, object] = {}
+    for variable in ce.variables_of(method):
+        value = last.get(variable.name, ce.FREE)
+        if value is ce.FREE or isinstance(value, ce.ModelArray):
+            continue
+        env[variable.uid] = _runtime(value, variable.ty, {}, datatypes)
+    return env
+
+
+def _shown(method: ast.Method, env: Mapping[str, object]) -> list[tuple[str, object]]:
+    names = {variable.uid: variable.name for variable in ce.variables_of(method)}
+    return [(names[uid], value) for uid, value in env.items()]
 
 
 def _lemma_advice(lemma: ast.Method) -> str:

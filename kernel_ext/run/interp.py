@@ -306,6 +306,16 @@ def subset_rules(checked: CheckedProgram) -> Subsets:
     return Subsets(rules.datatypes, rules.declared, holds)
 
 
+def evaluate_in(
+    checked: CheckedProgram, owner: ast.Method, expr: ast.Expr, env: Mapping[str, object]
+) -> object:
+    """The value of an expression of `owner` for the variables' values in `env` (by unique
+    id); raises EvaluationFailed if it has none."""
+    run = _Interpreter(checked, Machine(checked, PROBE_STEP_BUDGET, DEFAULT_MAX_DEPTH, None, 0))
+    frame = Frame(owner, dict(env), {uid: uid for uid in env}, entry_time=0, depth=0)
+    return run.evaluator.evaluate_quietly(expr, frame)
+
+
 def evaluate_constant(checked: CheckedProgram, owner: ast.Method, expr: ast.Expr) -> object:
     """The value of an expression without variables (a literal such as `[1, -2]`) that was
     type-checked inside `owner`; raises EvaluationFailed if it has none (`1 / 0`)."""
