@@ -172,10 +172,10 @@ def test_the_cli_never_shows_a_traceback(text: str, tmp_path_factory, capsys) ->
 def exit_code_of(verdict: str) -> int:
     """The exit code that the CLI's last line implies: 2 for errors before verification, 1 for
     obligations not proved, 0 for none."""
-    if re.fullmatch(r"\d+ parse/type error\(s\) detected in .*", verdict):
+    if re.fullmatch(r"\d+ parse/type errors? detected in .*", verdict):
         return 2
     counts = re.fullmatch(
-        r"MiniDafny verifier finished with \d+ proved, (\d+) errors(?:, (\d+) unknown)?", verdict
+        r"MiniDafny verifier finished with \d+ proved, (\d+) errors?(?:, (\d+) unknown)?", verdict
     )
     assert counts is not None, f"not a verdict: {verdict!r}"
     failed, unknown = counts.groups()
