@@ -46,8 +46,10 @@ CELLS = [
     "  }\n"
     "}\n"
     "function G(n: int): int { if n == 0 then 0 else G(n - 1) + G(n + 1) }",
+    "%%verify\nmethod Max(a: int, b: int) returns (m: int)\n  ensures m > a\n{\n"
+    "  if a >= b {\n    m := a;\n  } else {\n    m := b;\n  }\n}",
 ]
-PROVED, ASSUMING, FAILING = 1, 2, 3  # the code cells
+PROVED, ASSUMING, FAILING, RETURNING = 1, 2, 3, 4  # the code cells
 
 # The contrast of an element's colour (or its border's) against what is painted behind it: its
 # own and its ancestors' backgrounds, translucent tints included, composed down to the first
@@ -112,6 +114,8 @@ def test_what_a_student_sees_in_each_theme(
         page.screenshot(path=artifacts / f"student-{theme}-3-failing.png")
         _the_proved_unfold_and_every_status_reads(widgets[FAILING])
         page.screenshot(path=artifacts / f"student-{theme}-4-unfolded.png")
+        _the_return_path_in_words_and_the_trace_to_the_return(widgets[RETURNING])
+        page.screenshot(path=artifacts / f"student-{theme}-5-returned.png")
     finally:  # the theme is a saved setting: the other tests expect light
         use_theme(page, "light")
 
@@ -173,3 +177,30 @@ def _the_proved_unfold_and_every_status_reads(widget: Locator) -> None:
 
 def _contrast(element: Locator, style_property: str) -> float:
     return element.evaluate(f"(node) => ({CONTRAST})([node, '{style_property}'])")
+
+
+def _the_return_path_in_words_and_the_trace_to_the_return(widget: Locator) -> None:
+    """A postcondition's row says where the method returns; its trace ends at the `ensures`
+    that is false there, with *next* disabled on that last step and its values readable."""
+    row = widget.locator(".md-ob[data-status='failed']").first
+    expect(row).to_contain_text(
+        "when Max returns after the then branch of the if on line 5 (line 6)", timeout=RUN_TIMEOUT_MS
+    )
+    row.click()
+    trace = widget.locator(".md-detail .md-trace")
+    expect(trace).to_be_visible(timeout=UI_TIMEOUT_MS)
+    position, forward = trace.locator(".md-position"), trace.locator(".md-next")
+    steps = int(position.inner_text().split()[-1])
+    trace.locator("input[type=range].md-slider").fill(str(steps - 1))
+    expect(position).to_have_text(f"step {steps} of {steps}")
+    expect(forward).to_be_disabled()
+    expect(trace.locator(".md-note")).to_contain_text("line 3: ensures m > a")
+    expect(trace.locator(".md-note")).to_contain_text(
+        "the method returns here, and this postcondition is false"
+    )
+    expect(trace.locator(".md-values")).to_contain_text("m = ")
+    current = trace.locator(".md-src-line.md-current")
+    expect(current).to_have_attribute("data-line", "3")
+    widget.scroll_into_view_if_needed()
+    values = trace.locator(".md-value").first
+    assert _contrast(values, "color") >= TEXT_CONTRAST
