@@ -158,3 +158,20 @@ def test_a_calc_step_is_evaluated_at_the_counterexample() -> None:
     assert "3 * x is 3 and x + x is 2, so the step `==` is false there" in replays["WrongStep"].detail
     assert re.search(r"n \+ Sum\(n - 1\) is (\d+) and n \* \(n \+ 1\) / 2 is \1", replays["NeedsHint"].detail)
     assert "needs a hint" in replays["NeedsHint"].detail
+
+
+def test_a_loop_without_a_measure_is_advised_a_decreases_clause() -> None:
+    path = REPLAY / "no_measure.dfy"
+    (ob,) = _errors_with_traces(verify(path.read_text(), path.name))
+    assert ob.trace is not None and ob.trace.replay is not None
+    assert ob.trace.replay.verdict.value == "not-reproduced"
+    assert "write it in a `decreases` clause" in ob.trace.replay.detail
+    assert "invariant is probably too weak" not in ob.trace.replay.detail
+
+
+def test_a_guessed_measure_that_needs_an_invariant_is_named_in_the_advice() -> None:
+    path = REPLAY / "guessed_measure.dfy"
+    (ob,) = _errors_with_traces(verify(path.read_text(), path.name))
+    assert ob.trace is not None and ob.trace.replay is not None
+    assert ob.trace.replay.verdict.value == "not-reproduced"
+    assert "guessed the measure `if i < hi then hi - i else i - hi`" in ob.trace.replay.detail

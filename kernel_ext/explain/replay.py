@@ -25,8 +25,9 @@ from kernel_ext.explain.counterexample import Replay, Trace
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.printer import show_expr
 from kernel_ext.lang.resolver import CheckedProgram
+from kernel_ext.lang.semantics import loop_measure
 from kernel_ext.lang.types import BOOL, Type
-from kernel_ext.obligations import Obligation, same_check
+from kernel_ext.obligations import LOOP_NEEDS_DECREASES, Obligation, same_check
 from kernel_ext.results import MarkKind, ReplayVerdict
 from kernel_ext.run.interp import Outcome, RunResult, evaluate_in, run_function, run_method
 from kernel_ext.run.results import EvaluationFailed
@@ -83,6 +84,8 @@ def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Rep
         )
     through, line = _abstraction(trace)
     where = f"the {through.value} at line {line}" if through != Abstraction.UNFOLDING else ""
+    if obligation.message == LOOP_NEEDS_DECREASES:
+        return Replay(ReplayVerdict.NOT_REPRODUCED, _measure_advice(method, obligation), where)
     if method.is_lemma and through == Abstraction.UNFOLDING:
         return Replay(ReplayVerdict.NOT_REPRODUCED, _lemma_advice(method), where)
     return Replay(ReplayVerdict.NOT_REPRODUCED, _advice(through, where), where)
@@ -169,6 +172,27 @@ def _values_at_end(
 def _shown(method: ast.Method, env: Mapping[str, object]) -> list[tuple[str, object]]:
     names = {variable.uid: variable.name for variable in ce.variables_of(method)}
     return [(names[uid], value) for uid, value in env.items()]
+
+
+def _measure_advice(method: ast.Method, obligation: Obligation) -> str:
+    """A loop that ends when run, but whose termination is not proved: Dafny's guess of its
+    measure, or that it has none."""
+    assert method.body is not None  # replay runs only methods with a body
+    loops = [stmt for stmt in ast.walk_stmts(method.body) if isinstance(stmt, ast.While)]
+    loop = next((stmt for stmt in loops if stmt.nid == obligation.site.at), None)
+    guessed = loop_measure(loop) if loop is not None else None
+    if not guessed:
+        return (
+            "Running these inputs, the loop ends. The verifier cannot guess from the loop's condition "
+            "what gets smaller in each iteration: write it in a `decreases` clause (something the body "
+            "makes smaller that stays at or above 0), with an invariant if the bound needs one."
+        )
+    measure = ", ".join(show_expr(expr) for expr in guessed)
+    return (
+        f"Running these inputs, the loop ends. The verifier guessed the measure `{measure}` from the "
+        "loop's condition, and the invariants do not show that it gets smaller and stays at or above 0: "
+        "add the invariant that bounds it, or write a `decreases` clause."
+    )
 
 
 def _lemma_advice(lemma: ast.Method) -> str:
