@@ -158,3 +158,25 @@ def test_a_calc_step_is_evaluated_at_the_counterexample() -> None:
     assert "3 * x is 3 and x + x is 2, so the step `==` is false there" in replays["WrongStep"].detail
     assert re.search(r"n \+ Sum\(n - 1\) is (\d+) and n \* \(n \+ 1\) / 2 is \1", replays["NeedsHint"].detail)
     assert "needs a hint" in replays["NeedsHint"].detail
+
+
+def test_a_call_that_does_not_get_smaller_names_its_argument() -> None:
+    """A termination failure shows the calls (Len(Cons(…)) → Len(Cons(…))) and, without a
+    `decreases` clause, which argument should have got smaller."""
+    path = REPLAY / "termination_args.dfy"
+    report = verify(path.read_text(), path.name)
+    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    assert {owner: replay.verdict.value for owner, replay in replays.items()} == {
+        "Len": "confirmed",
+        "Ack": "confirmed",
+        "Count": "confirmed",
+    }
+    assert re.search(
+        r"the calls Len\((.+)\) → Len\(\1\) do not get smaller: its argument xs is", replays["Len"].detail
+    )
+    assert re.search(
+        r"the calls Ack\((\d+), 0\) → Ack\(\1, 1\) do not get smaller: its argument n is 1",
+        replays["Ack"].detail,
+    )
+    assert re.search(r"the calls Count\(-?\d+\) → Count\(-?\d+\) do not get smaller", replays["Count"].detail)
+    assert "its argument" not in replays["Count"].detail  # its own decreases clause: no argument to blame
