@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kernel_ext import verify
-from kernel_ext.explain.counterexample import ANY_VALUE
+from kernel_ext.explain.counterexample import ANY_VALUE, Replay
 from kernel_ext.explain.replay import _arguments
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
@@ -121,13 +121,17 @@ def test_not_reproduced_names_the_loop() -> None:
     assert "invariant" in replay.detail
 
 
+def _replays_by_owner(name: str) -> dict[str, Replay]:
+    path = REPLAY / name
+    report = verify(path.read_text(), path.name)
+    return {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr,misc]
+
+
 def test_every_failure_gets_a_verdict_not_only_a_methods() -> None:
     """A lemma is run, and so is a function, on the counterexample's inputs: a false lemma and
     a function that breaks a precondition or does not terminate are confirmed; a true lemma
     whose proof misses a step is not reproduced, with advice about the step."""
-    path = REPLAY / "every_failure.dfy"
-    report = verify(path.read_text(), path.name)
-    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    replays = _replays_by_owner("every_failure.dfy")
     verdicts = {owner: replay.verdict.value for owner, replay in replays.items()}
     assert verdicts == {
         "False": "confirmed",
@@ -147,9 +151,7 @@ def test_every_failure_gets_a_verdict_not_only_a_methods() -> None:
 def test_a_calc_step_is_evaluated_at_the_counterexample() -> None:
     """Both sides of a failed calc step are computed: a wrong step is confirmed with its two
     values, a true one that needs a hint is not reproduced."""
-    path = REPLAY / "calc_steps.dfy"
-    report = verify(path.read_text(), path.name)
-    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    replays = _replays_by_owner("calc_steps.dfy")
     assert {owner: replay.verdict.value for owner, replay in replays.items()} == {
         "Wrong": "confirmed",
         "WrongStep": "confirmed",
@@ -163,9 +165,7 @@ def test_a_calc_step_is_evaluated_at_the_counterexample() -> None:
 def test_a_call_that_does_not_get_smaller_names_its_argument() -> None:
     """A termination failure shows the calls (Len(Cons(…)) → Len(Cons(…))) and, without a
     `decreases` clause, which argument should have got smaller."""
-    path = REPLAY / "termination_args.dfy"
-    report = verify(path.read_text(), path.name)
-    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    replays = _replays_by_owner("termination_args.dfy")
     assert {owner: replay.verdict.value for owner, replay in replays.items()} == {
         "Len": "confirmed",
         "Ack": "confirmed",
@@ -180,3 +180,14 @@ def test_a_call_that_does_not_get_smaller_names_its_argument() -> None:
     )
     assert re.search(r"the calls Count\(-?\d+\) → Count\(-?\d+\) do not get smaller", replays["Count"].detail)
     assert "its argument" not in replays["Count"].detail  # its own decreases clause: no argument to blame
+
+
+def test_a_lemmas_advice_names_a_smaller_argument_of_its_own_type() -> None:
+    """The induction hypothesis suggested is a call on a smaller value of the lemma's own
+    parameter: xs.tail for a list, not n - 1."""
+    path = REPLAY / "lemma_on_a_list.dfy"
+    report = verify(path.read_text(), path.name)
+    (failure,) = _errors_with_traces(report)
+    assert failure.trace is not None and failure.trace.replay is not None
+    assert failure.trace.replay.verdict.value == "not-reproduced"
+    assert "as `LenRev(xs.tail);` in the case xs.Cons?" in failure.trace.replay.detail
