@@ -191,3 +191,15 @@ def test_a_lemmas_advice_names_a_smaller_argument_of_its_own_type() -> None:
     assert failure.trace is not None and failure.trace.replay is not None
     assert failure.trace.replay.verdict.value == "not-reproduced"
     assert "as `LenRev(xs.tail);` in the case xs.Cons?" in failure.trace.replay.detail
+
+
+def test_a_set_measure_is_read_alike_by_the_verifier_and_the_run() -> None:
+    """`decreases s` on a set: removing an element verifies and runs; a set that grows fails
+    to verify, and the run confirms it (the same proper-subset order on both sides)."""
+    right = REPLAY / "set_decreases_right.dfy"
+    assert verify(right.read_text(), right.name).verdict.value == "verified"
+    checked = resolve(parse(SourceFile(right.name, right.read_text())))
+    assert run_method(checked, "Drain", {"s0": frozenset({1, 2, 3})}).outcome.value == "ok"
+    assert {replay.verdict.value for replay in _replays_by_owner("set_decreases_wrong.dfy").values()} == {
+        "confirmed"
+    }
