@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kernel_ext import verify
-from kernel_ext.explain.counterexample import ANY_VALUE
+from kernel_ext.explain.counterexample import ANY_VALUE, Replay
 from kernel_ext.explain.replay import _arguments
 from kernel_ext.lang.parser import parse
 from kernel_ext.lang.resolver import resolve
@@ -121,13 +121,17 @@ def test_not_reproduced_names_the_loop() -> None:
     assert "invariant" in replay.detail
 
 
+def _replays_by_owner(name: str) -> dict[str, Replay]:
+    path = REPLAY / name
+    report = verify(path.read_text(), path.name)
+    return {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr,misc]
+
+
 def test_every_failure_gets_a_verdict_not_only_a_methods() -> None:
     """A lemma is run, and so is a function, on the counterexample's inputs: a false lemma and
     a function that breaks a precondition or does not terminate are confirmed; a true lemma
     whose proof misses a step is not reproduced, with advice about the step."""
-    path = REPLAY / "every_failure.dfy"
-    report = verify(path.read_text(), path.name)
-    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    replays = _replays_by_owner("every_failure.dfy")
     verdicts = {owner: replay.verdict.value for owner, replay in replays.items()}
     assert verdicts == {
         "False": "confirmed",
@@ -147,9 +151,7 @@ def test_every_failure_gets_a_verdict_not_only_a_methods() -> None:
 def test_a_calc_step_is_evaluated_at_the_counterexample() -> None:
     """Both sides of a failed calc step are computed: a wrong step is confirmed with its two
     values, a true one that needs a hint is not reproduced."""
-    path = REPLAY / "calc_steps.dfy"
-    report = verify(path.read_text(), path.name)
-    replays = {ob.owner: ob.trace.replay for ob in _errors_with_traces(report)}  # type: ignore[union-attr]
+    replays = _replays_by_owner("calc_steps.dfy")
     assert {owner: replay.verdict.value for owner, replay in replays.items()} == {
         "Wrong": "confirmed",
         "WrongStep": "confirmed",
@@ -175,3 +177,46 @@ def test_a_guessed_measure_that_needs_an_invariant_is_named_in_the_advice() -> N
     assert ob.trace is not None and ob.trace.replay is not None
     assert ob.trace.replay.verdict.value == "not-reproduced"
     assert "guessed the measure `if i < hi then hi - i else i - hi`" in ob.trace.replay.detail
+
+
+def test_a_call_that_does_not_get_smaller_names_its_argument() -> None:
+    """A termination failure shows the calls (Len(Cons(…)) → Len(Cons(…))) and, without a
+    `decreases` clause, which argument should have got smaller."""
+    replays = _replays_by_owner("termination_args.dfy")
+    assert {owner: replay.verdict.value for owner, replay in replays.items()} == {
+        "Len": "confirmed",
+        "Ack": "confirmed",
+        "Count": "confirmed",
+    }
+    assert re.search(
+        r"the calls Len\((.+)\) → Len\(\1\) do not get smaller: its argument xs is", replays["Len"].detail
+    )
+    assert re.search(
+        r"the calls Ack\((\d+), 0\) → Ack\(\1, 1\) do not get smaller: its argument n is 1",
+        replays["Ack"].detail,
+    )
+    assert re.search(r"the calls Count\(-?\d+\) → Count\(-?\d+\) do not get smaller", replays["Count"].detail)
+    assert "its argument" not in replays["Count"].detail  # its own decreases clause: no argument to blame
+
+
+def test_a_lemmas_advice_names_a_smaller_argument_of_its_own_type() -> None:
+    """The induction hypothesis suggested is a call on a smaller value of the lemma's own
+    parameter: xs.tail for a list, not n - 1."""
+    path = REPLAY / "lemma_on_a_list.dfy"
+    report = verify(path.read_text(), path.name)
+    (failure,) = _errors_with_traces(report)
+    assert failure.trace is not None and failure.trace.replay is not None
+    assert failure.trace.replay.verdict.value == "not-reproduced"
+    assert "as `LenRev(xs.tail);` in the case xs.Cons?" in failure.trace.replay.detail
+
+
+def test_a_set_measure_is_read_alike_by_the_verifier_and_the_run() -> None:
+    """`decreases s` on a set: removing an element verifies and runs; a set that grows fails
+    to verify, and the run confirms it (the same proper-subset order on both sides)."""
+    right = REPLAY / "set_decreases_right.dfy"
+    assert verify(right.read_text(), right.name).verdict.value == "verified"
+    checked = resolve(parse(SourceFile(right.name, right.read_text())))
+    assert run_method(checked, "Drain", {"s0": frozenset({1, 2, 3})}).outcome.value == "ok"
+    assert {replay.verdict.value for replay in _replays_by_owner("set_decreases_wrong.dfy").values()} == {
+        "confirmed"
+    }

@@ -87,7 +87,7 @@ def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Rep
     if obligation.message == LOOP_NEEDS_DECREASES:
         return Replay(ReplayVerdict.NOT_REPRODUCED, _measure_advice(method, obligation), where)
     if method.is_lemma and through == Abstraction.UNFOLDING:
-        return Replay(ReplayVerdict.NOT_REPRODUCED, _lemma_advice(method), where)
+        return Replay(ReplayVerdict.NOT_REPRODUCED, _lemma_advice(method, checked), where)
     return Replay(ReplayVerdict.NOT_REPRODUCED, _advice(through, where), where)
 
 
@@ -195,19 +195,49 @@ def _measure_advice(method: ast.Method, obligation: Obligation) -> str:
     )
 
 
-def _lemma_advice(lemma: ast.Method) -> str:
+def _lemma_advice(lemma: ast.Method, checked: CheckedProgram) -> str:
     """A lemma whose claim holds for the inputs tried: its proof misses a step."""
     recursive = any(
         isinstance(node, ast.CallStmt) and node.call.name == lemma.name
         for node in (ast.walk_stmts(lemma.body) if lemma.body is not None else ())
     )
+    example = _smaller_call(lemma, {decl.name: decl for decl in checked.program.datatypes()})
     step = (
         "a fact its recursive call does not give, which a helper lemma can prove"
         if recursive
-        else f"an induction hypothesis: call {lemma.name} on a smaller argument (as `{lemma.name}(n - 1);` "
-        "in the case n > 0), or a helper lemma for the step that does not follow"
+        else f"an induction hypothesis: call {lemma.name} on a smaller argument{example}, or a helper "
+        "lemma for the step that does not follow"
     )
     return f"The claim holds for these inputs: the lemma is probably true, and its proof is missing a step: {step}."
+
+
+def _smaller_call(lemma: ast.Method, datatypes: Mapping[str, ast.Datatype]) -> str:
+    """An example of the induction hypothesis's call, on the lemma's first parameter that
+    has an obvious smaller value (` (as `L(n - 1);` in the case n > 0)`), or nothing."""
+    for index, param in enumerate(lemma.params):
+        smaller = _smaller_value(param.name, ast.type_of(param), datatypes)
+        if smaller is not None:
+            value, case = smaller
+            args = ", ".join(value if i == index else p.name for i, p in enumerate(lemma.params))
+            return f" (as `{lemma.name}({args});` in the case {case})"
+    return ""
+
+
+def _smaller_value(name: str, ty: Type, datatypes: Mapping[str, ast.Datatype]) -> tuple[str, str] | None:
+    """A value smaller than the parameter `name` in Dafny's order, and when it exists."""
+    match ty.name:
+        case "nat" | "int":
+            return f"{name} - 1", f"{name} > 0"
+        case "seq":
+            return f"{name}[1..]", f"|{name}| > 0"
+        case datatype if datatype in datatypes:
+            for ctor in datatypes[datatype].ctors:
+                for part in ctor.fields:
+                    if part.name and ast.type_of(part).name == datatype:
+                        return f"{name}.{part.name}", f"{name}.{ctor.name}?"
+            return None
+        case _:
+            return None
 
 
 def _fails_here(result: RunResult, obligation: Obligation) -> bool:

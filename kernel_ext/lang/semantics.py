@@ -238,6 +238,20 @@ def bounded_below(new: Sequence[Measured[V]], old: Sequence[Measured[V]], logic:
     return logic.conj(conditions)
 
 
+def not_smaller_at(
+    new: Sequence[Measured[object]], old: Sequence[Measured[object]], logic: Logic[object]
+) -> int | None:
+    """For concrete values that do not decrease: the position of the component that should
+    have got smaller (the first one that is neither below nor equal to its old value, else
+    the last one compared), for saying which argument of a call is the problem."""
+    pairs = _comparable(new, old, logic)
+    for index, (new_key, old_key, order) in enumerate(pairs):
+        if order.relation is Relation.NONE or logic.equal(new_key, old_key):
+            continue
+        return index
+    return len(pairs) - 1 if pairs else None
+
+
 # ------------------------------------------------------------------ match
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.resolver import CheckedProgram
-from kernel_ext.lang.semantics import Measured, declaration_measure, decreases
+from kernel_ext.lang.semantics import Measured, declaration_measure, decreases, not_smaller_at
 from kernel_ext.lang.source import Span
 from kernel_ext.obligations import CALL_MODIFIES, CheckSite, ObligationKind, clause_parts
 from kernel_ext.run.evaluate import VALUES, Evaluator, show_measure
@@ -118,7 +118,7 @@ class Calls:
             frame.modifies = self.frame_of(callee.modifies, frame)
             frame.measure = self.measure_of(callee, frame)
             if self.recursive(caller.decl, callee):
-                self.check_termination(call, callee, frame.measure, caller)
+                self.check_termination(call, callee, frame.measure, caller, frame)
             self.execute_method(callee, frame)
             return [frame.env[out.name] for out in callee.returns]
 
@@ -204,16 +204,49 @@ class Calls:
         callee: ast.Method | ast.Function,
         measure: tuple[Measured[object], ...],
         caller: Frame,
+        frame: Frame | None = None,
     ) -> None:
         if not decreases(measure, caller.measure, VALUES, bounded=True):
+            why = self.why_not_smaller(callee, measure, caller, frame) if frame is not None else ""
             raise self.machine.violation(
                 ObligationKind.TERMINATION,
                 call.name_span,
                 caller,
                 f"the recursive call to {callee.name} has the measure {show_measure(measure)}, which is not "
-                f"smaller than {show_measure(caller.measure)} (and at least 0) of {caller.decl.name}",
+                f"smaller than {show_measure(caller.measure)} (and at least 0) of {caller.decl.name}{why}",
                 site=CheckSite(at=call.nid),
             )
+
+    def why_not_smaller(
+        self,
+        callee: ast.Method | ast.Function,
+        measure: tuple[Measured[object], ...],
+        caller: Frame,
+        frame: Frame,
+    ) -> str:
+        """The calls that do not get smaller (F(3) → F(3)) and, when the measure is the
+        parameters (no `decreases` written), the argument that should have got smaller."""
+        calls = f"{self.shown_call(caller)} → {self.shown_call(frame)}"
+        position = not_smaller_at(measure, caller.measure, VALUES)
+        measured = declaration_measure(callee)  # without a `decreases` clause, the parameters
+        part = measured[position] if position is not None and position < len(measured) else None
+        if callee.decreases is not None or caller.decl is not callee or not isinstance(part, ast.Name):
+            return f"; the calls {calls} do not get smaller"
+        name = part.name
+        if name not in frame.env or name not in caller.env:
+            return f"; the calls {calls} do not get smaller"
+        return (
+            f"; the calls {calls} do not get smaller: its argument {name} is "
+            f"{show_value(frame.env[name])}, not smaller than {show_value(caller.env[name])} (pass something "
+            f"smaller as {name}, or write a `decreases` clause)"
+        )
+
+    @staticmethod
+    def shown_call(frame: Frame) -> str:
+        args = ", ".join(
+            show_value(frame.env[param.name]) for param in frame.decl.params if param.name in frame.env
+        )
+        return f"{frame.decl.name}({args})"
 
     def first_false(
         self, clauses: tuple[ast.SpecClause, ...], frame: Frame, view: int | None
@@ -255,7 +288,7 @@ class Calls:
             return self.memo[key]
         frame.measure = self.measure_of(function, frame)
         if isinstance(caller.decl, ast.Function) and self.recursive(caller.decl, function):
-            self.check_termination(call, function, frame.measure, caller)
+            self.check_termination(call, function, frame.measure, caller, frame)
         if key in self.memo:
             return self.memo[key]
         if function.body is None and function.constant:
