@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kernel_ext.lang import syntax as ast
 from kernel_ext.lang.diagnostics import DiagnosticError
@@ -28,6 +29,9 @@ from kernel_ext.pipeline import Options, verify
 from kernel_ext.report import ObligationResult, VerificationReport
 from kernel_ext.results import Status
 from kernel_ext.verify.limits import Limits
+
+if TYPE_CHECKING:
+    from autograder.spec_grading import SpecSubmission
 
 GRADING_RLIMIT = 5_000_000
 GRADING_TIMEOUT_MS = 60_000  # a backstop only: the resource limit decides first
@@ -75,8 +79,18 @@ def cell_text(source: str) -> str:
     return "\n" + rest if first.strip().startswith("%%verify") else source
 
 
-def grade(submission: Submission, jobs: int | None = None) -> Grade:
-    """The grade of a submission; `jobs`: threads proving at once (default: one per core)."""
+@dataclass(frozen=True)
+class ReadCells:
+    """A solution cell and the same cell as released, parsed."""
+
+    solution: str
+    program: ast.Program
+    locked: ast.Program
+
+
+def read_cells(submission: Submission | SpecSubmission) -> ReadCells | Grade:
+    """The solution cell and the released one, parsed; or the grade of a solution that still
+    holds the stub or does not parse."""
     solution = cell_text(submission.solution)
     released = cell_text(submission.released) if submission.released is not None else None
     if _not_attempted(solution, released):
@@ -86,6 +100,15 @@ def grade(submission: Submission, jobs: int | None = None) -> Grade:
         locked = parse(SourceFile("released", released if released is not None else ""))
     except DiagnosticError as error:
         return _errors(submission, solution, error)
+    return ReadCells(solution, program, locked)
+
+
+def grade(submission: Submission, jobs: int | None = None) -> Grade:
+    """The grade of a submission; `jobs`: threads proving at once (default: one per core)."""
+    cells = read_cells(submission)
+    if isinstance(cells, Grade):
+        return cells
+    solution, program, locked = cells.solution, cells.program, cells.locked
     submission = dataclasses.replace(submission, method=_declared_name(locked, program, submission.method))
     problems = [
         *_forbidden(program),

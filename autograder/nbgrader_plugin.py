@@ -72,19 +72,28 @@ class CheckCall:
 
 def find_check(code: str) -> CheckCall | None:
     """The first `check(...)` call with literal arguments in a cell's code, if any."""
+    for node in _calls_to(code, "check")[:1]:
+        try:
+            solution_id = ast.literal_eval(node.args[0])
+            options = {keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords}
+            return CheckCall(solution_id, **options)
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+def _calls_to(code: str, name: str) -> list[ast.Call]:
+    """The calls of a function or method `name` with an argument in a cell's code, in the
+    order `ast.walk` meets them (none if the code does not parse)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _is_check(node.func) and node.args:
-            try:
-                solution_id = ast.literal_eval(node.args[0])
-                options = {keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords}
-                return CheckCall(solution_id, **options)
-            except (ValueError, TypeError):
-                return None
-    return None
+        return []
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _is_named(node.func, name) and node.args
+    ]
 
 
 @dataclass(frozen=True)
@@ -103,18 +112,13 @@ class SpecCheckCall:
 
 def find_spec_check(code: str) -> SpecCheckCall | None:
     """The `check_spec(...)` calls of a cell's code, merged, if there are any with literal arguments."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return None
     merged: dict[str, object] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _is_named(node.func, "check_spec") and node.args:
-            try:
-                merged["solution_id"] = ast.literal_eval(node.args[0])
-                merged.update({keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords})
-            except (ValueError, TypeError, SyntaxError):
-                return None
+    for node in _calls_to(code, "check_spec"):
+        try:
+            merged["solution_id"] = ast.literal_eval(node.args[0])
+            merged.update({keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords})
+        except (ValueError, TypeError, SyntaxError):
+            return None
     try:
         return SpecCheckCall(**merged) if merged else None  # type: ignore[arg-type]
     except TypeError:
@@ -124,12 +128,6 @@ def find_spec_check(code: str) -> SpecCheckCall | None:
 def _is_named(func: ast.expr, name: str) -> bool:
     return (isinstance(func, ast.Name) and func.id == name) or (
         isinstance(func, ast.Attribute) and func.attr == name
-    )
-
-
-def _is_check(func: ast.expr) -> bool:
-    return (isinstance(func, ast.Name) and func.id == "check") or (
-        isinstance(func, ast.Attribute) and func.attr == "check"
     )
 
 

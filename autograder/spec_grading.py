@@ -29,17 +29,14 @@ from autograder.grading import (
     GRADING_TIMEOUT_MS,
     Grade,
     _declared_name,
-    _errors,
     _forbidden,
-    _not_attempted,
     _redeclared,
     _zero,
     cell_text,
+    read_cells,
 )
 from kernel_ext.lang import syntax as ast
-from kernel_ext.lang.diagnostics import DiagnosticError
-from kernel_ext.lang.parser import parse
-from kernel_ext.lang.source import SourceFile, Span
+from kernel_ext.lang.source import Span
 from kernel_ext.obligations import ObligationKind
 from kernel_ext.pipeline import Options, verify
 from kernel_ext.report import ObligationResult, VerificationReport
@@ -78,15 +75,10 @@ class _Spec:
 
 def grade_spec(submission: SpecSubmission, jobs: int | None = None) -> Grade:
     """The grade of a specification (see the module's docstring)."""
-    solution = cell_text(submission.solution)
-    released = cell_text(submission.released) if submission.released is not None else None
-    if _not_attempted(solution, released):
-        return _zero(submission, "not attempted: the solution region still holds the stub")
-    try:
-        program = parse(SourceFile(CELL, solution))
-        locked = parse(SourceFile("released", released or ""))
-    except DiagnosticError as error:
-        return _errors(submission, solution, error)
+    cells = read_cells(submission)
+    if isinstance(cells, Grade):
+        return cells
+    solution, program, locked = cells.solution, cells.program, cells.locked
     name = _declared_name(locked, program, submission.method)
     submission = dataclasses.replace(submission, method=name)
     method = next((d for d in program.decls if d.name == name and isinstance(d, ast.Method)), None)

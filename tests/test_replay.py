@@ -163,20 +163,16 @@ def test_a_calc_step_is_evaluated_at_the_counterexample() -> None:
 
 
 def test_a_loop_without_a_measure_is_advised_a_decreases_clause() -> None:
-    path = REPLAY / "no_measure.dfy"
-    (ob,) = _errors_with_traces(verify(path.read_text(), path.name))
-    assert ob.trace is not None and ob.trace.replay is not None
-    assert ob.trace.replay.verdict.value == "not-reproduced"
-    assert "write it in a `decreases` clause" in ob.trace.replay.detail
-    assert "invariant is probably too weak" not in ob.trace.replay.detail
+    (replay,) = _replays_by_owner("no_measure.dfy").values()
+    assert replay.verdict.value == "not-reproduced"
+    assert "write it in a `decreases` clause" in replay.detail
+    assert "invariant is probably too weak" not in replay.detail
 
 
 def test_a_guessed_measure_that_needs_an_invariant_is_named_in_the_advice() -> None:
-    path = REPLAY / "guessed_measure.dfy"
-    (ob,) = _errors_with_traces(verify(path.read_text(), path.name))
-    assert ob.trace is not None and ob.trace.replay is not None
-    assert ob.trace.replay.verdict.value == "not-reproduced"
-    assert "guessed the measure `if i < hi then hi - i else i - hi`" in ob.trace.replay.detail
+    (replay,) = _replays_by_owner("guessed_measure.dfy").values()
+    assert replay.verdict.value == "not-reproduced"
+    assert "guessed the measure `if i < hi then hi - i else i - hi`" in replay.detail
 
 
 def test_a_call_that_does_not_get_smaller_names_its_argument() -> None:

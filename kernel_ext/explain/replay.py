@@ -60,10 +60,8 @@ def replay(trace: Trace, obligation: Obligation, checked: CheckedProgram) -> Rep
     step = _calc_step(method, obligation)
     if step is not None:
         return _replay_calc_step(trace, method, step, checked)
-    types = {p.name: ast.type_of(p) for p in method.params}
-    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
     try:
-        args = _arguments(trace, types, datatypes)
+        args = _inputs_of(trace, method, checked)
     except _NotReplayable as reason:
         return Replay(ReplayVerdict.NOT_RUN, str(reason))
     result = run_method(checked, method.name, args, step_limit=STEP_LIMIT)
@@ -95,10 +93,8 @@ def _replay_function(
     trace: Trace, obligation: Obligation, checked: CheckedProgram, function: ast.Function
 ) -> Replay:
     """A check in a function: the function called on the counterexample's arguments."""
-    types = {p.name: ast.type_of(p) for p in function.params}
-    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
     try:
-        args = _arguments(trace, types, datatypes)
+        args = _inputs_of(trace, function, checked)
     except _NotReplayable as reason:
         return Replay(ReplayVerdict.NOT_RUN, str(reason))
     result = run_function(checked, function.name, args, step_limit=STEP_LIMIT)
@@ -135,8 +131,7 @@ def _replay_calc_step(
 ) -> Replay:
     """Both sides of a calc step, evaluated at the counterexample's values."""
     before, step, after = found
-    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
-    env = _values_at_end(trace, method, datatypes)
+    env = _values_at_end(trace, method, _datatypes(checked))
     relation = ast.Binary(span=step.span, op=step.op, left=before, right=after, op_span=step.op_span, ty=BOOL)
     try:
         left, right = (evaluate_in(checked, method, side, env) for side in (before, after))
@@ -201,7 +196,7 @@ def _lemma_advice(lemma: ast.Method, checked: CheckedProgram) -> str:
         isinstance(node, ast.CallStmt) and node.call.name == lemma.name
         for node in (ast.walk_stmts(lemma.body) if lemma.body is not None else ())
     )
-    example = _smaller_call(lemma, {decl.name: decl for decl in checked.program.datatypes()})
+    example = _smaller_call(lemma, _datatypes(checked))
     step = (
         "a fact its recursive call does not give, which a helper lemma can prove"
         if recursive
@@ -238,6 +233,16 @@ def _smaller_value(name: str, ty: Type, datatypes: Mapping[str, ast.Datatype]) -
             return None
         case _:
             return None
+
+
+def _inputs_of(trace: Trace, decl: ast.Method | ast.Function, checked: CheckedProgram) -> dict[str, object]:
+    """The counterexample's inputs as run-time values of `decl`'s parameters; raises
+    _NotReplayable if they cannot be."""
+    return _arguments(trace, {p.name: ast.type_of(p) for p in decl.params}, _datatypes(checked))
+
+
+def _datatypes(checked: CheckedProgram) -> dict[str, ast.Datatype]:
+    return {decl.name: decl for decl in checked.program.datatypes()}
 
 
 def _fails_here(result: RunResult, obligation: Obligation) -> bool:
@@ -353,7 +358,7 @@ def _other_inputs(
     params = [(p.name, ast.type_of(p)) for p in method.params]
     if not params:
         return None
-    datatypes = {decl.name: decl for decl in checked.program.datatypes()}
+    datatypes = _datatypes(checked)
     for _ in range(EXTRA_RUNS):
         args = {name: _sample(ty, chooser, datatypes) for name, ty in params}
         shown = {name: show_value(value) for name, value in args.items()}  # before the run changes them
