@@ -10,6 +10,7 @@ those SSA names: `x = -3`, `a = [3, 1, 2]` (with `a.Length`), `s = [1, 2]`, `tru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,6 +25,7 @@ from kernel_ext.results import MarkKind, ReplayVerdict
 from kernel_ext.run.values import DataValue, Multiset, show_data, show_value
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import literals
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.smt import ModelView
 from kernel_ext.verify.translate import field_of, sort_of
@@ -265,10 +267,13 @@ class _Reader:
             if not pending:
                 break
             term = t.substitute(term, {name: self.unneeded[name] for name in pending})
+        term = _unmarked(term)
         leaves = _leaves(term)
         if leaves is None or term.free_names & self.unneeded.keys():
             return None
-        return None if any(self.model.is_free(leaf) for leaf in leaves) else term
+        if any(self.model.is_free(leaf) for leaf in leaves):
+            return None
+        return term if all(self.model.interprets(app) for app in _applications(term)) else None
 
     def decode(self, term: t.Term, ty: Type, names: dict[str, t.Var]) -> Any:
         kind = ty.base.name
@@ -410,3 +415,20 @@ def _leaves(term: t.Term) -> list[t.Var] | None:
             return found
         case _:
             return None
+
+
+def _unmarked(term: t.Term) -> t.Term:
+    """The term without `$lit` marks: each is its argument, and a task that does not use
+    the mark leaves it without a meaning in the model (`$lit(1)` would read as 0)."""
+    if literals.is_marked(term):
+        return _unmarked(literals.unmark(term))
+    if isinstance(term, t.App):
+        return t.App(term.op, tuple(_unmarked(arg) for arg in term.args))
+    if isinstance(term, t.FunApp):
+        return dataclasses.replace(term, args=tuple(_unmarked(arg) for arg in term.args))
+    return term
+
+
+def _applications(term: t.Term) -> list[t.FunApp]:
+    own = [term] if isinstance(term, t.FunApp) else []
+    return own + [app for child in t.children(term) for app in _applications(child)]
