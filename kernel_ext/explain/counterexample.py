@@ -262,18 +262,23 @@ class _Reader:
         None for a variable nothing fixes."""
         if not (isinstance(term, t.Var) and term.name in self.unneeded):
             return None
-        for _ in range(MAX_UNFOLDINGS):
-            pending = term.free_names & self.unneeded.keys()
-            if not pending:
-                break
-            term = t.substitute(term, {name: self.unneeded[name] for name in pending})
-        term = _unmarked(term)
+        term = self.unfolded(term)
         leaves = _leaves(term)
         if leaves is None or term.free_names & self.unneeded.keys():
             return None
         if any(self.model.is_free(leaf) for leaf in leaves):
             return None
         return term if all(self.model.interprets(app) for app in _applications(term)) else None
+
+    def unfolded(self, term: t.Term) -> t.Term:
+        """The term with the definitions the proof did not need put in (up to
+        MAX_UNFOLDINGS deep), and without `$lit` marks."""
+        for _ in range(MAX_UNFOLDINGS):
+            pending = term.free_names & self.unneeded.keys()
+            if not pending:
+                break
+            term = t.substitute(term, {name: self.unneeded[name] for name in pending})
+        return _unmarked(term)
 
     def decode(self, term: t.Term, ty: Type, names: dict[str, t.Var]) -> Any:
         kind = ty.base.name
@@ -335,7 +340,8 @@ class _Reader:
         element = sort_of(ty.element)
         state = enc.heap(element)
         heap = names.get(state.name) or state.at(0)
-        contents = t.app(t.Op.SELECT, heap, term)
+        # the updates the proof did not need (`a[0] := 7;`) are read from their definitions
+        contents = t.app(t.Op.SELECT, self.unfolded(heap), term)
         elements = tuple(
             self.decode(t.app(t.Op.SELECT, contents, t.IntVal(i)), ty.element, names)
             for i in range(min(length, SHOWN_ELEMENTS))

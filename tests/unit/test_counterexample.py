@@ -295,3 +295,9 @@ method M(x: int) {
     shown = values(trace.steps[0].values)
     x = int(shown["x"])
     assert shown["y"] in (ANY_VALUE, str(2 * x + 1)), shown
+
+
+def test_an_array_update_the_proof_does_not_need_is_shown() -> None:
+    trace = trace_of("method M(x: int) {\n  var a := new int[3];\n  a[0] := 7;\n  assert x > 0;\n}")
+    update = next(step for step in trace.steps if step.text == "a[0] := 7;")
+    assert values(update.values)["a"].startswith("[7, "), values(update.values)
