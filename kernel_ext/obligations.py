@@ -278,6 +278,14 @@ def same_check(kind: ObligationKind, site: CheckSite, span: Span, other: Obligat
     return (span.start_line, span.start_col) == (other.span.start_line, other.span.start_col)
 
 
+def checked_line(kind: ObligationKind, span: Span, related: tuple[Span, ...]) -> int:
+    """The line of what a check checks: a postcondition's `ensures` (its own position is the
+    return path's, as Dafny reports it), else the check's own line."""
+    if kind == ObligationKind.POSTCONDITION and related:
+        return related[0].start_line
+    return span.start_line
+
+
 @dataclass(frozen=True)
 class Obligation:
     """One check, described when it is created: what, where, and why. `specification`:
@@ -291,6 +299,10 @@ class Obligation:
     message_override: str = ""
     site: CheckSite = NO_SITE
     specification: bool = False
+
+    @property
+    def checked_line(self) -> int:
+        return checked_line(self.kind, self.span, self.related)
 
     @property
     def message(self) -> str:

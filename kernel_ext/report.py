@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from kernel_ext.lang.diagnostics import Diagnostic, Phase
 from kernel_ext.lang.source import Span
-from kernel_ext.obligations import NO_SITE, CheckSite, ObligationKind, success_text
+from kernel_ext.obligations import NO_SITE, CheckSite, ObligationKind, checked_line, success_text
 from kernel_ext.results import Status, Verdict
 
 if TYPE_CHECKING:
@@ -43,11 +43,8 @@ class ObligationResult:
 
     @property
     def checked_line(self) -> int:
-        """The line of what is checked: a postcondition's `ensures` (its own position is the
-        return path's, as Dafny reports it), else the check's own line."""
-        if self.kind == ObligationKind.POSTCONDITION and self.related:
-            return self.related[0].start_line
-        return self.span.start_line
+        """The line of what is checked (`obligations.checked_line`)."""
+        return checked_line(self.kind, self.span, self.related)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -229,3 +229,24 @@ def test_every_type_error_of_a_cell_is_shown_not_only_the_first(shell) -> None:
         assert f"line {line}, column" in output.data["text/plain"]
         assert f"line {line}, column" in output.data["text/html"]
     assert "unknown identifier 'a'" not in output.data["text/plain"]
+
+
+def test_a_failing_return_path_is_said_in_words_with_the_false_ensures_and_the_return_step(shell) -> None:
+    cell = (
+        "method Max(a: int, b: int) returns (m: int)\n  ensures m >= a\n  ensures m > b\n{\n"
+        "  if a >= b {\n    m := a;\n  } else {\n    m := b;\n  }\n}\n"
+    )
+    with capture_output() as captured:
+        shell.run_cell_magic("verify", "", cell)
+    (output,) = captured.outputs
+    report = output.data[REPORT_MIMETYPE]
+    assert sorted(e["line"] for e in report["errors"]) == [6, 8]  # Dafny's return path tokens
+    then = next(e for e in report["errors"] if e["line"] == 6)
+    assert then["path"] == "when Max returns after the then branch of the if on line 6 (line 7)"
+    last = then["trace"]["steps"][-1]
+    assert (last["kind"], last["line"]) == ("return", 4)  # the false `ensures`, with its values
+    shown = {v["name"]: int(v["value"]) for v in last["values"]}
+    assert shown["m"] <= shown["b"], shown  # `m > b` is false for the values shown there
+    for form in (output.data["text/plain"], output.data["text/html"]):
+        assert "returns after the then branch of the if on line 6 (line 7)" in form
+        assert "[postcondition at line 4]" in form and "checked at line 3, then known" in form

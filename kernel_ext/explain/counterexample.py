@@ -10,6 +10,7 @@ those SSA names: `x = -3`, `a = [3, 1, 2]` (with `a.Length`), `s = [1, 2]`, `tru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,6 +25,7 @@ from kernel_ext.results import MarkKind, ReplayVerdict
 from kernel_ext.run.values import DataValue, Multiset, show_data, show_value
 from kernel_ext.verify import datatypes as dt
 from kernel_ext.verify import encoding as enc
+from kernel_ext.verify import literals
 from kernel_ext.verify import terms as t
 from kernel_ext.verify.smt import ModelView
 from kernel_ext.verify.translate import field_of, sort_of
@@ -260,15 +262,23 @@ class _Reader:
         None for a variable nothing fixes."""
         if not (isinstance(term, t.Var) and term.name in self.unneeded):
             return None
+        term = self.unfolded(term)
+        leaves = _leaves(term)
+        if leaves is None or term.free_names & self.unneeded.keys():
+            return None
+        if any(self.model.is_free(leaf) for leaf in leaves):
+            return None
+        return term if all(self.model.interprets(app) for app in _applications(term)) else None
+
+    def unfolded(self, term: t.Term) -> t.Term:
+        """The term with the definitions the proof did not need put in (up to
+        MAX_UNFOLDINGS deep), and without `$lit` marks."""
         for _ in range(MAX_UNFOLDINGS):
             pending = term.free_names & self.unneeded.keys()
             if not pending:
                 break
             term = t.substitute(term, {name: self.unneeded[name] for name in pending})
-        leaves = _leaves(term)
-        if leaves is None or term.free_names & self.unneeded.keys():
-            return None
-        return None if any(self.model.is_free(leaf) for leaf in leaves) else term
+        return _unmarked(term)
 
     def decode(self, term: t.Term, ty: Type, names: dict[str, t.Var]) -> Any:
         kind = ty.base.name
@@ -330,7 +340,8 @@ class _Reader:
         element = sort_of(ty.element)
         state = enc.heap(element)
         heap = names.get(state.name) or state.at(0)
-        contents = t.app(t.Op.SELECT, heap, term)
+        # the updates the proof did not need (`a[0] := 7;`) are read from their definitions
+        contents = t.app(t.Op.SELECT, self.unfolded(heap), term)
         elements = tuple(
             self.decode(t.app(t.Op.SELECT, contents, t.IntVal(i)), ty.element, names)
             for i in range(min(length, SHOWN_ELEMENTS))
@@ -410,3 +421,20 @@ def _leaves(term: t.Term) -> list[t.Var] | None:
             return found
         case _:
             return None
+
+
+def _unmarked(term: t.Term) -> t.Term:
+    """The term without `$lit` marks: each is its argument, and a task that does not use
+    the mark leaves it without a meaning in the model (`$lit(1)` would read as 0)."""
+    if literals.is_marked(term):
+        return _unmarked(literals.unmark(term))
+    if isinstance(term, t.App):
+        return t.App(term.op, tuple(_unmarked(arg) for arg in term.args))
+    if isinstance(term, t.FunApp):
+        return dataclasses.replace(term, args=tuple(_unmarked(arg) for arg in term.args))
+    return term
+
+
+def _applications(term: t.Term) -> list[t.FunApp]:
+    own = [term] if isinstance(term, t.FunApp) else []
+    return own + [app for child in t.children(term) for app in _applications(child)]

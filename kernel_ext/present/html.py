@@ -194,6 +194,21 @@ def related_heading(ob: ObligationResult) -> str:
     return ob.kind.related_message or "Related location."
 
 
+def excerpt_headings(ob: ObligationResult) -> list[tuple[str, Span]]:
+    """A row's source excerpts in order, each with its heading ("" for none). A postcondition
+    that fails on a return path shows its `ensures` first, as what fails, then the return
+    path's position (Dafny's, which the row's line keeps)."""
+    related = [(f"related: line {span.start_line}: {related_heading(ob)}", span) for span in ob.related]
+    if not (ob.path and ob.related and ob.status != Status.PROVED):
+        return [("", ob.span), *related]
+    ensures = ob.related[0]
+    return [
+        (f"line {ensures.start_line}: {related_heading(ob)}", ensures),
+        *related[1:],
+        (f"line {ob.span.start_line}: the return path, {ob.path}", ob.span),
+    ]
+
+
 def bindings_text(bindings: tuple[Binding, ...]) -> str:
     """`n = 0, s = any value`."""
     return ", ".join(f"{b.name} = {b.text}" for b in bindings)
@@ -392,9 +407,8 @@ def _row(ob: ObligationResult, source: SourceFile | None, distinction: str = "")
     parts = [f"<div>why: {prose(ob.kind.explanation)}</div>"]
     if ob.status == Status.UNKNOWN:
         parts.append(f"<div>reason: {escape(ob.reason or 'limit reached')}</div>")
-    parts.append(_excerpt(source, ob.span))
-    for span in ob.related:
-        parts.append(f"<div>related: line {span.start_line}: {escape(related_heading(ob))}</div>")
+    for heading, span in excerpt_headings(ob):
+        parts += [f"<div>{escape(heading)}</div>"] if heading else []
         parts.append(_excerpt(source, span))
     if ob.trace is not None:
         parts.append(_trace(ob.trace))

@@ -393,7 +393,7 @@ class _Printer:
         if isinstance(fact, Checked):
             if not fact.term.free_names:
                 return []  # a check on constants, such as `2 != 0`
-            line = fact.obligation.span.start_line
+            line = fact.obligation.checked_line  # a postcondition's: its `ensures`, not the return path
             return [VcLine(depth, "fact", f"checked at line {line}, then known", self.formula(fact.term))]
         return []
 

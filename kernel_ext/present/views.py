@@ -16,12 +16,12 @@ from kernel_ext.present.html import (
     MethodGroup,
     bindings_text,
     diagnostic_heading,
+    excerpt_headings,
     invariant_cells,
     loop_heading,
     loop_use_sentence,
     method_groups,
     obligation_vc,
-    related_heading,
     render_html,
     replay_sentence,
     row_wording,
@@ -150,9 +150,8 @@ def _row_lines(ob: ObligationResult, source: SourceFile | None, distinction: str
     lines.append(f"{detail}why: {plain(ob.kind.explanation)}")
     if ob.status == Status.UNKNOWN:
         lines.append(f"{detail}reason: {ob.reason or 'limit reached'}")
-    lines += _excerpt_lines(source, ob.span, detail)
-    for span in ob.related:
-        lines.append(f"{detail}related: line {span.start_line}: {related_heading(ob)}")
+    for heading, span in excerpt_headings(ob):
+        lines += [detail + heading] if heading else []
         lines += _excerpt_lines(source, span, detail)
     if ob.trace is not None:
         lines += _trace_lines(ob.trace, detail)

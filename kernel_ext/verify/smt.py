@@ -69,6 +69,15 @@ class ModelView:
         value = self._model.eval(parsed, model_completion=False)
         return value.eq(parsed)
 
+    def interprets(self, application: t.FunApp) -> bool:
+        """Whether the model gives the function a meaning at these arguments: a function
+        the task never uses has none, and completing it would make a value up."""
+        parsed = self._parse(application)
+        if parsed is None:
+            return False
+        value = self._model.eval(parsed, model_completion=False)
+        return not (z3.is_app(value) and value.decl().eq(parsed.decl()))
+
     def _evaluate(self, term: t.Term, completion: bool) -> z3.ExprRef | None:
         parsed = self._parse(term)
         return None if parsed is None else self._model.eval(parsed, model_completion=completion)

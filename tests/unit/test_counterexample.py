@@ -261,3 +261,43 @@ method Second(xs: List) returns (r: int)
     for step in trace.steps:
         shown = values(step.values)
         assert shown["xs"] == f"Cons({shown['h']}, {shown['tail']})", shown
+
+
+def test_a_literal_the_proof_does_not_need_is_shown_as_written() -> None:
+    # `n := 1` is marked as a literal (`$lit(1)`); the failing assertion does not mention n,
+    # so the model says nothing of the mark and used to read it as 0
+    text = """datatype List = Nil | Cons(head: int, tail: List)
+
+method First(xs: List) returns (n: int)
+{
+  match xs
+  case Nil => n := 0;
+  case Cons(head, tail) =>
+    n := 1;
+    assert head > 0;
+}"""
+    trace = trace_of(text)
+    assignment = next(step for step in trace.steps if step.text == "n := 1;")
+    assert values(assignment.values)["n"] == "1"
+    assert values(assignment.values)["xs"] == f"Cons({values(assignment.values)['head']}, Nil)"
+
+
+def test_a_function_value_the_task_cannot_compute_is_not_made_up() -> None:
+    # Twice's definition is not part of the failing check's task: its value there is no
+    # number the model knows, and completing it would show a wrong one
+    text = """function Twice(x: int): int { 2 * x }
+
+method M(x: int) {
+  var y := Twice(x) + 1;
+  assert x > 0;
+}"""
+    trace = trace_of(text)
+    shown = values(trace.steps[0].values)
+    x = int(shown["x"])
+    assert shown["y"] in (ANY_VALUE, str(2 * x + 1)), shown
+
+
+def test_an_array_update_the_proof_does_not_need_is_shown() -> None:
+    trace = trace_of("method M(x: int) {\n  var a := new int[3];\n  a[0] := 7;\n  assert x > 0;\n}")
+    update = next(step for step in trace.steps if step.text == "a[0] := 7;")
+    assert values(update.values)["a"].startswith("[7, "), values(update.values)

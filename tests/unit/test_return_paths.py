@@ -81,3 +81,27 @@ def test_the_vc_names_the_ensures_line_and_the_row_the_return_path() -> None:
     assert row_wording(ob) == (
         "A postcondition might not hold when Max returns after the then branch of the if on line 4 (line 5)."
     )
+
+
+TWO_ENSURES = MAX.replace("  ensures m > a\n", "  ensures m >= a\n  ensures m > b\n")  # `if` on line 5
+
+
+def test_an_earlier_postcondition_known_in_the_vc_is_named_by_its_ensures_line() -> None:
+    from kernel_ext.present.html import obligation_vc
+
+    (ob, *_) = verify(TWO_ENSURES, "t.dfy").errors
+    vc = obligation_vc(ob)
+    assert "checked at line 2, then known" in vc and "[postcondition at line 3]" in vc
+    assert "checked at line 5" not in vc, vc  # the return path's position, Dafny's
+
+
+def test_the_views_show_the_false_ensures_first_then_the_return_path() -> None:
+    from kernel_ext.lang.source import SourceFile
+    from kernel_ext.present.views import ReportView
+
+    report = verify(TWO_ENSURES, "t.dfy")
+    view = ReportView(report, SourceFile("t.dfy", TWO_ENSURES))
+    for form in (view.to_text(), view.to_html()):
+        ensures = form.index("line 3: This is the postcondition that might not hold.")
+        path = form.index("line 5: the return path, when Max returns after the then branch")
+        assert ensures < path
