@@ -1,5 +1,11 @@
 """Every lesson notebook runs in a real Jupyter kernel, and each `%%verify` cell ends as the
-lesson intends: its cell metadata (`minidafny`: expect, error_lines, replay) says how."""
+lesson intends: its cell metadata (`minidafny`: expect, error_lines, replay) says how.
+
+A lesson's self-check is a `%%verify` cell the student completes and a `check(...)` cell
+after it. The notebook holds the student's unfinished version; the cell's metadata holds the
+intended solution (`solution`: the whole cell), and the check cell's metadata the score the
+unfinished version gets (`score`). With every solution in place, each solution cell verifies
+and each check gives full marks."""
 
 from __future__ import annotations
 
@@ -17,8 +23,10 @@ LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
 
 
-def _executed(path: Path, *, store_widget_state: bool = True) -> nbformat.NotebookNode:
+def _executed(path: Path, *, store_widget_state: bool = True, solved: bool = False) -> nbformat.NotebookNode:
     notebook = nbformat.read(path, as_version=4)
+    if solved:
+        _solve(notebook)
     NotebookClient(
         notebook,
         timeout=120,
@@ -27,6 +35,29 @@ def _executed(path: Path, *, store_widget_state: bool = True) -> nbformat.Notebo
         resources={"metadata": {"path": str(LESSONS)}},
     ).execute()
     return notebook
+
+
+def _solve(notebook: nbformat.NotebookNode) -> None:
+    """Each self-check cell with its intended solution, which must verify and earn full marks."""
+    for cell in notebook.cells:
+        intent = cell.metadata.get("minidafny", {})
+        if "solution" in intent:
+            cell.source = intent["solution"]
+            cell.metadata["minidafny"] = {"expect": "verified", "error_lines": []}
+        elif "score" in intent:
+            cell.metadata["minidafny"] = {"score": 1.0}
+
+
+def _solved(path: Path) -> bool:
+    return any(
+        "solution" in cell.metadata.get("minidafny", {}) for cell in nbformat.read(path, as_version=4).cells
+    )
+
+
+def _check_score(cell: nbformat.NotebookNode, intent: dict) -> None:
+    """A `check(...)` cell returns the intended score (its result, a fraction of 1)."""
+    (result,) = [out for out in cell.outputs if out.get("output_type") == "execute_result"]
+    assert float(result["data"]["text/plain"]) == intent["score"], cell.source
 
 
 def _report(cell: nbformat.NotebookNode) -> dict:
@@ -68,7 +99,18 @@ def test_lesson_runs_as_intended(path: Path) -> None:
     assert all(not cell.get("outputs") for cell in committed.cells if cell.cell_type == "code"), (
         "lessons are committed without outputs"
     )
-    notebook = _executed(path)
+    _check_cells(_executed(path))
+
+
+SELF_CHECKED = [path for path in NOTEBOOKS if _solved(path)]
+
+
+@pytest.mark.parametrize("path", SELF_CHECKED, ids=[p.name for p in SELF_CHECKED])
+def test_the_self_checks_solutions_pass(path: Path) -> None:
+    _check_cells(_executed(path, solved=True))
+
+
+def _check_cells(notebook: nbformat.NotebookNode) -> None:
     checked = 0
     for cell in notebook.cells:
         if cell.cell_type != "code":
@@ -80,6 +122,9 @@ def test_lesson_runs_as_intended(path: Path) -> None:
             continue
         if "wp" in intent:
             _check_wp(cell, intent)
+            continue
+        if "score" in intent:
+            _check_score(cell, intent)
             continue
         report = _report(cell)
         assert not report["diagnostics"], report["diagnostics"]

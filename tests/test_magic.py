@@ -49,6 +49,16 @@ def test_later_cells_see_earlier_declarations(shell) -> None:
     assert {ob["owner"] for ob in report["obligations"]} == {"Use"}
 
 
+def test_a_comment_in_an_earlier_cell_ends_at_its_line(shell) -> None:
+    run(
+        shell,
+        "method Count(n: nat) returns (c: nat)\n  ensures c == n\n{\n  c := 0;\n  while c < n\n"
+        "    // the invariant\n    invariant c <= n\n  {\n    c := c + 1;\n  }\n}\n",
+    )
+    report, _, _ = run(shell, "method Use() {\n  var c := Count(3);\n  assert c == 3;\n}\n")
+    assert report is not None and report["verified"] and not report["diagnostics"]
+
+
 def test_a_redefinition_replaces_and_dependents_are_rechecked(shell) -> None:
     run(shell, ABS)
     run(shell, "method Use() {\n  var a := Abs(-3);\n  assert a >= 0;\n}\n")

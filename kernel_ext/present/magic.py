@@ -79,7 +79,16 @@ class NotebookProgram:
         except DiagnosticError:
             return
         for decl in program.decls:
-            self.declarations[item_key(decl)] = source.text_of(decl.span)
+            self.declarations[item_key(decl)] = _exact_text(source, decl.span)
+
+
+def _exact_text(source: SourceFile, span) -> str:  # noqa: ANN001 - a Span
+    """The text a span covers, line breaks kept: a `//` comment ends at its line."""
+    lines = source.lines()
+    if span.start_line == span.end_line:
+        return lines[span.start_line - 1][span.start_col - 1 : span.end_col - 1]
+    parts = [lines[span.start_line - 1][span.start_col - 1 :], *lines[span.start_line : span.end_line - 1]]
+    return "\n".join([*parts, lines[span.end_line - 1][: span.end_col - 1]])
 
 
 def _declared_names(cell: str) -> set[str]:

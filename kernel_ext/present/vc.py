@@ -272,8 +272,9 @@ NOTES = {
     "rhs": "{names}: the values on the right of a multiple assignment, computed before any variable changes",
     "array": "{names}: the array that an assignment to an element writes",
     "index": "{names}: the index of the element that an assignment writes",
-    "new": "{names}: the array that `new` allocates",
-    "new-contents": "{names}: new contents of an array: what `new`, a call or a forall statement leaves in it",
+    "new": "{names}: the array that an allocation (new T[n]) creates",
+    "new-contents": "{names}: new contents of an array: what an allocation, a call or a forall statement "
+    "leaves in it",
 }
 # what a constant of each role is noted as; a temporary by what it holds
 ROLE_NOTES = {
