@@ -86,7 +86,7 @@ def test_trace_values_agree_with_a_concrete_run(name: str) -> None:
         for step in run.trace:
             concrete.setdefault(step.span.start_line, dict(step.variables))
         for step in ob.trace.steps:
-            if step.kind not in ("step", "call") or step.line not in concrete:
+            if step.kind.value not in ("step", "call") or step.line not in concrete:
                 continue
             shared_lines += 1
             for binding in step.values:

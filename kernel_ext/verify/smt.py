@@ -70,13 +70,30 @@ class ModelView:
         return value.eq(parsed)
 
     def interprets(self, application: t.FunApp) -> bool:
-        """Whether the model gives the function a meaning at these arguments: a function
-        the task never uses has none, and completing it would make a value up."""
+        """Whether the model says what the function is at these arguments. A function Z3 has
+        no axioms for (arithmetic, a datatype's constructors) always has a meaning. An
+        axiomatized one (sequences, sets, user functions) has one only where the model lists
+        these arguments: its default value elsewhere need not satisfy the axioms, so
+        `|[4, 5]|` read from it could be 1."""
         parsed = self._parse(application)
-        if parsed is None:
+        return parsed is not None and self._listed(parsed)
+
+    def _listed(self, expr: z3.ExprRef) -> bool:
+        if not z3.is_app(expr) or expr.num_args() == 0:
+            return True
+        if not all(self._listed(child) for child in expr.children()):
             return False
-        value = self._model.eval(parsed, model_completion=False)
-        return not (z3.is_app(value) and value.decl().eq(parsed.decl()))
+        decl = expr.decl()
+        if decl.kind() != z3.Z3_OP_UNINTERPRETED:
+            return True
+        if decl not in self._model:
+            return False
+        table = self._model.get_interp(decl)
+        arguments = [self._model.eval(child, model_completion=False) for child in expr.children()]
+        return any(
+            all(table.entry(row).arg_value(k).eq(argument) for k, argument in enumerate(arguments))
+            for row in range(table.num_entries())
+        )
 
     def _evaluate(self, term: t.Term, completion: bool) -> z3.ExprRef | None:
         parsed = self._parse(term)

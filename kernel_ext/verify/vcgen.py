@@ -371,10 +371,14 @@ class _Passifier:
             functions |= t.function_names(value)
         axioms = self.axioms_for(functions)
         defined = {var.name for var, _ in definitions}
+        # A reach is a constant the task defines, or a boolean input (`if c` reaches by `c`).
+        known = defined | reach.free_names | goal.free_names
+        for _, value in definitions:
+            known |= value.free_names
         points = tuple(
             point
             for point in self.points
-            if point.reach == t.TRUE or (isinstance(point.reach, t.Var) and point.reach.name in defined)
+            if point.reach == t.TRUE or (isinstance(point.reach, t.Var) and point.reach.name in known)
         )
         sequent = Sequent(_facts_since(facts, None), goal)
         unneeded = self.unneeded_definitions(points, defined)

@@ -301,3 +301,36 @@ def test_an_array_update_the_proof_does_not_need_is_shown() -> None:
     trace = trace_of("method M(x: int) {\n  var a := new int[3];\n  a[0] := 7;\n  assert x > 0;\n}")
     update = next(step for step in trace.steps if step.text == "a[0] := 7;")
     assert values(update.values)["a"].startswith("[7, "), values(update.values)
+
+
+def test_a_branch_taken_on_a_boolean_input_is_a_step_of_the_trace() -> None:
+    # `if c` is reached under the input c alone, which no definition of the task names
+    text = """method Pick(x: int, c: bool) returns (y: int)
+  ensures y > x
+{
+  var z := x + 1;
+  if c {
+    return;
+  }
+  y := z;
+}"""
+    (ob,) = failures(text)
+    assert ob.trace is not None
+    steps = [(step.line, step.kind.value) for step in ob.trace.steps]
+    assert steps == [(4, "step"), (5, "then"), (2, "return")], steps
+    assert values(ob.trace.steps[-1].values)["c"] == "true"
+
+
+def test_a_sequence_the_proof_does_not_need_is_never_shown_wrong() -> None:
+    # The model's default for the sequence functions is not bound by their axioms: read
+    # through it, `[4, 5]` was shown as [1]
+    text = """method M() {
+  var s := [1, 2, 3];
+  var t := [4, 5];
+  assert s[0] == 1 && s[3] == 3;
+}"""
+    (ob,) = failures(text)
+    assert ob.trace is not None
+    shown = values(ob.trace.steps[-1].values)
+    assert shown["s"] == "[1, 2, 3]"
+    assert shown["t"] in ("[4, 5]", ANY_VALUE), shown
