@@ -178,7 +178,7 @@ def test_lesson_two_shows_each_loops_invariants_and_a_run(
 ) -> None:
     """The loop view: a wrong invariant is not maintained, a too-weak one cannot be used after
     the loop, the fixed loop is proved; each has a table of a real run."""
-    _open_and_run(page, lab_server.url, "02_loop_invariants.ipynb")
+    _open_and_run(page, lab_server.url, "03_loops_and_invariants.ipynb")
     code_cells = page.locator(".jp-Notebook .jp-CodeCell")
     wrong, weak, fixed = (code_cells.nth(index).locator(".md-widget .md-loop") for index in (1, 2, 3))
     expect(wrong).to_have_attribute("data-status", "failed", timeout=RUN_TIMEOUT_MS)
