@@ -141,8 +141,8 @@ def _check_cells(notebook: nbformat.NotebookNode) -> None:
 
 def test_run_option_prints_the_result() -> None:
     notebook = _executed(LESSONS / "03_loops_and_invariants.ipynb")
-    last = notebook.cells[-1]
-    printed = "".join(out.get("text", "") for out in last.outputs if out.get("name") == "stdout")
+    (run,) = [cell for cell in notebook.cells if cell.source.startswith('%%verify --run "Sum(10)"')]
+    printed = "".join(out.get("text", "") for out in run.outputs if out.get("name") == "stdout")
     assert "Sum(10) returned s = 55" in printed
 
 

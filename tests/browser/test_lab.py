@@ -189,7 +189,7 @@ def _step_to_the_ends(trace: Locator, steps: int) -> None:
     expect(forward).to_be_disabled()
 
 
-def test_lesson_two_shows_each_loops_invariants_and_a_run(
+def test_lesson_three_shows_each_loops_invariants_and_a_run(
     page: Page, lab_server: LabServer, artifacts: Path
 ) -> None:
     """The loop view: a wrong invariant is not maintained, a too-weak one cannot be used after
