@@ -11,7 +11,7 @@ its program point (which includes the checks before it) and its goal.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kernel_ext.lang.source import Span
 from kernel_ext.lang.syntax import NodeId
@@ -375,16 +375,42 @@ class _Passifier:
         known = defined | reach.free_names | goal.free_names
         for _, value in definitions:
             known |= value.free_names
+        branches = self.branch_reaches(known)
         points = tuple(
             point
+            if point.reach == t.TRUE or point.reach.name in known
+            else replace(point, reach=branches[point.reach.name])
             for point in self.points
-            if point.reach == t.TRUE or (isinstance(point.reach, t.Var) and point.reach.name in known)
+            if point.reach == t.TRUE
+            or (
+                isinstance(point.reach, t.Var) and (point.reach.name in known or point.reach.name in branches)
+            )
         )
         sequent = Sequent(_facts_since(facts, None), goal)
         unneeded = self.unneeded_definitions(points, defined)
         return ProofTask(
             obligation, self.procedure.name, axioms, definitions, reach, goal, points, sequent, unneeded
         )
+
+    def branch_reaches(self, known: set[str]) -> dict[str, t.Term]:
+        """The reach constants the proof did not need, each written out over what the task
+        knows: which branch a counterexample took, read from its model, even when code after
+        an `if` joined the branches. The solver never sees them, so no verdict changes."""
+        candidates = [
+            name
+            for name, (var, _) in self.definitions.items()
+            if var.symbol.role == t.Role.REACH and name not in known
+        ]
+        expanded: dict[str, t.Term] = {}
+        grew = True
+        while grew:
+            grew = False
+            for name in candidates:
+                value = self.definitions[name][1]
+                if name not in expanded and value.free_names <= known | expanded.keys():
+                    expanded[name] = t.substitute(value, expanded)
+                    grew = True
+        return expanded
 
     def unneeded_definitions(
         self, points: tuple[ProgramPoint, ...], defined: set[str]

@@ -334,3 +334,24 @@ def test_a_sequence_the_proof_does_not_need_is_never_shown_wrong() -> None:
     shown = values(ob.trace.steps[-1].values)
     assert shown["s"] == "[1, 2, 3]"
     assert shown["t"] in ("[4, 5]", ANY_VALUE), shown
+
+
+def test_the_branch_taken_is_a_step_when_code_after_the_if_joins_the_branches() -> None:
+    # after the join the proof reads `fee` through `weight > 10 ? ... : ...` and needs no
+    # branch's reach: the trace still shows the condition and the assignment taken
+    text = """method Fee(weight: int) returns (fee: int)
+  requires weight >= 0
+  ensures fee >= 20
+{
+  if weight > 10 {
+    fee := 2 * weight;
+  } else {
+    fee := 15;
+  }
+  assert fee > 0;
+}"""
+    (ob,) = failures(text)
+    assert ob.trace is not None
+    steps = [(step.line, step.kind.value) for step in ob.trace.steps]
+    assert steps == [(5, "else"), (8, "step"), (10, "step"), (3, "return")], steps
+    assert values(ob.trace.steps[1].values)["fee"] == "15"
