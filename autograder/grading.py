@@ -280,7 +280,8 @@ def _verdict(score: float, points: float, established: int, total: int, holes: i
     if holes:
         are = "is" if holes == 1 else "are"
         return (
-            f"{base}: {plural(holes, 'obligation')} besides the postcondition {are} not proved, so nothing is"
+            f"{base}: {plural(holes, 'obligation')} other than a postcondition {are} not proved "
+            "(listed below), and no point is given until every such step is"
         )
     return f"{base}: {established} of {plural(total, 'postcondition part')} proved"
 

@@ -54,7 +54,7 @@ def test_a_proof_resting_on_an_unproved_step_earns_nothing() -> None:
     assert grade(submit(CORRECT + "\n  assert a == b;")).score == 0.0
     false_lemma = "  Big(a, b);\n  m := a;\n}\nlemma Big(a: int, b: int) ensures a >= b\n{\n  assert true;"
     result = grade(submit(false_lemma))
-    assert result.score == 0.0 and "besides the postcondition" in result.verdict
+    assert result.score == 0.0 and "other than a postcondition is not proved" in result.verdict
 
 
 def test_each_postcondition_part_is_checked_without_the_parts_before_it() -> None:
