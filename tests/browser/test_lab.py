@@ -192,20 +192,39 @@ def _step_to_the_ends(trace: Locator, steps: int) -> None:
 def test_lesson_three_shows_each_loops_invariants_and_a_run(
     page: Page, lab_server: LabServer, artifacts: Path
 ) -> None:
-    """The loop view: a wrong invariant is not maintained, a too-weak one cannot be used after
-    the loop, the fixed loop is proved; each has a table of a real run."""
-    _open_and_run(page, lab_server.url, "03_loops_and_invariants.ipynb")
+    """The loop view: a wrong invariant is not maintained and the run shows where it turns false,
+    a too-weak one cannot be used after the loop, the fixed loop is proved; each has a table of a
+    real run; `--run` prints the call's result."""
+    lesson = "03_loops_and_invariants.ipynb"
+    _open_and_run(page, lab_server.url, lesson)
     code_cells = page.locator(".jp-Notebook .jp-CodeCell")
-    wrong, weak, fixed = (code_cells.nth(index).locator(".md-widget .md-loop") for index in (1, 2, 3))
+    index = _code_cell_index(lab_server.root / lesson)
+    wrong, weak, fixed = (
+        code_cells.nth(index(source)).locator(".md-widget .md-loop")
+        for source in ("invariant odd == i + 1", "invariant p == i * b", "invariant odd == 2 * i + 1")
+    )
     expect(wrong).to_have_attribute("data-status", "failed", timeout=RUN_TIMEOUT_MS)
-    wrong_invariant = wrong.locator("tbody tr").nth(1)
-    expect(wrong_invariant).to_contain_text("s == i * i")
+    wrong_invariant = wrong.locator("tbody tr").nth(2)
+    expect(wrong_invariant).to_contain_text("odd == i + 1")
     expect(wrong_invariant.locator("td").nth(2)).to_have_text("✔ proved")  # initiation
     expect(wrong_invariant.locator("td").nth(3)).to_have_text("✘ failed")  # maintenance
     expect(wrong.locator(".md-loop-table")).to_contain_text("false*")  # where it first turns false
     expect(weak).to_have_attribute("data-status", "failed")
+    expect(weak.locator("tbody tr").first.locator("td").nth(3)).to_have_text("✔ proved")  # true and kept
     expect(weak.locator(".md-loop-use")).to_contain_text("do not prove postcondition")
     expect(fixed).to_have_attribute("data-status", "proved")
     expect(fixed.locator(".md-loop-table")).to_contain_text("the run finished normally")
+    run = code_cells.nth(index('%%verify --run "Sum(10)"'))
+    expect(run.locator(".jp-OutputArea")).to_contain_text("Sum(10) returned s = 55")
     wrong.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "04_loop_view.png")
+
+
+def _code_cell_index(path: Path):  # noqa: ANN202 - a function from a source fragment to an index
+    """The index among the notebook's code cells of the first one whose source contains a text."""
+    sources = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+    def index(fragment: str) -> int:
+        return next(number for number, source in enumerate(sources) if fragment in source)
+
+    return index
